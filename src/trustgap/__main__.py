@@ -1,0 +1,3 @@
+from trustgap.cli import main
+
+main()

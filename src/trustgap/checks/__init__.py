@@ -1,0 +1,1 @@
+"""Automated checks: one module per domain; each check registers itself with @check."""

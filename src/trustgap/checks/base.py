@@ -1,0 +1,273 @@
+"""The check interface: a check is a pure function over facts plus its metadata, kept side by side.
+
+    @check(
+        id="idp.mfa_enforced",
+        title="Every active identity-provider account has MFA",
+        controls=("AC-05",),
+        criteria=("CC6.1",),
+        severity="high",
+        effort="S",
+        category="technical",
+        remediation="Enforce 2-step verification for all users in the IdP ...",
+        sources=("google.users", "okta.users"),
+        thresholds=("mfa_required",),
+    )
+    def idp_mfa_enforced(ctx: CheckContext) -> CheckResult:
+        ...
+        return ctx.result(entities)
+
+A check reads ``ctx.facts`` (a :class:`~trustgap.facts.FactSet`), ``ctx.thresholds``, ``ctx.as_of``
+and ``ctx.period``; it never reads files or calls networks. It returns one
+:class:`EntityResult` per entity judged (the user, the bucket, the pull request), or
+``ctx.not_assessed(reason)`` when the facts it needs are absent.
+
+Registration happens when the module is imported; :func:`load_checks` imports every module of this
+package once, on demand. There are no clients or other state at import time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from trustgap.dates import add_months
+from trustgap.facts import FactSet, Src
+from trustgap.thresholds import ResolvedThresholds
+
+Severity = Literal["critical", "high", "medium", "low"]
+Effort = Literal["S", "M", "L"]
+Category = Literal["policy", "process", "technical"]
+Status = Literal["pass", "fail", "partial", "not_assessed", "not_applicable"]
+GapKind = Literal["missing", "undocumented", "not_operating", "insufficient_evidence", "stale"]
+
+SEVERITY_ORDER: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+@dataclass(frozen=True)
+class CheckMeta:
+    id: str
+    title: str
+    controls: tuple[str, ...]
+    criteria: tuple[str, ...]
+    severity: Severity
+    effort: Effort
+    category: Category
+    remediation: str
+    sources: tuple[str, ...] = ()  # collection topics it depends on (CollectionIssue.source)
+    thresholds: tuple[str, ...] = ()  # Thresholds fields it uses (for promise reconciliation)
+    description: str = ""
+    gap_kind: GapKind = "not_operating"  # what a failure means by default
+
+
+@dataclass(frozen=True)
+class EntityResult:
+    """The verdict of a check on one entity."""
+
+    entity_type: str  # "user", "account", "bucket", "pull_request", "vendor", "policy", "quarter", ...
+    entity: str  # its name as a person would look for it: email, bucket name, "acme/api#123"
+    status: Literal["pass", "fail", "partial"]
+    reason: str
+    evidence: tuple[Src, ...] = ()
+    gap_kind: GapKind | None = None  # overrides the check's default for this entity
+    measured: dict[str, Any] | None = None  # numbers behind the verdict (hours, days, counts)
+
+
+@dataclass
+class CheckResult:
+    check_id: str
+    status: Status
+    summary: str
+    entities: list[EntityResult] = field(default_factory=list)
+    gap_kind: GapKind | None = None
+
+    @property
+    def failing(self) -> list[EntityResult]:
+        return [e for e in self.entities if e.status != "pass"]
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of days that a cadence requires at least one occurrence in."""
+
+    start: date
+    end: date  # inclusive
+
+    @property
+    def label(self) -> str:
+        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            if months == 3 and self.start.month in (1, 4, 7, 10):
+                return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+            if months == 1:
+                return f"{self.start:%Y-%m}"
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+
+@dataclass
+class CheckContext:
+    facts: FactSet
+    thresholds: ResolvedThresholds
+    as_of: date
+    period_start: date | None = None  # Type II audit period; None for Type I
+    period_end: date | None = None
+    systems_in_scope: tuple[str, ...] = ()  # system kinds in scope (google, aws, github, ...)
+    mfa_systems: tuple[str, ...] = ()  # system kinds where MFA is required
+    service_account_owners: dict[str, str] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def type2(self) -> bool:
+        return self.period_start is not None
+
+    @property
+    def evaluation_end(self) -> date:
+        """The last day evidence is judged on: the as-of date, capped at the period end for Type II."""
+        if self.period_end is not None:
+            return min(self.as_of, self.period_end)
+        return self.as_of
+
+    def windows(self, cadence_months: int) -> list[Window]:
+        """The windows in which a cadence must have been met.
+
+        Type I: the single window ending on the as-of date (``as_of - cadence .. as_of``): the control is
+        in place if it last ran within its cadence. Type II: the audit period cut into consecutive
+        windows of the cadence from the period start (quarters of the period for a quarterly cadence),
+        up to the as-of date; a partial last window is only due once it has ended.
+        """
+        if not self.type2:
+            return [Window(add_months(self.as_of, -cadence_months) + timedelta(days=1), self.as_of)]
+        assert self.period_start is not None and self.period_end is not None
+        out: list[Window] = []
+        start = self.period_start
+        end_limit = self.evaluation_end
+        while start <= end_limit:
+            end = add_months(start, cadence_months) - timedelta(days=1)
+            if end > self.period_end:
+                end = self.period_end
+            if end > end_limit:
+                break  # window not over yet: not due
+            out.append(Window(start, end))
+            start = end + timedelta(days=1)
+        if not out:  # period just started: the first window is the one running
+            out.append(Window(self.period_start, min(add_months(self.period_start, cadence_months), end_limit)))
+        return out
+
+    def missing_windows(self, dates: Iterable[date], cadence_months: int) -> tuple[list[Window], list[Window]]:
+        """(windows due, windows with no occurrence) for a cadence."""
+        ds = sorted(set(dates))
+        due = self.windows(cadence_months)
+        missing = [w for w in due if not any(w.start <= d <= w.end for d in ds)]
+        return due, missing
+
+    def within(self, day: date | None, months: int) -> bool:
+        """True when ``day`` is no older than ``months`` before the as-of date (and not in the future)."""
+        return day is not None and add_months(self.as_of, -months) <= day <= self.as_of
+
+    # ---- result builders -------------------------------------------------------------------------
+
+    def result(self, entities: list[EntityResult], summary: str | None = None, *,
+               empty: str = "nothing to judge") -> CheckResult:
+        """Status from entities: none -> not assessed; all pass -> pass; any fail -> fail; else partial."""
+        meta = _CURRENT.get("meta")
+        check_id = meta.id if meta else "?"
+        if not entities:
+            return CheckResult(check_id, "not_assessed", empty)
+        failing = [e for e in entities if e.status != "pass"]
+        if not failing:
+            status: Status = "pass"
+        elif any(e.status == "fail" for e in failing):
+            status = "fail"
+        else:
+            status = "partial"
+        if summary is None:
+            summary = (
+                f"all {len(entities)} pass"
+                if not failing
+                else f"{len(failing)} of {len(entities)} {'fail' if status == 'fail' else 'partially met'}"
+            )
+        kinds = {e.gap_kind for e in failing if e.gap_kind}
+        gap_kind = None
+        if failing:
+            gap_kind = next(iter(kinds)) if len(kinds) == 1 else (meta.gap_kind if meta else "not_operating")
+        return CheckResult(check_id, status, summary, entities, gap_kind)
+
+    def not_assessed(self, reason: str) -> CheckResult:
+        meta = _CURRENT.get("meta")
+        return CheckResult(meta.id if meta else "?", "not_assessed", reason)
+
+    def not_applicable(self, reason: str) -> CheckResult:
+        meta = _CURRENT.get("meta")
+        return CheckResult(meta.id if meta else "?", "not_applicable", reason)
+
+
+CheckFn = Callable[[CheckContext], CheckResult]
+
+
+@dataclass(frozen=True)
+class Check:
+    meta: CheckMeta
+    fn: CheckFn
+
+    def run(self, ctx: CheckContext) -> CheckResult:
+        _CURRENT["meta"] = self.meta
+        try:
+            res = self.fn(ctx)
+        finally:
+            _CURRENT.pop("meta", None)
+        res.check_id = self.meta.id
+        return res
+
+
+# The meta of the check running now, so that ctx.result() can fill in the id. Set and cleared around
+# each run (checks run sequentially inside one assessment).
+_CURRENT: dict[str, CheckMeta] = {}
+
+_REGISTRY: dict[str, Check] = {}
+_LOADED = False
+
+
+def check(**meta: Any) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function with its metadata (see module docstring)."""
+
+    def deco(fn: CheckFn) -> CheckFn:
+        m = CheckMeta(
+            **{k: tuple(v) if k in ("controls", "criteria", "sources", "thresholds") else v for k, v in meta.items()}
+        )
+        if m.id in _REGISTRY and _REGISTRY[m.id].fn.__qualname__ != fn.__qualname__:
+            raise ValueError(f"check {m.id!r} registered twice")
+        _REGISTRY[m.id] = Check(m, fn)
+        return fn
+
+    return deco
+
+
+def load_checks() -> dict[str, Check]:
+    """Import every check module of this package (once) and return the registry, sorted by id."""
+    global _LOADED
+    if not _LOADED:
+        from trustgap import checks as pkg
+
+        for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            if mod.name not in ("base",) and not mod.name.startswith("_"):
+                importlib.import_module(f"{pkg.__name__}.{mod.name}")
+        _LOADED = True
+    return dict(sorted(_REGISTRY.items()))
+
+
+def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None) -> list[CheckResult]:
+    """Run checks; a check whose sources reported a collection problem is Not assessed unless it failed
+    on what it did see (a failure found is still a failure)."""
+    out: list[CheckResult] = []
+    for c in checks if checks is not None else load_checks().values():
+        res = c.run(ctx)
+        if c.meta.sources and res.status in ("pass", "not_assessed"):
+            issues = ctx.facts.issues_for(c.meta.sources)
+            if issues:
+                reasons = "; ".join(sorted({f"{i.source}: {i.reason}" for i in issues}))
+                res = CheckResult(c.meta.id, "not_assessed", f"could not collect all evidence ({reasons})")
+        out.append(res)
+    return out

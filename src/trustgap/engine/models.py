@@ -1,0 +1,238 @@
+"""The stored shape of an assessment: what every face (CLI, reports, web app, exports) reads.
+
+Serialised with :func:`AssessmentResult.to_json` (sorted keys, fixed separators) so that the same
+inputs and as-of date give byte-identical JSON. Nothing here depends on the wall clock.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+VerdictStatus = Literal["implemented", "partial", "gap", "not_applicable", "not_assessed"]
+GapKind = Literal["missing", "undocumented", "not_operating", "insufficient_evidence", "stale"]
+STATUS_ORDER: tuple[str, ...] = ("gap", "partial", "not_assessed", "implemented", "not_applicable")
+STATUS_LABELS = {
+    "implemented": "Implemented",
+    "partial": "Partial",
+    "gap": "Gap",
+    "not_applicable": "Not applicable",
+    "not_assessed": "Not assessed",
+}
+GAP_KIND_LABELS = {
+    "missing": "Missing",
+    "undocumented": "Undocumented",
+    "not_operating": "Not operating",
+    "insufficient_evidence": "Insufficient evidence",
+    "stale": "Stale",
+}
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorInfo(_M):
+    path: str
+    line: int | None = None
+    field: str | None = None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path + (f":{self.line}" if self.line is not None else "")
+        return f"{where}: {'field ' + repr(self.field) + ': ' if self.field else ''}{self.message}"
+
+
+class EvidenceItem(_M):
+    sha256: str
+    name: str
+    source: str
+    collected_at: str
+    size: int
+    format: str | None = None  # parser name
+    format_title: str | None = None
+    status: Literal["parsed", "parsed_with_errors", "failed", "not_recognised", "answers", "scope"] = "parsed"
+    errors: list[ErrorInfo] = Field(default_factory=list)
+    facts: int = 0
+
+
+class EvidenceLink(_M):
+    sha256: str
+    locator: str = ""
+    name: str | None = None
+
+
+class PromiseQuote(_M):
+    key: str
+    value: Any
+    quote: str
+    source: str
+    origin: str
+    ref: str | None = None
+    locator: str = ""
+
+
+class EntityOutcome(_M):
+    entity_type: str
+    entity: str
+    status: Literal["pass", "fail", "partial"]
+    reason: str
+    evidence: list[EvidenceLink] = Field(default_factory=list)
+    measured: dict[str, Any] | None = None
+
+
+class CheckOutcome(_M):
+    check_id: str
+    title: str
+    controls: list[str]
+    criteria: list[str]
+    severity: str
+    category: str
+    status: Literal["pass", "fail", "partial", "not_assessed", "not_applicable"]
+    summary: str
+    gap_kind: GapKind | None = None
+    entities_total: int = 0
+    entities_failing: int = 0
+    passing: list[EntityOutcome] = Field(default_factory=list)  # the first few, for "where is the evidence"
+    evidence: list[EvidenceLink] = Field(default_factory=list)  # distinct evidence the check read
+
+
+class AnswerInfo(_M):
+    status: str
+    note: str | None = None
+    evidence: list[str] = Field(default_factory=list)
+    since: date | None = None
+    last_performed: date | None = None
+    answered_by: str | None = None
+    answered_at: date | None = None
+    question_id: str | None = None
+    quote: str | None = None
+    source: str = ""
+    sha256: str | None = None
+
+
+class Finding(_M):
+    id: str  # stable: control/check/entity hash
+    control_id: str
+    check_id: str | None = None
+    criteria: list[str]
+    severity: str
+    title: str
+    gap_kind: GapKind | None = None
+    entity_type: str | None = None
+    entity: str | None = None
+    reason: str
+    evidence: list[EvidenceLink] = Field(default_factory=list)
+    measured: dict[str, Any] | None = None
+    remediation: str = ""
+    promise: PromiseQuote | None = None  # what the organisation said it does, when practice differs
+    answer: AnswerInfo | None = None
+
+
+class Verdict(_M):
+    control_id: str
+    title: str
+    domain: str
+    category: str  # policy / process / technical
+    severity: str
+    effort: str
+    owner_role: str
+    criteria: list[str]
+    status: VerdictStatus
+    gap_kind: GapKind | None = None
+    reason: str
+    checks: list[str] = Field(default_factory=list)
+    answer: AnswerInfo | None = None
+    evidence: list[EvidenceLink] = Field(default_factory=list)
+    findings: list[str] = Field(default_factory=list)  # finding ids
+    evidence_requests: list[str] = Field(default_factory=list)
+    test_methods: list[str] = Field(default_factory=list)
+
+
+class Counts(_M):
+    implemented: int = 0
+    partial: int = 0
+    gap: int = 0
+    not_applicable: int = 0
+    not_assessed: int = 0
+
+    @property
+    def in_scope(self) -> int:
+        return self.implemented + self.partial + self.gap + self.not_assessed
+
+    @property
+    def assessed(self) -> int:
+        return self.implemented + self.partial + self.gap
+
+
+class Readiness(_M):
+    """Share of in-scope controls Implemented (Partial counts half). ``score`` is over every in-scope
+    control (Not assessed counts as not ready); ``assessed_score`` over assessed ones only; both shown."""
+
+    score: float | None
+    assessed_score: float | None
+    counts: Counts
+
+
+class Rollup(_M):
+    id: str
+    title: str
+    group: str = ""
+    status: VerdictStatus
+    readiness: Readiness
+    controls: list[str] = Field(default_factory=list)
+
+
+class EvidenceRequest(_M):
+    control_id: str
+    what: str
+    requested_from: str | None = None
+    source: str = ""
+
+
+class AssessmentResult(_M):
+    schema_version: int = 1
+    tool_version: str
+    catalog_version: str
+    organisation: str
+    as_of: date
+    report_type: Literal["type1", "type2"]
+    period_start: date | None = None
+    period_end: date | None = None
+    target_audit_date: date | None = None
+    categories: list[str]
+    scope: dict[str, Any]
+    thresholds: dict[str, dict[str, Any]]
+    threshold_conflicts: list[str] = Field(default_factory=list)
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+    fact_counts: dict[str, int] = Field(default_factory=dict)
+    checks: list[CheckOutcome] = Field(default_factory=list)
+    verdicts: list[Verdict] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    criteria: list[Rollup] = Field(default_factory=list)
+    category_rollups: list[Rollup] = Field(default_factory=list)
+    frameworks: dict[str, list[Rollup]] = Field(default_factory=dict)
+    readiness: Readiness
+    evidence_requests: list[EvidenceRequest] = Field(default_factory=list)
+    promises: list[PromiseQuote] = Field(default_factory=list)
+    plan: dict[str, Any] | None = None  # roadmap, priorities, risk register (trustgap.plan)
+    interview: dict[str, Any] | None = None  # interview progress summary (trustgap.interview)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> AssessmentResult:
+        return cls.model_validate_json(text)
+
+    def verdict(self, control_id: str) -> Verdict:
+        for v in self.verdicts:
+            if v.control_id == control_id:
+                return v
+        raise KeyError(control_id)
+
+    def findings_for(self, control_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.control_id == control_id]

@@ -1,0 +1,153 @@
+"""Turn raw evidence (files in a folder, or API answers from collectors) into stored evidence and facts.
+
+Every piece goes to the :class:`EvidenceStore` first (so nothing collected is lost even when a parser
+fails), then is recognised by content and parsed. Per-parser ``finalize`` hooks run once over all the
+facts of a run (see :func:`finalize_facts`), after every source has been ingested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from trustgap.answers import Assertion
+from trustgap.engine.models import ErrorInfo, EvidenceItem
+from trustgap.errors import InputError
+from trustgap.evidence.detect import ParseContext, Parser, load_parsers, parse_with, recognise
+from trustgap.evidence.store import EvidenceRef, EvidenceStore
+
+# Files never treated as evidence: editor / OS leftovers.
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class SourceOutput:
+    """What one source (an evidence folder, a live collector) contributed to a run."""
+
+    items: list[EvidenceItem] = field(default_factory=list)
+    facts_by_parser: dict[str, list[Any]] = field(default_factory=dict)  # parser name -> facts (pre-finalize)
+    facts: list[Any] = field(default_factory=list)  # facts that need no finalize (collectors' own facts)
+    assertions: list[Assertion] = field(default_factory=list)
+
+    def merge(self, other: SourceOutput) -> None:
+        self.items.extend(other.items)
+        for k, v in other.facts_by_parser.items():
+            self.facts_by_parser.setdefault(k, []).extend(v)
+        self.facts.extend(other.facts)
+        self.assertions.extend(other.assertions)
+
+
+def _error_infos(errors: Iterable[InputError]) -> list[ErrorInfo]:
+    return [ErrorInfo(path=e.path, line=e.line, field=e.field, message=e.message) for e in errors]
+
+
+def ingest_bytes(
+    data: bytes,
+    *,
+    name: str,
+    source: str,
+    collected_at: datetime,
+    store: EvidenceStore,
+    as_of: date,
+    options: dict[str, dict[str, Any]] | None = None,
+    parser: Parser | None = None,
+    media_type: str = "application/octet-stream",
+) -> tuple[EvidenceItem, str | None, list[Any], EvidenceRef]:
+    """Store one piece of evidence, recognise and parse it.
+
+    Returns (item, parser name or None, facts, ref). ``parser`` forces a format (collectors know what
+    they fetched); otherwise the content decides. ``options`` maps parser name -> its options.
+    """
+    ref = store.put(data, name=name, source=source, collected_at=collected_at, media_type=media_type)
+    chosen = parser or recognise(data, name)
+    base = {
+        "sha256": ref.sha256,
+        "name": name,
+        "source": source,
+        "collected_at": collected_at.astimezone(UTC).isoformat(),
+        "size": ref.size,
+    }
+    if chosen is None:
+        return EvidenceItem(**base, status="not_recognised"), None, [], ref
+    ctx = ParseContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
+    res = parse_with(chosen, data, ctx)
+    if res.errors and not res.facts:
+        status = "failed"
+    elif res.errors:
+        status = "parsed_with_errors"
+    else:
+        status = "parsed"
+    item = EvidenceItem(
+        **base,
+        format=chosen.name,
+        format_title=chosen.title,
+        status=status,
+        errors=_error_infos(res.errors),
+        facts=len(res.facts),
+    )
+    return item, chosen.name, res.facts, ref
+
+
+def iter_evidence_files(folder: Path) -> list[Path]:
+    """Every regular file below ``folder`` (recursively, sorted, hidden files and folders skipped)."""
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or p.name in IGNORED_NAMES:
+            continue
+        if p.is_file() and not p.is_symlink():
+            out.append(p)
+    return out
+
+
+def ingest_folder(
+    folder: Path,
+    *,
+    store: EvidenceStore,
+    as_of: date,
+    options: dict[str, dict[str, Any]] | None = None,
+    skip: Iterable[Path] = (),
+    on_file: Callable[[str], None] | None = None,
+) -> SourceOutput:
+    """Ingest every file of an evidence folder. A file's collection time is its modification time
+    (so re-running on the same folder is reproducible)."""
+    load_parsers()
+    out = SourceOutput()
+    skipped = {p.resolve() for p in skip}
+    for path in iter_evidence_files(folder):
+        if path.resolve() in skipped:
+            continue
+        rel = path.relative_to(folder).as_posix()
+        if on_file:
+            on_file(rel)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            out.items.append(
+                EvidenceItem(sha256="", name=rel, source="file", collected_at="", size=0, status="failed",
+                             errors=[ErrorInfo(path=rel, message=f"could not be read: {exc.strerror}")])
+            )
+            continue
+        mtime = datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
+        item, pname, facts, _ = ingest_bytes(
+            data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options
+        )
+        out.items.append(item)
+        if pname:
+            out.facts_by_parser.setdefault(pname, []).extend(facts)
+    return out
+
+
+def finalize_facts(output: SourceOutput) -> list[Any]:
+    """Run each parser's finalize hook over all of its facts; return every fact of the run."""
+    parsers = load_parsers()
+    facts: list[Any] = []
+    for pname in sorted(output.facts_by_parser):
+        items = output.facts_by_parser[pname]
+        p = parsers.get(pname)
+        facts.extend(p.finalize(items) if p and p.finalize else items)
+    facts.extend(output.facts)
+    return facts

@@ -1,0 +1,421 @@
+"""Typed, normalised facts: what collectors and parsers produce and what checks read.
+
+Every fact carries a :class:`Src`, the sha256 of the raw evidence it was read from plus a locator
+(``row 12``, ``$.users[3]``, ``GET /orgs/acme``), so that every verdict can point back to the exact
+place in the exact file or API answer it rests on.
+
+Facts never judge: they state what a system says. Checks (``trustgap.checks``) judge them.
+
+Conventions
+- Emails are stored lower-cased (use :func:`norm_email`).
+- Datetimes are timezone-aware UTC (use ``trustgap.dates`` to parse); plain dates are ``date``.
+- ``None`` means "the source did not say", never "false".
+- ``system`` names the system an account or resource lives in, as a short lower-case token:
+  ``aws``, ``google``, ``okta``, ``github``, ``hr``, ``lms``, ``azuread``, ... For AWS it may be
+  qualified by account (``aws:123456789012``); use :func:`system_kind` to get the bare kind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal, TypeVar
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Src:
+    """Where a fact came from: evidence sha256 and a locator inside it."""
+
+    sha256: str
+    locator: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}:{self.locator}" if self.locator else self.sha256[:12]
+
+
+def norm_email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    return v or None
+
+
+def system_kind(system: str) -> str:
+    return system.split(":", 1)[0]
+
+
+# --------------------------------------------------------------------------- people and identity
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person:
+    """A member of the workforce, from an HR roster (the source of truth for who should have access)."""
+
+    src: Src
+    email: str | None
+    name: str | None = None
+    employee_id: str | None = None
+    department: str | None = None
+    title: str | None = None
+    manager_email: str | None = None
+    employment_type: str | None = None  # employee, contractor, intern, ...
+    hire_date: date | None = None
+    termination_date: date | None = None
+    status: str | None = None  # normalised: "active", "terminated", "leave", or the raw value lower-cased
+    location: str | None = None
+
+    def active_on(self, day: date) -> bool:
+        if self.hire_date and self.hire_date > day:
+            return False
+        if self.termination_date and self.termination_date <= day:
+            return False
+        if self.termination_date is None and self.status == "terminated":
+            return False
+        return True
+
+
+AccountKind = Literal["user", "service", "root", "admin", "unknown"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Account:
+    """A login in one system (IdP, cloud, source control, ...)."""
+
+    src: Src
+    system: str  # "google", "okta", "aws:123456789012", "github", ...
+    account_id: str  # stable id inside the system (user name, login, id)
+    email: str | None = None  # lower-cased
+    display_name: str | None = None
+    kind: AccountKind = "user"
+    is_admin: bool | None = None
+    active: bool | None = None  # can it log in now (not suspended / deprovisioned / deleted)
+    status: str | None = None  # raw status from the source (ACTIVE, SUSPENDED, DEPROVISIONED, ...)
+    mfa_enabled: bool | None = None  # at least one second factor enrolled
+    mfa_enforced: bool | None = None  # second factor required by policy for this account
+    has_password: bool | None = None  # console / interactive password exists
+    created_at: datetime | None = None
+    last_login_at: datetime | None = None
+    deactivated_at: datetime | None = None  # suspension / deprovisioning / deletion time, when known
+    owner_email: str | None = None  # owner of a service account
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Credential:
+    """A non-interactive credential attached to an account: access key, certificate, API token."""
+
+    src: Src
+    system: str
+    account_id: str
+    kind: str  # "access_key", "certificate", "password", "token"
+    slot: str = ""  # "1" / "2" for AWS access keys
+    active: bool | None = None
+    created_or_rotated_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Setting:
+    """A configuration value of a system or tenant (org 2FA requirement, password policy, ...).
+
+    ``key`` is a dotted, documented name, e.g. ``github.org.two_factor_requirement_enabled``,
+    ``aws.iam.password_policy.minimum_length``, ``aws.ec2.ebs_encryption_by_default``.
+    ``scope`` says what it applies to (org login, account id and region, tenant).
+    """
+
+    src: Src
+    system: str
+    scope: str
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resource:
+    """An infrastructure resource with the attributes checks look at.
+
+    ``kind`` is a dotted type (``aws.s3.bucket``, ``aws.rds.instance``, ``aws.ec2.volume``,
+    ``aws.kms.key``, ``aws.cloudtrail.trail``, ``aws.logs.log_group``, ``aws.guardduty.detector``,
+    ``aws.backup.plan``, ``aws.config.recorder``, ``github.repository``, ``github.branch``, ...).
+    ``attrs`` holds normalised attribute names documented by the collector that emits them.
+    """
+
+    src: Src
+    system: str
+    kind: str
+    resource_id: str
+    name: str | None = None
+    region: str | None = None
+    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanFinding:
+    """One result of a posture or IaC scanner (Prowler, Checkov, ...) for one resource."""
+
+    src: Src
+    tool: str  # "prowler", "checkov"
+    check_id: str  # the tool's own id (prowler event_code, CKV_AWS_19)
+    title: str | None
+    status: Literal["pass", "fail", "manual", "skipped", "error"]
+    severity: str | None  # critical / high / medium / low / informational
+    resource: str  # resource uid / address
+    resource_type: str | None = None
+    location: str | None = None  # file:line-range for IaC, region/account for cloud
+    criteria: tuple[str, ...] = ()  # SOC 2 criterion ids (normalised, "CC6.1")
+    topics: tuple[str, ...] = ()  # "encryption_at_rest", "tls", "logging", "log_retention", "public_access",...
+    observed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scan:
+    """That a scan ran: which tool, against what, when (for cadence checks)."""
+
+    src: Src
+    tool: str
+    target: str
+    scanned_at: datetime
+    authenticated: bool | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Vulnerability:
+    """A vulnerability seen in an artifact; ``first_seen`` / ``last_seen`` come from a series of scans."""
+
+    src: Src
+    tool: str
+    target: str  # artifact / image / host
+    vuln_id: str  # CVE-2024-1234, GHSA-...
+    package: str | None
+    installed_version: str | None
+    fixed_version: str | None
+    severity: str  # critical / high / medium / low / unknown
+    first_seen: datetime
+    last_seen: datetime
+    fixed_at: datetime | None = None  # first scan of the same target in which it no longer appears
+    published_at: datetime | None = None
+    title: str | None = None
+
+
+# --------------------------------------------------------------------------- change management
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Review:
+    reviewer: str  # login
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    submitted_at: datetime | None = None
+    commit_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Change:
+    """A change to production code or configuration: a merged pull request, a deployment, a ticket."""
+
+    src: Src
+    system: str  # "github", "gitlab", ...
+    repository: str  # owner/name
+    change_id: str  # PR number as text
+    title: str | None = None
+    author: str | None = None  # login
+    created_at: datetime | None = None
+    merged_at: datetime | None = None
+    merged_by: str | None = None
+    base_branch: str | None = None
+    url: str | None = None
+    reviews: tuple[Review, ...] = ()
+    labels: tuple[str, ...] = ()
+    emergency: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BranchProtection:
+    """Protection of one branch (classic protection or a ruleset), or its absence (``protected=False``)."""
+
+    src: Src
+    system: str
+    repository: str
+    branch: str
+    is_default: bool = True
+    protected: bool = False
+    required_approvals: int | None = None
+    dismiss_stale_reviews: bool | None = None
+    require_code_owner_reviews: bool | None = None
+    enforce_admins: bool | None = None
+    allow_force_pushes: bool | None = None
+    require_status_checks: bool | None = None
+
+
+# --------------------------------------------------------------------------- third parties and documents
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Vendor:
+    src: Src
+    name: str
+    service: str | None = None
+    tier: str | None = None  # normalised: "critical", "high", "medium", "low" or raw lower-cased
+    data_access: str | None = None  # raw description of what data it touches
+    processes_customer_data: bool | None = None
+    soc2_report_date: date | None = None
+    questionnaire_date: date | None = None
+    dpa_signed: bool | None = None
+    dpa_date: date | None = None
+    last_review_date: date | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Document:
+    """A policy, standard, procedure or plan."""
+
+    src: Src
+    path: str  # original file name relative to the evidence folder
+    title: str
+    doc_type: str = "policy"  # policy, procedure, plan, standard
+    policy_key: str | None = None  # normalised topic ("information_security", "access_control", ...)
+    owner: str | None = None
+    version: str | None = None
+    approved_on: date | None = None
+    approved_by: str | None = None
+    last_reviewed: date | None = None
+    effective_date: date | None = None
+    next_review: date | None = None
+    status: str | None = None  # "draft", "approved", ...
+    text: str = field(default="", repr=False, compare=False)
+
+
+RecordKind = Literal[
+    "access_review",
+    "tabletop_exercise",
+    "incident_response_test",
+    "dr_test",
+    "backup_restore_test",
+    "risk_assessment",
+    "background_check",
+    "security_training",
+    "policy_acknowledgement",
+    "vendor_review",
+    "penetration_test",
+    "board_meeting",
+    "incident",
+    "other",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Record:
+    """That a process ran: an access review, a tabletop, a DR test, a risk assessment, a background check,
+    a training completion. ``subject`` is who or what it was about (the person's email for a background
+    check or a training completion, the system for an access review)."""
+
+    src: Src
+    kind: RecordKind | str
+    performed_on: date
+    subject: str | None = None
+    title: str | None = None
+    participants: tuple[str, ...] = ()
+    performed_by: str | None = None
+    outcome: str | None = None  # passed / failed / completed / in progress ...
+    details: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CollectionIssue:
+    """A source that could not be read fully (permission denied, service missing, timeout, 5xx).
+
+    ``source`` is a dotted topic (``aws.s3``, ``aws.guardduty``, ``github.pulls``, ``okta.users``) that
+    check metadata names in ``sources``; checks depending on it become Not assessed with this reason.
+    """
+
+    src: Src
+    source: str
+    reason: str
+
+
+Fact = (
+    Person
+    | Account
+    | Credential
+    | Setting
+    | Resource
+    | ScanFinding
+    | Scan
+    | Vulnerability
+    | Change
+    | BranchProtection
+    | Vendor
+    | Document
+    | Record
+    | CollectionIssue
+)
+
+T = TypeVar("T")
+
+
+class FactSet:
+    """All facts of one assessment, indexed by type, with identity joined across systems by email."""
+
+    def __init__(self, facts: Iterable[Any] = (), aliases: dict[str, str] | None = None) -> None:
+        self._by_type: dict[type, list[Any]] = defaultdict(list)
+        # alias email -> canonical email (both lower-case)
+        self.aliases: dict[str, str] = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+        for f in facts:
+            self._by_type[type(f)].append(f)
+
+    def add(self, fact: Any) -> None:
+        self._by_type[type(fact)].append(fact)
+
+    def extend(self, facts: Iterable[Any]) -> None:
+        for f in facts:
+            self._by_type[type(f)].append(f)
+
+    def of(self, cls: type[T]) -> list[T]:
+        return self._by_type.get(cls, [])
+
+    def __iter__(self) -> Iterator[Any]:
+        for items in self._by_type.values():
+            yield from items
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_type.values())
+
+    def counts(self) -> dict[str, int]:
+        return {t.__name__: len(v) for t, v in sorted(self._by_type.items(), key=lambda kv: kv[0].__name__)}
+
+    def canonical_email(self, email: str | None) -> str | None:
+        e = norm_email(email)
+        if e is None:
+            return None
+        return self.aliases.get(e, e)
+
+    def people_by_email(self) -> dict[str, Person]:
+        """Canonical email -> Person (the latest roster row wins when a person appears twice)."""
+        out: dict[str, Person] = {}
+        for p in self.of(Person):
+            key = self.canonical_email(p.email)
+            if key:
+                out[key] = p
+        return out
+
+    def settings(self, key: str) -> list[Setting]:
+        return [s for s in self.of(Setting) if s.key == key]
+
+    def resources(self, kind_prefix: str) -> list[Resource]:
+        return [r for r in self.of(Resource) if r.kind.startswith(kind_prefix)]
+
+    def records(self, *kinds: str) -> list[Record]:
+        return [r for r in self.of(Record) if r.kind in kinds]
+
+    def issues_for(self, sources: Iterable[str]) -> list[CollectionIssue]:
+        wanted = tuple(sources)
+        return [
+            i
+            for i in self.of(CollectionIssue)
+            if any(i.source == s or i.source.startswith(s + ".") or s.startswith(i.source + ".") for s in wanted)
+        ]

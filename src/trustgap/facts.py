@@ -71,9 +71,7 @@ class Person:
             return False
         if self.termination_date and self.termination_date <= day:
             return False
-        if self.termination_date is None and self.status == "terminated":
-            return False
-        return True
+        return not (self.termination_date is None and self.status == "terminated")
 
 
 AccountKind = Literal["user", "service", "root", "admin", "unknown"]

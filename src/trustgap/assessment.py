@@ -1,0 +1,242 @@
+"""The one entry every face calls: scope + evidence + answers + as-of date -> a stored assessment.
+
+collect (files, live APIs, answers) -> facts -> promises -> thresholds -> checks -> verdicts -> roll-ups
+-> plan -> save. The CLI and, later, the web app only call :func:`run_assessment` (or :func:`assess`
+for already-collected sources) and then read the stored run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from trustgap import __version__
+from trustgap.answers import Assertion, load_answers
+from trustgap.catalog.loader import Catalog, load_catalog
+from trustgap.checks.base import CheckContext, load_checks, run_checks
+from trustgap.engine.evaluate import EvaluationInput, evaluate
+from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
+from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_framework
+from trustgap.errors import InputError
+from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
+from trustgap.evidence.store import EvidenceStore, sha256_bytes
+from trustgap.facts import Document, FactSet
+from trustgap.scope import LoadedScope, load_scope
+from trustgap.thresholds import Promise, ResolvedThresholds
+
+Progress = Callable[[str, str], None]  # (stage, detail)
+
+SCOPE_NAMES = ("scope.yaml", "scope.yml", "trustgap.yaml")
+ANSWER_NAMES = ("answers.yaml", "answers.yml", "interview.yaml")
+
+
+@dataclass
+class AssessmentInputs:
+    """Where an assessment's inputs are, resolved from a folder or given one by one."""
+
+    scope_path: Path
+    evidence_dir: Path | None = None
+    answers: list[Path] = field(default_factory=list)
+
+
+def resolve_inputs(folder: Path, scope: Path | None = None, evidence: Path | None = None,
+                   answers: Sequence[Path] = ()) -> AssessmentInputs:
+    """A folder holds ``scope.yaml``, optionally ``answers.yaml`` and an ``evidence/`` folder."""
+    if not folder.is_dir():
+        raise InputError(str(folder), "not a folder (expected one holding scope.yaml and evidence/)")
+    scope_path = scope or next((folder / n for n in SCOPE_NAMES if (folder / n).is_file()), None)
+    if scope_path is None:
+        raise InputError(str(folder), f"no scope file found (looked for {', '.join(SCOPE_NAMES)}); "
+                                      "run 'trustgap init' to write one")
+    answer_paths = list(answers) or [folder / n for n in ANSWER_NAMES if (folder / n).is_file()]
+    ev = evidence or (folder / "evidence" if (folder / "evidence").is_dir() else None)
+    return AssessmentInputs(scope_path=scope_path, evidence_dir=ev, answers=answer_paths)
+
+
+def _store_text_input(path: Path, store: EvidenceStore, status: str, name: str | None = None) -> EvidenceItem:
+    data = path.read_bytes()
+    mtime = datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
+    ref = store.put(data, name=name or path.name, source="file", collected_at=mtime)
+    return EvidenceItem(sha256=ref.sha256, name=ref.name, source="file", collected_at=mtime.isoformat(),
+                        size=ref.size, status=status)  # type: ignore[arg-type]
+
+
+def load_answer_files(paths: Sequence[Path], catalog: Catalog, store: EvidenceStore
+                      ) -> tuple[list[Assertion], list[Promise], list[EvidenceItem]]:
+    """Control-keyed and question-keyed answers files -> assertions and promises (and their evidence)."""
+    from trustgap.interview.answers import load_question_answers
+
+    assertions: list[Assertion] = []
+    promises: list[Promise] = []
+    items: list[EvidenceItem] = []
+    known = {c.id for c in catalog.controls}
+    for p in paths:
+        item = _store_text_input(p, store, "answers")
+        try:
+            assertions.extend(load_answers(p, known, sha256=item.sha256))
+            qa, qp = load_question_answers(p, sha256=item.sha256)
+            assertions.extend(qa)
+            promises.extend(qp)
+        except InputError as exc:
+            item = item.model_copy(update={"status": "failed", "errors": [ErrorInfo(**exc.as_dict())]})
+        items.append(item)
+    return assertions, promises, items
+
+
+def assess(
+    loaded: LoadedScope,
+    sources: SourceOutput,
+    *,
+    as_of: date,
+    extra_promises: Sequence[Promise] = (),
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+) -> AssessmentResult:
+    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result."""
+    from trustgap.engine.reconcile import extract_promises
+    from trustgap.plan import build_plan
+
+    say = progress or (lambda stage, detail: None)
+    cat = catalog or load_catalog()
+    scope = loaded.scope
+    say("facts", "joining facts")
+    facts = FactSet(finalize_facts(sources), aliases=scope.identity.aliases)
+
+    say("reconcile", "reading promises from policies and answers")
+    promises = [*extract_promises(facts.of(Document)), *extra_promises]
+    thresholds = ResolvedThresholds(scope.thresholds, promises, loaded.threshold_lines)
+
+    period = scope.report.period if scope.report.type == "type2" else None
+    systems = scope.in_scope_systems()
+    ctx = CheckContext(
+        facts=facts,
+        thresholds=thresholds,
+        as_of=as_of,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        systems_in_scope=tuple(sorted({s.kind for s in systems})),
+        mfa_systems=tuple(sorted({s.kind for s in systems if s.mfa_required})),
+        service_account_owners={k.lower(): v.lower() for k, v in scope.identity.service_accounts.items()},
+        options={"categories": tuple(scope.categories), "organisation": scope.organisation.name},
+    )
+    say("checks", "running automated checks")
+    registry = load_checks()
+    results = run_checks(ctx, registry.values())
+
+    say("verdicts", "deciding control verdicts")
+    names = {i.sha256: i.name for i in sources.items if i.sha256}
+    out = evaluate(EvaluationInput(
+        catalog=cat,
+        categories=scope.categories,
+        not_applicable=scope.not_applicable_map(),
+        results=results,
+        metas={k: c.meta for k, c in registry.items()},
+        assertions=sources.assertions,
+        thresholds=thresholds,
+        as_of=as_of,
+        period_start=period.start if period else None,
+        evidence_names=names,
+        evidence_by_name={i.name: i.sha256 for i in sources.items if i.sha256},
+    ))
+    result = AssessmentResult(
+        tool_version=__version__,
+        catalog_version=cat.version,
+        organisation=scope.organisation.name,
+        as_of=as_of,
+        report_type=scope.report.type,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        target_audit_date=scope.report.target_audit_date,
+        categories=scope.categories,
+        scope=scope.model_dump(mode="json", exclude={"collect"}),
+        thresholds=thresholds.provenance(),
+        threshold_conflicts=thresholds.conflicts,
+        evidence=sorted(sources.items, key=lambda i: (i.name, i.source, i.sha256)),
+        fact_counts=facts.counts(),
+        checks=out.checks,
+        verdicts=out.verdicts,
+        findings=out.findings,
+        criteria=rollup_criteria(cat, out.verdicts, scope.categories),
+        category_rollups=rollup_categories(cat, out.verdicts, scope.categories),
+        frameworks={f: rollup_framework(cat, out.verdicts, f) for f in ("iso27001", "nist_csf")},
+        readiness=readiness_of(out.verdicts),
+        evidence_requests=out.evidence_requests,
+        promises=[
+            {"key": p.key, "value": p.value, "quote": p.quote, "source": p.source, "origin": p.origin,
+             "ref": p.ref, "locator": p.locator}  # type: ignore[misc]
+            for p in promises
+        ],
+    )
+    say("plan", "prioritising and planning remediation")
+    result.plan = build_plan(result, cat, scope, thresholds.as_dict())
+    return result
+
+
+def run_assessment(
+    scope_path: Path,
+    *,
+    evidence_dir: Path | None,
+    answers: Sequence[Path] = (),
+    as_of: date,
+    collect: Sequence[str] = (),
+    extra_assertions: Sequence[Assertion] = (),
+    extra_promises: Sequence[Promise] = (),
+    save: bool = True,
+    store_url: str | None = None,
+    evidence_store: EvidenceStore | None = None,
+    progress: Progress | None = None,
+    created_at: datetime | None = None,
+) -> tuple[AssessmentResult, str | None]:
+    """Collect, evaluate and (by default) save. Returns the result and the stored run id."""
+    from trustgap import config
+
+    say = progress or (lambda stage, detail: None)
+    loaded = load_scope(scope_path)
+    cat = load_catalog()
+    store = evidence_store or EvidenceStore(config.evidence_dir())
+    sources = SourceOutput()
+    sources.items.append(_store_text_input(scope_path, store, "scope"))
+    skip = [scope_path, *answers]
+    if evidence_dir is not None:
+        if not evidence_dir.is_dir():
+            raise InputError(str(evidence_dir), "evidence folder not found")
+        sources.merge(ingest_folder(evidence_dir, store=store, as_of=as_of, options=loaded.scope.parsers,
+                                    skip=skip, on_file=lambda name: say("evidence", name)))
+    if collect:
+        from trustgap.collectors.runner import collect_sources
+
+        sources.merge(collect_sources(loaded.scope, list(collect), store=store, as_of=as_of,
+                                      progress=lambda what, done, total: say("collect", what)))
+    a, p, items = load_answer_files(list(answers), cat, store)
+    sources.assertions.extend(a)
+    sources.assertions.extend(extra_assertions)
+    sources.items.extend(items)
+    result = assess(loaded, sources, as_of=as_of, extra_promises=[*p, *extra_promises], catalog=cat,
+                    progress=progress)
+    run_id = None
+    if save:
+        from trustgap.store.runs import RunStore
+
+        say("save", "saving the run")
+        rs = RunStore.open(store_url)
+        try:
+            rec = rs.save(result, created_at=created_at or datetime.now(UTC),
+                          source=str(evidence_dir or scope_path.parent))
+            run_id = rec.id
+        finally:
+            rs.close()
+    return result, run_id
+
+
+def result_digest(result: AssessmentResult) -> str:
+    return sha256_bytes(result.to_json().encode())
+
+
+def summary_counts(result: AssessmentResult) -> dict[str, Any]:
+    c = result.readiness.counts
+    return {"readiness": result.readiness.score, "implemented": c.implemented, "partial": c.partial,
+            "gap": c.gap, "not_assessed": c.not_assessed, "not_applicable": c.not_applicable,
+            "findings": len(result.findings)}

@@ -1,0 +1,274 @@
+"""The command line: parses arguments, calls trustgap.assessment / store / report, prints. Nothing else.
+
+Heavy modules are imported inside the commands so that ``trustgap --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from trustgap.engine.models import AssessmentResult
+
+app = typer.Typer(
+    name="trustgap",
+    help="SOC 2 gap analysis with evidence: where you stand against each criterion, and what to fix first.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+AsOf = Annotated[
+    Optional[str],  # noqa: UP045 - typer needs Optional here
+    typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD). Default: today."),
+]
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=False, highlight=False)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(code)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of: not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _guard(fn):  # type: ignore[no-untyped-def]
+    """Turn TrustgapError (bad input) into one clear line and exit code 2, never a traceback."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+        from trustgap.errors import TrustgapError
+
+        try:
+            return fn(*args, **kwargs)
+        except TrustgapError as exc:
+            raise _fail(str(exc)) from None
+
+    return wrapper
+
+
+@app.command()
+@_guard
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create the starter files in.")] = Path("."),
+    organisation: Annotated[str, typer.Option("--org", help="Organisation name.")] = "Example Corp",
+    force: Annotated[bool, typer.Option(help="Overwrite existing files.")] = False,
+) -> None:
+    """Write a commented starter scope.yaml, answers.yaml and an evidence/ folder."""
+    from trustgap.starter import write_starter
+
+    written = write_starter(folder, organisation=organisation, force=force)
+    con = _console()
+    for p in written:
+        con.print(f"wrote {p}")
+    con.print(f"Next: edit {folder / 'scope.yaml'}, drop exports into {folder / 'evidence'}, then "
+              f"[bold]trustgap assess {folder}[/]")
+
+
+@app.command()
+@_guard
+def assess(
+    folder: Annotated[Path, typer.Argument(help="Folder with scope.yaml, optional answers.yaml and evidence/.")],
+    scope: Annotated[Optional[Path], typer.Option(help="Scope file (default: FOLDER/scope.yaml).")] = None,  # noqa: UP045
+    evidence: Annotated[Optional[Path], typer.Option(help="Evidence folder (default: FOLDER/evidence).")] = None,  # noqa: UP045
+    answers: Annotated[Optional[list[Path]], typer.Option(help="Answers file(s) (default: FOLDER/answers.yaml).")] = None,  # noqa: UP045,E501
+    as_of: AsOf = None,
+    collect: Annotated[Optional[list[str]], typer.Option(help="Also collect live: aws, github, google, okta, iac.")] = None,  # noqa: UP045,E501
+    fail_under: Annotated[Optional[float], typer.Option(help="Exit 1 when readiness is below this percentage.")] = None,  # noqa: UP045,E501
+    report: Annotated[Optional[Path], typer.Option(help="Also write a report to this path.")] = None,  # noqa: UP045
+    fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result JSON here.")] = None,  # noqa: UP045
+    save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
+) -> None:
+    """Assess an organisation: collect evidence, run checks, decide verdicts, store the run."""
+    from trustgap.assessment import resolve_inputs
+
+    inputs = resolve_inputs(folder, scope, evidence, answers or [])
+    result, run_id = _run_with_progress(inputs.scope_path, inputs.evidence_dir, inputs.answers,
+                                        _as_of(as_of), collect or [], save)
+    _after_assess(result, run_id, report, fmt, json_out)
+    if fail_under is not None and (result.readiness.score or 0) < fail_under:
+        raise typer.Exit(1)
+
+
+def _run_with_progress(scope_path: Path, evidence_dir: Path | None, answers: list[Path], as_of: date,
+                       collect: list[str], save: bool) -> tuple[AssessmentResult, str | None]:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from trustgap.assessment import run_assessment
+
+    stages = ["evidence", "collect", "facts", "reconcile", "checks", "verdicts", "plan", "save"]
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.fields[stage]:<10}"), BarColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), transient=True,
+                  disable=not sys.stderr.isatty(), console=None) as bar:
+        task = bar.add_task("starting", total=len(stages), stage="")
+
+        def progress(stage: str, detail: str) -> None:
+            done = stages.index(stage) if stage in stages else 0
+            bar.update(task, completed=done, description=detail[:60], stage=stage)
+
+        return run_assessment(scope_path, evidence_dir=evidence_dir, answers=answers, as_of=as_of,
+                              collect=collect, save=save, progress=progress)
+
+
+def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | None, fmt: str,
+                  json_out: Path | None) -> None:
+    from trustgap import config
+    from trustgap.report.summary import print_summary
+
+    con = _console()
+    print_summary(con, result)
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(result.to_json(), encoding="utf-8")
+        con.print(f"result JSON: {json_out}")
+    if report:
+        from trustgap.report import render
+
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(render(result, fmt, run_id=run_id), encoding="utf-8")
+        con.print(f"report: [bold]{report.resolve()}[/]")
+    if run_id:
+        con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
+
+
+@app.command()
+@_guard
+def report(
+    run: Annotated[str, typer.Argument(help="Run id (or a unique prefix, or 'latest').")] = "latest",
+    fmt: Annotated[str, typer.Option("--format", help="html, md or json.")] = "html",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,  # noqa: UP045,E501
+) -> None:
+    """Render a stored run as HTML, Markdown or JSON."""
+    from trustgap.report import render
+    from trustgap.store.runs import RunStore
+
+    store = RunStore.open()
+    try:
+        rec, result = store.get(run)
+    finally:
+        store.close()
+    text = render(result, fmt, run_id=rec.id)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    _console().print(f"report: {output.resolve()}")
+
+
+@app.command()
+@_guard
+def runs(
+    limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
+    organisation: Annotated[Optional[str], typer.Option("--org", help="Only this organisation.")] = None,  # noqa: UP045
+) -> None:
+    """List stored runs, newest first."""
+    from rich.table import Table
+
+    from trustgap import config
+    from trustgap.store.runs import RunStore
+
+    store = RunStore.open()
+    try:
+        records = store.list(limit=limit, organisation=organisation)
+    finally:
+        store.close()
+    table = Table("run", "organisation", "as of", "type", "readiness", "gaps", "created (UTC)")
+    for r in records:
+        table.add_row(r.id, r.organisation, str(r.as_of), r.report_type,
+                      "-" if r.readiness is None else f"{r.readiness:.1f}%", str(r.counts.get("gap", 0)),
+                      r.created_at.strftime("%Y-%m-%d %H:%M"))
+    con = _console()
+    con.print(table)
+    con.print(f"database: {config.redact_url(config.database_url())}")
+
+
+@app.command()
+@_guard
+def catalog(
+    kind: Annotated[str, typer.Option(help="criteria, controls, mappings or frameworks.")] = "controls",
+    criterion: Annotated[Optional[str], typer.Option(help="Only this criterion, e.g. CC6.1.")] = None,  # noqa: UP045
+    framework: Annotated[Optional[str], typer.Option(help="iso27001 or nist_csf.")] = None,  # noqa: UP045
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """List the SOC 2 criteria, the control library and its ISO 27001 / NIST CSF mappings."""
+    import json
+
+    from trustgap.catalog.loader import load_catalog
+    from trustgap.catalog.query import catalog_json, catalog_rows
+
+    cat = load_catalog()
+    if framework and framework not in ("iso27001", "nist_csf"):
+        raise _fail(f"--framework: unknown framework {framework!r} (use iso27001 or nist_csf)")
+    if criterion and criterion not in {c.id for c in cat.criteria}:
+        raise _fail(f"--criterion: unknown criterion {criterion!r}")
+    if fmt == "json":
+        sys.stdout.write(json.dumps(catalog_json(cat, criterion=criterion, framework=framework), indent=2,
+                                    sort_keys=True) + "\n")
+        return
+    from rich.table import Table
+
+    rows = catalog_rows(cat, kind=kind, criterion=criterion, framework=framework)  # type: ignore[arg-type]
+    if not rows:
+        _console().print("nothing matches")
+        return
+    table = Table(*rows[0].keys())
+    for row in rows:
+        table.add_row(*(", ".join(v) if isinstance(v, list) else str(v) for v in row.values()))
+    _console().print(table)
+
+
+@app.command()
+@_guard
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("trustgap-out"),
+    as_of: AsOf = None,
+    save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
+) -> None:
+    """Assess the bundled demo organisation and write its HTML report."""
+    from trustgap.demo import DEMO_AS_OF, demo_folder
+
+    folder = demo_folder()
+    when = date.fromisoformat(as_of) if as_of else DEMO_AS_OF
+    from trustgap.assessment import resolve_inputs
+
+    inputs = resolve_inputs(folder)
+    result, run_id = _run_with_progress(inputs.scope_path, inputs.evidence_dir, inputs.answers, when, [], save)
+    _after_assess(result, run_id, out / "demo-report.html", "html", out / "demo-result.json")
+
+
+def _register_optional() -> None:
+    """Sub-commands that live in their own modules (each keeps its heavy imports inside its commands)."""
+    from trustgap import cli_collect, cli_interview, cli_plan
+
+    app.add_typer(cli_collect.app, name="collect", help="Collect evidence live from AWS, GitHub, Google, Okta, IaC.")
+    cli_interview.register(app)
+    cli_plan.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,96 @@
+"""The report as Markdown: the same sections and content as the HTML, for wikis and pull requests."""
+
+from __future__ import annotations
+
+from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
+from trustgap.report.view import build_view
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0f}%"
+
+
+def _cell(text: object) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
+    v = build_view(result, run_id)
+    r = result
+    c = r.readiness.counts
+    out: list[str] = []
+    add = out.append
+    add(f"# SOC 2 gap assessment: {r.organisation}\n")
+    period = f", audit period {r.period_start} to {r.period_end}" if r.period_start else ""
+    add(f"As of **{r.as_of}** · {'Type II' if r.report_type == 'type2' else 'Type I'}{period} · categories: "
+        f"{', '.join(x.replace('_', ' ') for x in r.categories)}" + (f" · run `{run_id}`" if run_id else "") + "\n")
+    add("## Executive summary\n")
+    add(f"Readiness **{_pct(r.readiness.score)}** over {c.in_scope} in-scope controls (Partial counts half); "
+        f"{_pct(r.readiness.assessed_score)} over the {c.assessed} assessed.\n")
+    add("| Status | Controls |\n|---|---|")
+    for k in ("implemented", "partial", "gap", "not_assessed", "not_applicable"):
+        add(f"| {STATUS_LABELS[k]} | {getattr(c, k)} |")
+    add("")
+    add("| Severity | Findings |\n|---|---|")
+    for s in ("critical", "high", "medium", "low"):
+        add(f"| {s} | {v.severity_counts.get(s, 0)} |")
+    add("\n## Readiness by Trust Services category\n")
+    add("| Category | Status | Readiness | Implemented | Partial | Gap | Not assessed |\n|---|---|---|---|---|---|---|")
+    for ru in r.category_rollups:
+        k = ru.readiness.counts
+        add(f"| {ru.title} | {STATUS_LABELS[ru.status]} | {_pct(ru.readiness.score)} | {k.implemented} | "
+            f"{k.partial} | {k.gap} | {k.not_assessed} |")
+    add("\n## Scope\n")
+    for s in r.scope.get("systems", []):
+        add(f"- {s['name']} (`{s['kind']}`{', ' + s['role'] if s.get('role') else ''})"
+            f"{'' if s.get('in_scope', True) else ' — out of scope'}")
+    add("\n## Findings by severity\n")
+    for sev in ("critical", "high", "medium", "low"):
+        for g in v.groups_by_severity.get(sev, []):
+            kind = f" · {GAP_KIND_LABELS[g.gap_kind]}" if g.gap_kind else ""
+            add(f"### [{sev}] {g.title} ({', '.join(g.control_ids)}; {', '.join(g.criteria)}{kind})\n")
+            if g.promise:
+                add(f"> Promised: “{g.promise.quote}” ({g.promise.source})\n")
+            add("| Entity | Current state | Evidence |\n|---|---|---|")
+            for f in g.findings:
+                ev = "; ".join(f"{e.name or ''} {e.locator} `{e.sha256[:12]}`".strip() for e in f.evidence[:2])
+                add(f"| {_cell(f.entity)} | {_cell(f.reason)} | {_cell(ev)} |")
+            if g.hidden:
+                add(f"\n… and {g.hidden} more.")
+            add(f"\n**Remediation:** {g.remediation}\n")
+    add("## Control matrix\n")
+    add("| Criterion | Control | Status | Gap kind | Evidence |\n|---|---|---|---|---|")
+    in_scope = {x.id for x in r.criteria if x.group in r.categories}
+    for row in v.matrix:
+        if row.criterion not in in_scope:
+            continue
+        vd = row.verdict
+        ev = ", ".join(e.name or e.sha256[:12] for e in vd.evidence[:3])
+        add(f"| {row.criterion if row.first else ''} | {vd.control_id} {_cell(vd.title)} | "
+            f"{STATUS_LABELS[vd.status]} | {GAP_KIND_LABELS.get(vd.gap_kind or '', '')} | {_cell(ev)} |")
+    add("\n## Controls met\n")
+    for vd in v.implemented:
+        ev = ", ".join(e.name or e.sha256[:12] for e in vd.evidence[:3])
+        add(f"- **{vd.control_id}** {vd.title}: {ev or vd.reason}")
+    add("\n## Not assessed\n")
+    for vd in v.not_assessed:
+        add(f"- **{vd.control_id}** {vd.title}: {vd.reason}")
+    if r.plan:
+        from trustgap.report.charts_plan import plan_markdown
+
+        add("\n" + plan_markdown(r.plan))
+    add("\n## Cross-framework coverage\n")
+    for name, title in (("iso27001", "ISO/IEC 27001:2022 Annex A"), ("nist_csf", "NIST CSF 2.0")):
+        rollups = r.frameworks.get(name, [])
+        add(f"### {title}\n")
+        add("| Id | Title | Status | Readiness |\n|---|---|---|---|")
+        for fr in rollups:
+            add(f"| {fr.id} | {_cell(fr.title)} | {STATUS_LABELS[fr.status]} | {_pct(fr.readiness.score)} |")
+        add("")
+    add("## Evidence\n")
+    add("| File or call | Recognised as | Status | Facts | sha256 |\n|---|---|---|---|---|")
+    for e in r.evidence:
+        errs = "; ".join(str(x) for x in e.errors[:3])
+        add(f"| {_cell(e.name)} | {_cell(e.format_title or '')} | {e.status.replace('_', ' ')}"
+            f"{' — ' + _cell(errs) if errs else ''} | {e.facts} | `{e.sha256[:16]}` |")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,38 @@
+"""The console summary printed after an assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trustgap.engine.models import STATUS_LABELS, AssessmentResult
+
+
+def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
+    from rich.table import Table
+
+    r = result.readiness
+    c = r.counts
+    score = "n/a" if r.score is None else f"{r.score:.1f}%"
+    console.print(f"[bold]{result.organisation}[/] as of {result.as_of}: readiness [bold]{score}[/] "
+                  f"({c.implemented} implemented, {c.partial} partial, {c.gap} gap, "
+                  f"{c.not_assessed} not assessed, {c.not_applicable} not applicable)")
+    table = Table("category", "status", "readiness", "gaps", "not assessed", title=None)
+    for ru in result.category_rollups:
+        table.add_row(ru.title, STATUS_LABELS[ru.status],
+                      "n/a" if ru.readiness.score is None else f"{ru.readiness.score:.0f}%",
+                      str(ru.readiness.counts.gap), str(ru.readiness.counts.not_assessed))
+    console.print(table)
+    failed = [e for e in result.evidence if e.errors]
+    unknown = [e for e in result.evidence if e.status == "not_recognised"]
+    if failed:
+        console.print(f"[yellow]{len(failed)} evidence file(s) had errors:[/]")
+        for e in failed[:10]:
+            for err in e.errors[:3]:
+                console.print(f"  {err}")
+    if unknown:
+        console.print(f"[yellow]not recognised:[/] {', '.join(e.name for e in unknown[:10])}"
+                      + (" …" if len(unknown) > 10 else ""))
+    if result.findings:
+        console.print(f"{len(result.findings)} findings; most severe:")
+        for f in result.findings[:top]:
+            console.print(f"  [{f.severity}] {f.control_id} {f.title}: {f.entity or ''} — {f.reason[:110]}")

@@ -1,0 +1,113 @@
+"""The report's view of a stored result: grouping and ordering for presentation only.
+
+Nothing here decides a verdict; it arranges what the engine stored so templates stay free of logic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult, Finding, Verdict
+
+SEVERITIES = ("critical", "high", "medium", "low")
+MAX_ENTITIES_PER_GROUP = 50
+
+
+@dataclass
+class FindingGroup:
+    """Findings of one check (or one control's answer) at one severity."""
+
+    key: str
+    title: str
+    severity: str
+    control_ids: list[str]
+    criteria: list[str]
+    gap_kind: str | None
+    remediation: str
+    findings: list[Finding]
+    total: int
+    promise: Any = None
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.findings)
+
+
+@dataclass
+class MatrixRow:
+    criterion: str
+    criterion_title: str
+    verdict: Verdict
+    first: bool  # first row of its criterion (for grouping)
+
+
+@dataclass
+class ReportView:
+    result: AssessmentResult
+    run_id: str | None
+    groups_by_severity: dict[str, list[FindingGroup]] = field(default_factory=dict)
+    matrix: list[MatrixRow] = field(default_factory=list)
+    implemented: list[Verdict] = field(default_factory=list)
+    not_assessed: list[Verdict] = field(default_factory=list)
+    not_applicable: list[Verdict] = field(default_factory=list)
+    severity_counts: dict[str, int] = field(default_factory=dict)
+    evidence_names: dict[str, str] = field(default_factory=dict)
+    evidence_status: dict[str, int] = field(default_factory=dict)
+    category_titles: dict[str, str] = field(default_factory=dict)
+    status_labels: dict[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
+    gap_kind_labels: dict[str, str] = field(default_factory=lambda: dict(GAP_KIND_LABELS))
+    framework_summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def build_view(result: AssessmentResult, run_id: str | None = None,
+               max_entities: int = MAX_ENTITIES_PER_GROUP) -> ReportView:
+    view = ReportView(result=result, run_id=run_id)
+    view.evidence_names = {e.sha256: e.name for e in result.evidence if e.sha256}
+    for e in result.evidence:
+        view.evidence_status[e.status] = view.evidence_status.get(e.status, 0) + 1
+
+    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        grouped[(f.severity, f.check_id or f"answer:{f.control_id}")].append(f)
+    for sev in SEVERITIES:
+        groups = []
+        for (s, key), items in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            if s != sev:
+                continue
+            first = items[0]
+            groups.append(FindingGroup(
+                key=key, title=first.title, severity=sev,
+                control_ids=sorted({f.control_id for f in items}), criteria=first.criteria,
+                gap_kind=first.gap_kind, remediation=first.remediation, findings=items[:max_entities],
+                total=len(items), promise=first.promise,
+            ))
+        groups.sort(key=lambda g: (-g.total, g.key))
+        view.groups_by_severity[sev] = groups
+        view.severity_counts[sev] = sum(g.total for g in groups)
+
+    by_control = {v.control_id: v for v in result.verdicts}
+    crit_titles = {c.id: c.title for c in result.criteria}
+    for ru in result.criteria:
+        first = True
+        for cid in ru.controls:
+            v = by_control.get(cid)
+            if v is None:
+                continue
+            view.matrix.append(MatrixRow(ru.id, crit_titles.get(ru.id, ""), v, first))
+            first = False
+    view.implemented = [v for v in result.verdicts if v.status == "implemented"]
+    view.not_assessed = [v for v in result.verdicts if v.status == "not_assessed"]
+    view.not_applicable = [v for v in result.verdicts if v.status == "not_applicable"]
+    view.category_titles = {r.id: r.title for r in result.category_rollups}
+    for name, rollups in result.frameworks.items():
+        statuses: dict[str, int] = defaultdict(int)
+        for r in rollups:
+            statuses[r.status] += 1
+        view.framework_summary[name] = {"mapped": len(rollups), "statuses": dict(statuses)}
+    return view
+
+
+def short_sha(sha: str) -> str:
+    return sha[:12]

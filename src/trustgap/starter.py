@@ -1,0 +1,90 @@
+"""`trustgap init`: a commented starter scope file, an answers file and an evidence folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trustgap.errors import TrustgapError
+
+SCOPE_TEMPLATE = """\
+# trustgap scope file. Every field is documented in the README ("The scope file").
+version: 1
+
+organisation:
+  name: {name}
+  # legal_name: {name} Inc.
+  # industry: B2B SaaS
+  # employees: 120
+  # description: One paragraph on what the system does and for whom (goes into the report).
+
+# Trust Services categories: security is always in scope; add availability, confidentiality,
+# processing_integrity, privacy as your customers need.
+categories: [security]
+
+report:
+  type: type1            # type1 (design on a date) or type2 (operation over a period)
+  # period: {{start: 2026-01-01, end: 2026-12-31}}   # required for type2
+  # target_audit_date: 2027-02-15
+
+# Systems in scope. `kind` is the token evidence uses: google, okta, aws, github, azuread, slack, ...
+systems:
+  - {{name: Google Workspace, kind: google, role: idp, mfa_required: true}}
+  - {{name: AWS production, kind: aws, role: cloud, mfa_required: true}}
+  - {{name: GitHub, kind: github, role: source_control, mfa_required: true}}
+
+data_classes: [customer data, employee data]
+# data_flows:
+#   - {{name: Customer uploads, source: web app, destination: S3,
+#       data_classes: [customer data], encrypted_in_transit: true}}
+# vendors_in_scope: [AWS, Google Workspace, GitHub]
+
+# Who owns what (used as task owners in the roadmap): role -> "Name <email>"
+roles:
+  security_lead: "Security Lead <security@example.com>"
+  # cto: "..."   people_ops: "..."   engineering_lead: "..."
+
+identity:
+  aliases: {{}}            # other email -> canonical email, e.g. old domain addresses
+  service_accounts: {{}}   # service account id or email -> owner email
+
+# Thresholds: the defaults follow common SOC 2 expectations; override any of them here.
+# Policies that state their own cadence ("reviewed quarterly") are read and used automatically.
+thresholds: {{}}
+#   offboarding_hours: 24
+#   access_review_cadence_months: quarterly
+#   critical_vuln_sla_days: 30
+#   log_retention_days: 365
+
+# Controls that do not apply, each with a justification an auditor would accept.
+not_applicable: []
+#   - control: AC-14
+#     justification: "Fully remote; no offices. Data centres are the cloud provider's (its SOC 2 covers them)."
+
+# Per-format options, e.g. HR roster column names your HR system uses:
+# parsers:
+#   hr_roster: {{columns: {{email: "Work Contact", termination_date: "Last Day"}}}}
+"""
+
+ANSWERS_TEMPLATE = """\
+# Answers about controls no system can show. Keys are control ids (see `trustgap catalog`).
+# status: implemented | partial | gap | not_applicable | unknown ("don't know" never counts as passing)
+# GOV-01:
+#   status: implemented
+#   note: Code of conduct signed at onboarding in the HRIS
+#   evidence: [evidence/code-of-conduct-acks.csv]   # or "will provide"
+#   last_performed: 2026-09-30
+#   answered_by: security@example.com
+"""
+
+
+def write_starter(folder: Path, *, organisation: str, force: bool = False) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "evidence").mkdir(exist_ok=True)
+    files = {folder / "scope.yaml": SCOPE_TEMPLATE.format(name=organisation),
+             folder / "answers.yaml": ANSWERS_TEMPLATE}
+    existing = [p for p in files if p.exists()]
+    if existing and not force:
+        raise TrustgapError(f"{existing[0]} already exists (use --force to overwrite)")
+    for p, text in files.items():
+        p.write_text(text, encoding="utf-8")
+    return [*files, folder / "evidence"]

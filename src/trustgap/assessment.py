@@ -67,6 +67,8 @@ def _store_text_input(path: Path, store: EvidenceStore, status: str, name: str |
 def load_answer_files(paths: Sequence[Path], catalog: Catalog, store: EvidenceStore
                       ) -> tuple[list[Assertion], list[Promise], list[EvidenceItem]]:
     """Control-keyed and question-keyed answers files -> assertions and promises (and their evidence)."""
+    if not paths:
+        return [], [], []
     from trustgap.interview.answers import load_question_answers
 
     assertions: list[Assertion] = []

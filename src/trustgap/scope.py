@@ -185,5 +185,9 @@ def load_scope(path: Path | str) -> LoadedScope:
             except ValidationError as inner:
                 raise validation_error(doc, inner, prefix=("thresholds",)) from None
         raise validation_error(doc, exc) from None
+    if scope.plan:
+        from trustgap.plan.settings import parse_plan_settings
+
+        parse_plan_settings(scope.plan, source=str(path), doc=doc)
     lines = {k: doc.line_of(("thresholds", k)) or 0 for k in scope.thresholds}
     return LoadedScope(scope=scope, path=str(path), threshold_lines=lines)

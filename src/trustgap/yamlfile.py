@@ -28,6 +28,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+# Parse (compose) with libyaml when present, then build Python objects from the same node tree: one pass over
+# the text, and the nodes keep the line numbers used in error messages.
+_Composer: type = getattr(yaml, "CSafeLoader", _Loader)
+
 
 class LocatedYaml:
     """Parsed YAML plus a way to find the line of a path of keys / indexes."""
@@ -35,8 +39,8 @@ class LocatedYaml:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         try:
-            self.node = yaml.compose(text, Loader=_Loader)
-            self.data = yaml.load(text, Loader=_Loader) if self.node is not None else None
+            self.node = yaml.compose(text, Loader=_Composer)
+            self.data = _Loader("").construct_document(self.node) if self.node is not None else None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from tests.engine.conftest import AS_OF, meta
 
 from trustgap.answers import Assertion
@@ -79,7 +80,7 @@ def test_stale_gap_kind_from_check(small_catalog):
 def test_policy_promise_makes_failure_not_operating_and_is_quoted(small_catalog):
     p = Promise(key="offboarding_hours", value=24, quote="Access is revoked within 24 hours of termination.",
                 source="policies/access.md", origin="policy", ref="b" * 64, locator="line 12")
-    out = run(small_catalog, [res("off", ent("zoe", "fail", "insufficient_evidence"))],
+    out = run(small_catalog, [res("off", ent("zoe", "fail", "not_operating"))],
               [meta("off", ("AC-02",), thresholds=("offboarding_hours",))], promises=[p])
     v = verdict(out, "AC-02")
     assert v.status == "gap" and v.gap_kind == "not_operating"
@@ -87,6 +88,17 @@ def test_policy_promise_makes_failure_not_operating_and_is_quoted(small_catalog)
     f = out.findings[0]
     assert f.gap_kind == "not_operating" and f.promise and f.promise.locator == "line 12"
     assert "policies/access.md" in f.reason
+
+
+@pytest.mark.parametrize("kind", ["missing", "insufficient_evidence"])
+def test_promise_not_quoted_against_absent_things_or_thin_evidence(small_catalog, kind):
+    p = Promise(key="policy_review_months", value=12, quote="Policies are reviewed at least annually.",
+                source="policies/isp.md", origin="policy", ref="c" * 64, locator="line 30")
+    out = run(small_catalog, [res("pol", ent("encryption", "fail", kind))],
+              [meta("pol", ("AC-02",), thresholds=("policy_review_months",))], promises=[p])
+    f = out.findings[0]
+    assert f.promise is None and f.gap_kind == kind
+    assert verdict(out, "AC-02").gap_kind == kind
 
 
 def test_default_threshold_failure_has_no_promise(small_catalog):

@@ -4,14 +4,15 @@ from versioned YAML in ``catalog/data`` and validated on load (ids, references, 
 from __future__ import annotations
 
 import re
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from trustgap.errors import InputError
-from trustgap.yamlfile import load_yaml, validation_error
+from trustgap.yamlfile import LocatedYaml, load_yaml, validation_error
 
 CategoryId = Literal["security", "availability", "confidentiality", "processing_integrity", "privacy"]
 Domain = Literal[
@@ -31,6 +32,17 @@ TestMethod = Literal["inquiry", "inspection", "observation", "reperformance"]
 
 CRITERION_ID = re.compile(r"^(CC[1-9]\.\d|A1\.\d|C1\.\d|PI1\.\d|P[1-8]\.\d)$")
 CONTROL_ID = re.compile(r"^[A-Z]{2,4}-\d{2}$")
+CHECK_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+ISO_ID = re.compile(r"^A\.[5-8]\.\d{1,2}$")
+NIST_ID = re.compile(r"^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}-\d{2}$")
+ISO_GROUPS: dict[str, str] = {"5": "Organizational", "6": "People", "7": "Physical", "8": "Technological"}
+
+# The policy keys controls may name (one policy document each; see trustgap.policies.library).
+POLICY_KEYS: tuple[str, ...] = (
+    "information_security", "acceptable_use", "access_control", "change_management", "incident_response",
+    "vendor_management", "data_classification", "business_continuity", "encryption", "logging_monitoring",
+    "secure_development", "risk_management", "code_of_conduct", "data_retention", "privacy",
+)
 
 
 class Category(BaseModel):
@@ -71,6 +83,7 @@ class Control(BaseModel):
     test_methods: list[TestMethod] = Field(min_length=1)
     cadence_months: int | None = Field(None, ge=1)
     policy: str | None = Field(None, description="policy key this control expects to be documented in")
+    checks: list[str] = Field(default_factory=list, description="ids of the automated checks that decide it")
     iso27001: list[str] = Field(min_length=1)
     nist_csf: list[str] = Field(min_length=1)
 
@@ -121,6 +134,14 @@ class Catalog(BaseModel):
         by_id = self._criteria_by_id()
         return {by_id[c].category for c in control.criteria}
 
+    def controls_for_check(self, check_id: str) -> list[Control]:
+        return [c for c in self.controls if check_id in c.checks]
+
+    def controls_for_framework(self, name: str, fid: str) -> list[Control]:
+        """Controls mapped to one ISO 27001 control or NIST CSF subcategory."""
+        attr = "iso27001" if self.framework(name) is self.iso27001 else "nist_csf"
+        return [c for c in self.controls if fid in getattr(c, attr)]
+
     def framework(self, name: str) -> list[FrameworkControl]:
         if name in ("iso27001", "iso", "iso27001:2022"):
             return self.iso27001
@@ -158,6 +179,10 @@ EXPECTED_CRITERIA: tuple[str, ...] = (
 assert len(EXPECTED_CRITERIA) == 61
 
 _FILES = ("criteria.yaml", "controls.yaml", "iso27001.yaml", "nist_csf.yaml")
+# The file each top-level key belongs in (to name the right file when a key is missing).
+_HOME = {"categories": "criteria.yaml", "series": "criteria.yaml", "criteria": "criteria.yaml",
+         "roles": "criteria.yaml", "controls": "controls.yaml", "iso27001": "iso27001.yaml",
+         "nist_csf": "nist_csf.yaml", "version": "criteria.yaml"}
 
 
 def _read(name: str) -> tuple[str, str]:
@@ -165,41 +190,83 @@ def _read(name: str) -> tuple[str, str]:
     return f"catalog/data/{name}", ref.read_text(encoding="utf-8")
 
 
+def bundled_sources() -> dict[str, tuple[str, str]]:
+    """The packaged catalog files as ``{file name: (path shown in errors, text)}``."""
+    return {n: _read(n) for n in _FILES}
+
+
 @cache
 def load_catalog() -> Catalog:
     """Load and validate the bundled catalog (cached: the YAML is read once per process)."""
-    docs = {n: load_yaml(*_read(n)) for n in _FILES}
+    return parse_catalog(bundled_sources())
+
+
+@lru_cache(maxsize=8)
+def _parsed(path: str, text: str) -> LocatedYaml:
+    """Parsed YAML of one file (kept: re-validating edited copies only re-parses the edited file)."""
+    return load_yaml(path, text)
+
+
+def parse_catalog(sources: Mapping[str, tuple[str, str]]) -> Catalog:
+    """Validate a catalog given ``{file name: (path shown in errors, YAML text)}`` for the four files.
+
+    Every file carries the same ``version``; the other top-level keys are merged (each may appear in one
+    file only). Errors are :class:`InputError` naming the file, line and field at fault.
+    """
+    docs = {n: _parsed(*sources[n]) for n in _FILES}
     merged: dict[str, object] = {}
     where: dict[str, str] = {}
     for name, doc in docs.items():
         if not isinstance(doc.data, dict):
-            raise InputError(doc.path, "must be a mapping", line=1)
+            raise InputError(doc.path, "must be a mapping with a 'version' and the catalog's lists", line=1)
+        if "version" not in doc.data:
+            raise InputError(doc.path, "missing 'version'", line=1, field="version")
         for key, value in doc.data.items():
             if key == "version":
-                merged.setdefault("version", value)
-                continue
+                if "version" in merged and value != merged["version"]:
+                    raise InputError(doc.path, f"version {value!r} differs from {merged['version']!r} in "
+                                     f"{docs[where['version']].path}", line=doc.line_of(("version",)), field="version")
+            elif key in where:
+                raise InputError(doc.path, f"{key!r} is already defined in {docs[where[key]].path}",
+                                 line=doc.line_of((key,)), field=str(key))
             merged[key] = value
-            where[key] = name
+            where.setdefault(str(key), name)
     try:
         cat = Catalog.model_validate(merged)
     except ValidationError as exc:
-        top = exc.errors()[0]["loc"][0]
-        doc = docs[where.get(str(top), "criteria.yaml")]
+        top = str(exc.errors()[0]["loc"][0])
+        doc = docs[where.get(top, _HOME.get(top, "criteria.yaml"))]
         raise validation_error(doc, exc) from None
     _validate_references(cat, docs)
     return cat
 
 
-def _validate_references(cat: Catalog, docs: dict[str, object]) -> None:
+def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
     def fail(file: str, msg: str, loc: tuple[object, ...] = ()) -> None:
         doc = docs[file]
-        raise InputError(f"catalog/data/{file}", msg, line=doc.line_of(loc), field=".".join(map(str, loc)) or None)  # type: ignore[attr-defined]
+        raise InputError(doc.path, msg, line=doc.line_of(loc), field=".".join(map(str, loc)) or None)
+
+    def unique(file: str, key: str, ids: list[str]) -> None:
+        seen: set[str] = set()
+        for i, x in enumerate(ids):
+            if x in seen:
+                fail(file, f"duplicate id {x}", (key, i, "id"))
+            seen.add(x)
+
+    unique("criteria.yaml", "categories", [c.id for c in cat.categories])
+    unique("criteria.yaml", "series", [s.id for s in cat.series])
+    unique("criteria.yaml", "roles", [r.id for r in cat.roles])
+    unique("controls.yaml", "controls", [c.id for c in cat.controls])
+    unique("iso27001.yaml", "iso27001", [f.id for f in cat.iso27001])
+    unique("nist_csf.yaml", "nist_csf", [f.id for f in cat.nist_csf])
+    _validate_frameworks(cat, fail)
 
     ids = [c.id for c in cat.criteria]
     if tuple(ids) != EXPECTED_CRITERIA:
         missing = sorted(set(EXPECTED_CRITERIA) - set(ids))
         extra = sorted(set(ids) - set(EXPECTED_CRITERIA))
-        fail("criteria.yaml", f"criteria must be exactly the 61 TSC ids in order; missing {missing}, extra {extra}")
+        fail("criteria.yaml", f"criteria must be exactly the 61 TSC ids in order; missing {missing}, extra {extra}",
+             ("criteria",))
     series = {s.id: s for s in cat.series}
     for i, c in enumerate(cat.criteria):
         if c.series not in series or series[c.series].category != c.category:
@@ -208,17 +275,19 @@ def _validate_references(cat: Catalog, docs: dict[str, object]) -> None:
     roles = {r.id for r in cat.roles}
     iso = {f.id for f in cat.iso27001}
     nist = {f.id for f in cat.nist_csf}
-    seen: set[str] = set()
     crit = set(ids)
     for i, ctl in enumerate(cat.controls):
-        if ctl.id in seen:
-            fail("controls.yaml", f"duplicate control id {ctl.id}", ("controls", i, "id"))
-        seen.add(ctl.id)
         for j, c in enumerate(ctl.criteria):
             if c not in crit:
                 fail("controls.yaml", f"{ctl.id}: unknown criterion {c}", ("controls", i, "criteria", j))
         if ctl.owner_role not in roles:
             fail("controls.yaml", f"{ctl.id}: unknown owner role {ctl.owner_role}", ("controls", i, "owner_role"))
+        if ctl.policy is not None and ctl.policy not in POLICY_KEYS:
+            fail("controls.yaml", f"{ctl.id}: unknown policy key {ctl.policy} (one of {', '.join(POLICY_KEYS)})",
+                 ("controls", i, "policy"))
+        for j, x in enumerate(ctl.checks):
+            if not CHECK_ID.match(x) or ctl.checks.index(x) != j:
+                fail("controls.yaml", f"{ctl.id}: bad or repeated check id {x!r}", ("controls", i, "checks", j))
         for j, x in enumerate(ctl.iso27001):
             if x not in iso:
                 fail("controls.yaml", f"{ctl.id}: unknown ISO 27001 control {x}", ("controls", i, "iso27001", j))
@@ -228,4 +297,18 @@ def _validate_references(cat: Catalog, docs: dict[str, object]) -> None:
     covered = {c for ctl in cat.controls for c in ctl.criteria}
     uncovered = [c for c in ids if c not in covered]
     if uncovered:
-        fail("controls.yaml", f"criteria not covered by any control: {', '.join(uncovered)}")
+        fail("controls.yaml", f"criteria not covered by any control: {', '.join(uncovered)}", ("controls",))
+
+
+def _validate_frameworks(cat: Catalog, fail: Callable[..., None]) -> None:
+    for i, f in enumerate(cat.iso27001):
+        theme = f.id.split(".")[1] if ISO_ID.match(f.id) else None
+        if theme is None:
+            fail("iso27001.yaml", f"not an ISO/IEC 27001:2022 Annex A id: {f.id!r}", ("iso27001", i, "id"))
+        elif f.group != ISO_GROUPS[theme]:
+            fail("iso27001.yaml", f"{f.id} belongs to the {ISO_GROUPS[theme]} theme", ("iso27001", i, "group"))
+    for i, f in enumerate(cat.nist_csf):
+        if not NIST_ID.match(f.id):
+            fail("nist_csf.yaml", f"not a NIST CSF 2.0 subcategory id: {f.id!r}", ("nist_csf", i, "id"))
+        elif not f.id.startswith(f.group + "-"):
+            fail("nist_csf.yaml", f"{f.id} belongs to category {f.id.split('-')[0]}", ("nist_csf", i, "group"))

@@ -101,6 +101,9 @@ def _answer_info(a: Assertion) -> AnswerInfo:
     )
 
 
+_NOT_A_BROKEN_PROMISE = frozenset({"missing", "insufficient_evidence"})
+
+
 def _promise_for(meta: CheckMeta, thresholds: ResolvedThresholds) -> PromiseQuote | None:
     for key in meta.thresholds:
         try:
@@ -200,12 +203,18 @@ def evaluate(inp: EvaluationInput) -> EvaluationOutput:
         for c in controls_in_scope:
             results_by_control[c].append(res)
         promise = _promise_for(meta, inp.thresholds) if res.failing else None
-        promise_by_check[res.check_id] = promise
+        promise_by_check[res.check_id] = None
         ids: list[str] = []
         if res.status in ("fail", "partial") and controls_in_scope:
             primary = controls_in_scope[0]
             for e in res.failing:
-                f = _entity_finding(meta, res, e, primary, promise, names)
+                # a promise is contradicted by practice that falls short of it (late, stale, not done), not by
+                # a thing that does not exist at all or evidence too thin to judge
+                own_kind = e.gap_kind or res.gap_kind or meta.gap_kind
+                applies = promise if own_kind not in _NOT_A_BROKEN_PROMISE else None
+                if applies is not None:
+                    promise_by_check[res.check_id] = applies
+                f = _entity_finding(meta, res, e, primary, applies, names)
                 findings[f.id] = f
                 ids.append(f.id)
         finding_ids_by_check[res.check_id] = ids

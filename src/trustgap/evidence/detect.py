@@ -62,6 +62,9 @@ class Parser:
     parse: Callable[[bytes, ParseContext], ParseResult]
     finalize: Callable[[list[Any]], list[Any]] | None = None
     reference: str = ""  # where the format is documented
+    # collection topics (check ``sources``) a file of this format feeds: when a file fails entirely, the
+    # checks reading these topics become Not assessed instead of judging on partial evidence
+    sources: tuple[str, ...] = ()
 
 
 _REGISTRY: dict[str, Parser] = {}

@@ -18,6 +18,7 @@ from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, load_parsers, parse_with, recognise
 from trustgap.evidence.store import EvidenceRef, EvidenceStore
+from trustgap.facts import CollectionIssue, Src
 
 # Files never treated as evidence: editor / OS leftovers.
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -80,6 +81,12 @@ def ingest_bytes(
         status = "parsed_with_errors"
     else:
         status = "parsed"
+    facts = list(res.facts)
+    if status == "failed" and chosen.sources:
+        first = res.errors[0]
+        src = Src(sha256=ref.sha256, locator=f"line {first.line}" if first.line else "")
+        facts.extend(CollectionIssue(src=src, source=s, reason=f"{name} could not be read: {first.message}")
+                     for s in chosen.sources)
     item = EvidenceItem(
         **base,
         format=chosen.name,
@@ -88,7 +95,7 @@ def ingest_bytes(
         errors=_error_infos(res.errors),
         facts=len(res.facts),
     )
-    return item, chosen.name, res.facts, ref
+    return item, chosen.name, facts, ref
 
 
 def iter_evidence_files(folder: Path) -> list[Path]:

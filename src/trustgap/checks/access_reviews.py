@@ -1,0 +1,133 @@
+"""User access reviews: at the promised cadence through the period, documented, covering every system.
+
+Records of kind ``access_review`` carry the reviewed system in ``subject``, the reviewers in
+``participants`` (or ``performed_by``) and ``details["users_reviewed"]``. A review without a subject, or
+with a subject such as "all systems", counts for every system.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from trustgap.checks._util import IDP_SYSTEMS, cadence_result, srcs
+from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.facts import Account, Record, system_kind
+
+_ALL = "all systems"
+_ALL_WORDS = frozenset({"all", "all systems", "everything", "*", "company-wide", "organisation", "organization"})
+
+
+def _system_key(subject: str | None) -> str:
+    if not subject or subject.strip().lower() in _ALL_WORDS:
+        return _ALL
+    return system_kind(subject.strip().lower())
+
+
+def _reviews(ctx: CheckContext) -> dict[str, list[Record]]:
+    out: dict[str, list[Record]] = defaultdict(list)
+    for r in ctx.facts.records("access_review"):
+        out[_system_key(r.subject)].append(r)
+    return out
+
+
+@check(
+    id="access_reviews.performed_on_cadence",
+    title="User access reviews happen at the promised cadence",
+    controls=("AC-08",),
+    criteria=("CC6.2", "CC6.3"),
+    severity="high",
+    effort="M",
+    category="process",
+    remediation="Schedule the access review for every in-scope system at the promised cadence (a recurring "
+    "ticket owned by the security lead), export each system's user list, have each manager confirm or revoke "
+    "access, and keep the signed export with its date.",
+    sources=(),
+    thresholds=("access_review_cadence_months",),
+    description="Type I: a review within one cadence before the as-of date. Type II: one in every cadence window "
+    "of the audit period; missing windows are named.",
+    gap_kind="not_operating",
+)
+def performed_on_cadence(ctx: CheckContext) -> CheckResult:
+    by_system = _reviews(ctx)
+    if not by_system:
+        return ctx.not_assessed("no access review records in the evidence")
+    months = int(ctx.thresholds.access_review_cadence_months)
+    shared = by_system.get(_ALL, [])
+    entities = []
+    for system in sorted(by_system):
+        records = by_system[system] + (shared if system != _ALL else [])
+        entities.append(cadence_result(ctx, records, months, "access review", entity=system, entity_type="system"))
+    return ctx.result(entities)
+
+
+@check(
+    id="access_reviews.documented",
+    title="Each access review records its reviewer and the users reviewed",
+    controls=("AC-08",),
+    criteria=("CC6.2",),
+    severity="medium",
+    effort="S",
+    category="process",
+    remediation="Use a review template that captures the reviewer, the date, the list of users reviewed and "
+    "the decision for each (keep / change / revoke), and attach the tickets for revocations.",
+    gap_kind="insufficient_evidence",
+)
+def documented(ctx: CheckContext) -> CheckResult:
+    records = ctx.facts.records("access_review")
+    if not records:
+        return ctx.not_assessed("no access review records in the evidence")
+    entities = []
+    for r in records:
+        label = f"{r.subject or _ALL} review {r.performed_on.isoformat()}"
+        missing = []
+        if not (r.participants or r.performed_by):
+            missing.append("reviewer")
+        if not r.details.get("users_reviewed"):
+            missing.append("users reviewed")
+        if missing:
+            entities.append(EntityResult("access review", label, "partial", f"no {' or '.join(missing)} recorded",
+                                         srcs(r), gap_kind="insufficient_evidence"))
+        else:
+            entities.append(EntityResult("access review", label, "pass", "reviewer and users reviewed recorded",
+                                         srcs(r)))
+    return ctx.result(entities)
+
+
+@check(
+    id="access_reviews.cover_every_system",
+    title="Every identity system is covered by an access review",
+    controls=("AC-08",),
+    criteria=("CC6.2", "CC6.3"),
+    severity="medium",
+    effort="M",
+    category="process",
+    remediation="Add the systems without a review to the access review checklist (IdP, cloud accounts, source "
+    "control and every admin tool in scope).",
+    thresholds=("access_review_cadence_months",),
+    gap_kind="missing",
+)
+def cover_every_system(ctx: CheckContext) -> CheckResult:
+    by_system = _reviews(ctx)
+    if not by_system:
+        return ctx.not_assessed("no access review records in the evidence")
+    systems = {system_kind(a.system) for a in ctx.facts.of(Account)}
+    wanted = systems & (set(ctx.systems_in_scope) | set(IDP_SYSTEMS) | {"aws", "github"})
+    if not wanted:
+        return ctx.not_assessed("no account evidence telling which systems need reviews")
+    months = int(ctx.thresholds.access_review_cadence_months)
+    shared = [r for r in by_system.get(_ALL, []) if ctx.within(r.performed_on, months)]
+    entities = []
+    for system in sorted(wanted):
+        recent = [r for r in by_system.get(system, []) if ctx.within(r.performed_on, months)] + shared
+        if recent:
+            latest = max(recent, key=lambda r: r.performed_on)
+            entities.append(EntityResult("system", system, "pass", f"reviewed on {latest.performed_on.isoformat()}",
+                                         srcs(latest)))
+        elif by_system.get(system):
+            latest = max(by_system[system], key=lambda r: r.performed_on)
+            entities.append(EntityResult("system", system, "fail",
+                                         f"last reviewed {latest.performed_on.isoformat()}, outside the cadence",
+                                         srcs(latest), gap_kind="stale"))
+        else:
+            entities.append(EntityResult("system", system, "fail", "accounts exist but no access review covers it"))
+    return ctx.result(entities)

@@ -1,0 +1,195 @@
+"""Every account belongs to someone, and accounts nobody uses are removed."""
+
+from __future__ import annotations
+
+from trustgap.checks._util import IDP_SYSTEMS, account_label, can_log_in, days_since, is_admin, is_human, srcs
+from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.facts import Account, system_kind
+
+
+def _owner(ctx: CheckContext, a: Account) -> str | None:
+    if a.owner_email:
+        return a.owner_email
+    owners = ctx.service_account_owners
+    return owners.get(a.account_id) or (owners.get(a.email) if a.email else None)
+
+
+def _identity_accounts(ctx: CheckContext) -> list[Account]:
+    """Accounts of identity systems (IdPs, plus any system kind the scope lists as in scope)."""
+    kinds = set(IDP_SYSTEMS) | set(ctx.systems_in_scope)
+    return [a for a in ctx.facts.of(Account) if system_kind(a.system) in kinds and a.kind != "root"]
+
+
+@check(
+    id="accounts.owned_by_person",
+    title="Every active identity account matches a person on the HR roster",
+    controls=("AC-13",),
+    criteria=("CC6.2",),
+    severity="high",
+    effort="M",
+    category="process",
+    remediation="For each orphan account find its owner: disable it if nobody claims it, mark it as a service "
+    "account with a named owner if a system uses it, or fix the roster or the alias list if it is a person's "
+    "second address.",
+    sources=("hr.roster", "google.users", "okta.users"),
+    description="Active accounts with no matching HR person by canonical email. Service accounts with an owner "
+    "are accepted; their ownership is judged by accounts.service_accounts_owned.",
+)
+def owned_by_person(ctx: CheckContext) -> CheckResult:
+    people = ctx.facts.people_by_email()
+    if not people:
+        return ctx.not_assessed("no HR roster in the evidence")
+    accounts = [a for a in _identity_accounts(ctx) if can_log_in(a)]
+    if not accounts:
+        return ctx.not_assessed("no identity-provider accounts in the evidence")
+    entities = []
+    for a in accounts:
+        if a.kind == "service":
+            owner = _owner(ctx, a)
+            if owner:
+                entities.append(EntityResult("account", account_label(a), "pass", f"service account owned by {owner}",
+                                             srcs(a)))
+            continue
+        key = ctx.facts.canonical_email(a.email)
+        if key is None and system_kind(a.system) not in IDP_SYSTEMS:
+            continue  # e.g. IAM users or source-control logins without an email cannot be joined to HR
+        person = people.get(key or "")
+        if person is None:
+            entities.append(EntityResult("account", account_label(a), "fail",
+                                         "active account with no matching person on the HR roster", srcs(a)))
+        else:
+            entities.append(EntityResult("account", account_label(a), "pass", f"belongs to {person.email}",
+                                         srcs(a, person)))
+    return ctx.result(entities)
+
+
+@check(
+    id="accounts.service_accounts_owned",
+    title="Every service account has a named owner",
+    controls=("AC-13",),
+    criteria=("CC6.2",),
+    severity="medium",
+    effort="S",
+    category="process",
+    remediation="Record an owning person for every service account (scope identity.service_accounts or the "
+    "account's description), and delete service accounts nobody owns.",
+    sources=("google.users", "okta.users", "aws.iam"),
+)
+def service_accounts_owned(ctx: CheckContext) -> CheckResult:
+    services = [a for a in ctx.facts.of(Account) if a.kind == "service" and can_log_in(a)]
+    if not services:
+        return ctx.not_assessed("no service accounts identified in the evidence")
+    entities = []
+    for a in services:
+        owner = _owner(ctx, a)
+        if owner:
+            entities.append(EntityResult("account", account_label(a), "pass", f"owned by {owner}", srcs(a)))
+        else:
+            entities.append(EntityResult("account", account_label(a), "fail", "service account without an owner",
+                                         srcs(a)))
+    return ctx.result(entities)
+
+
+def _sign_in_accounts(ctx: CheckContext) -> list[Account]:
+    out = []
+    for a in ctx.facts.of(Account):
+        if not is_human(a) or a.active is not True:
+            continue
+        if system_kind(a.system) == "aws" and a.has_password is False:
+            continue  # programmatic-only IAM users are judged by their keys
+        out.append(a)
+    return out
+
+
+@check(
+    id="accounts.inactive_disabled",
+    title="Accounts unused for longer than the inactivity limit are disabled",
+    controls=("AC-12", "AC-13"),
+    criteria=("CC6.1",),
+    severity="medium",
+    effort="S",
+    category="process",
+    remediation="Disable accounts that have not signed in within the inactivity limit (confirm with the "
+    "owner's manager first) and schedule a monthly job that lists them.",
+    sources=("google.users", "okta.users", "aws.iam"),
+    thresholds=("account_inactive_days",),
+)
+def inactive_disabled(ctx: CheckContext) -> CheckResult:
+    limit = int(ctx.thresholds.account_inactive_days)
+    entities = []
+    for a in _sign_in_accounts(ctx):
+        if a.last_login_at is None:
+            continue
+        days = days_since(ctx, a.last_login_at)
+        if days > limit:
+            entities.append(EntityResult("account", account_label(a), "fail",
+                                         f"active, last sign-in {days} days ago (limit {limit})", srcs(a),
+                                         measured={"days": days}))
+        else:
+            entities.append(EntityResult("account", account_label(a), "pass", f"signed in {days} days ago", srcs(a),
+                                         measured={"days": days}))
+    return ctx.result(entities, empty="no sign-in times in the account evidence")
+
+
+@check(
+    id="accounts.never_used_removed",
+    title="Accounts never signed in to are removed after the inactivity limit",
+    controls=("AC-12", "AC-13"),
+    criteria=("CC6.1",),
+    severity="low",
+    effort="S",
+    category="process",
+    remediation="Remove accounts (and console passwords) created more than the inactivity limit ago that were "
+    "never used; create accounts only when their owner starts.",
+    sources=("google.users", "okta.users", "aws.iam"),
+    thresholds=("account_inactive_days",),
+)
+def never_used_removed(ctx: CheckContext) -> CheckResult:
+    limit = int(ctx.thresholds.account_inactive_days)
+    entities = []
+    for a in _sign_in_accounts(ctx):
+        if a.last_login_at is not None or a.created_at is None:
+            continue
+        days = days_since(ctx, a.created_at)
+        if days > limit:
+            entities.append(EntityResult("account", account_label(a), "fail",
+                                         f"never signed in, created {days} days ago", srcs(a),
+                                         measured={"days": days}))
+        else:
+            entities.append(EntityResult("account", account_label(a), "pass",
+                                         f"new account ({days} days old), not yet used", srcs(a)))
+    return ctx.result(entities, empty="no never-used accounts with a creation time in the evidence")
+
+
+@check(
+    id="accounts.people_have_single_identity",
+    title="Each person has one everyday account per system (no duplicates)",
+    controls=("AC-02",),
+    criteria=("CC6.1",),
+    severity="medium",
+    effort="S",
+    category="process",
+    remediation="Merge or remove duplicate accounts so every person signs in with one named account per system; "
+    "replace shared logins with individual accounts.",
+    sources=("google.users", "okta.users"),
+)
+def people_have_single_identity(ctx: CheckContext) -> CheckResult:
+    people = ctx.facts.people_by_email()
+    accounts = [a for a in _identity_accounts(ctx) if is_human(a) and not is_admin(a) and can_log_in(a) and a.email]
+    if not accounts:
+        return ctx.not_assessed("no identity-provider accounts with emails in the evidence")
+    groups: dict[tuple[str, str], list[Account]] = {}
+    for a in accounts:
+        key = (a.system, ctx.facts.canonical_email(a.email) or "")
+        groups.setdefault(key, []).append(a)
+    entities = []
+    for (system, email), accs in sorted(groups.items()):
+        label = f"{email} ({system})"
+        ev = srcs(*accs) + srcs(people[email]) if email in people else srcs(*accs)
+        if len(accs) > 1:
+            ids = ", ".join(sorted(a.account_id for a in accs))
+            entities.append(EntityResult("account", label, "fail", f"{len(accs)} active accounts: {ids}", ev))
+        else:
+            entities.append(EntityResult("account", label, "pass", "one active account", ev))
+    return ctx.result(entities)
+

@@ -1,0 +1,244 @@
+"""``trustgap collect``: collect live evidence from AWS, GitHub, Google Workspace, Okta or IaC folders.
+
+Each command stores every API answer in the evidence store, then prints what was collected, what could
+not be, and the findings of the checks that read those facts. Options given on the command line override
+the scope file's ``collect`` section. Heavy modules (boto3, httpx, rich) are imported inside commands.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from trustgap.evidence.ingest import SourceOutput
+    from trustgap.scope import Scope
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Collect evidence live from AWS, GitHub, Google, Okta, IaC.")
+
+ScopeOpt = Annotated[Optional[Path], typer.Option("--scope", help="Scope file whose 'collect' section to use.")]  # noqa: UP045
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As-of date (YYYY-MM-DD). Default: today.")]  # noqa: UP045
+FindingsOpt = Annotated[bool, typer.Option("--findings/--no-findings", help="Run the checks over what was collected.")]
+
+SHOW_PASSING = 10  # passing entities named per check in the findings table
+# Which checks to show after a collection: those depending on sources with this prefix.
+SOURCE_PREFIX = {"aws": "aws", "github": "github", "google": "google", "okta": "okta", "iac": "scans"}
+
+
+def _fail(message: str) -> typer.Exit:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}")
+    return typer.Exit(2)
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _fail(f"--as-of: not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+def _load_scope(path: Path | None) -> Scope:
+    from trustgap.errors import TrustgapError
+    from trustgap.scope import Organisation, Scope, load_scope
+
+    if path is None:
+        return Scope(organisation=Organisation(name="(no scope file)"))
+    try:
+        return load_scope(path).scope
+    except TrustgapError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _section(scope: Scope, name: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    collect = dict(scope.collect or {})
+    sec = dict(collect.get(name) or {})
+    sec.update({k: v for k, v in overrides.items() if v not in (None, [], ())})
+    collect[name] = sec
+    return collect
+
+
+def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings: bool, *, scoped: bool) -> None:
+    """Collect with ``name``; with a scope file (``scoped``) only what its checks need is called."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from trustgap import config
+    from trustgap.collectors.base import parse_collect_config
+    from trustgap.collectors.runner import narrow, run_collector, sources_needed
+    from trustgap.errors import TrustgapError
+    from trustgap.evidence.store import EvidenceStore
+
+    try:
+        cfg = parse_collect_config(collect)
+    except TrustgapError as exc:
+        raise _fail(str(exc)) from None
+    store = EvidenceStore(config.evidence_dir())
+    console = Console(highlight=False)
+    if scoped:
+        cfg, skipped = narrow(cfg, sources_needed(scope))
+        if skipped:
+            console.print(f"not collected (no check in scope needs it): {', '.join(skipped)}")
+    period = (scope.report.period.start, scope.report.period.end) if scope.report.period else None
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(f"collecting {name}", total=None)
+
+        def progress(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what[:70], completed=done, total=total or None)
+
+        try:
+            output = run_collector(name, cfg, store=store, as_of=as_of, period=period, progress=progress,
+                                   options=scope.parsers)
+        except TrustgapError as exc:
+            raise _fail(str(exc)) from None
+    summarise(console, name, output, scope, as_of, findings=findings, store_dir=str(config.evidence_dir()))
+
+
+def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of: date, *, findings: bool,
+              store_dir: str) -> None:
+    """Print the collection summary, the collection issues and the findings of the related checks."""
+    from rich.table import Table
+
+    from trustgap.checks.base import CheckContext, load_checks, run_checks
+    from trustgap.evidence.ingest import finalize_facts
+    from trustgap.facts import CollectionIssue, FactSet
+    from trustgap.thresholds import ResolvedThresholds
+
+    facts = FactSet(finalize_facts(output))
+    console.print(f"[bold]{name}[/]: evidence stored in {store_dir}")
+    summary = Table(title=f"{name}: collected", show_header=True)
+    summary.add_column("what")
+    summary.add_column("count", justify="right")
+    summary.add_row("evidence items (API answers)", str(len(output.items)))
+    for kind, n in facts.counts().items():
+        summary.add_row(f"facts: {kind}", str(n))
+    console.print(summary)
+    issues = facts.of(CollectionIssue)
+    if issues:
+        t = Table(title="could not collect", show_header=True)
+        t.add_column("source")
+        t.add_column("reason")
+        for i in sorted(issues, key=lambda i: (i.source, i.reason)):
+            t.add_row(i.source, i.reason)
+        console.print(t)
+    if not findings:
+        return
+    prefix = SOURCE_PREFIX.get(name, name)
+    related = [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
+    ctx = CheckContext(
+        facts=facts, thresholds=ResolvedThresholds(scope.thresholds), as_of=as_of,
+        period_start=scope.report.period.start if scope.report.period else None,
+        period_end=scope.report.period.end if scope.report.period else None,
+        systems_in_scope=tuple(s.kind for s in scope.in_scope_systems()) or (name,),
+        mfa_systems=tuple(s.kind for s in scope.in_scope_systems() if s.mfa_required) or (name,),
+        service_account_owners=dict(scope.identity.service_accounts),
+        options={"categories": tuple(scope.categories)},
+    )
+    results = run_checks(ctx, related)
+    t = Table(title="findings", show_header=True)
+    for col in ("check", "status", "entity", "reason"):
+        t.add_column(col)
+    style = {"pass": "green", "fail": "red", "partial": "yellow", "not_assessed": "dim", "not_applicable": "dim"}
+    for r in results:
+        t.add_row(r.check_id, f"[{style[r.status]}]{r.status}[/]", "", r.summary)
+        for e in r.entities:
+            if e.status != "pass":
+                t.add_row("", f"[{style[e.status]}]{e.status}[/]", e.entity, e.reason)
+        passing = [e.entity for e in r.entities if e.status == "pass"]
+        if passing:  # the well-configured ones, named (a long list is cut short)
+            more = f" and {len(passing) - SHOW_PASSING} more" if len(passing) > SHOW_PASSING else ""
+            t.add_row("", "[green]pass[/]", ", ".join(passing[:SHOW_PASSING]) + more, f"{len(passing)} passing")
+    console.print(t)
+
+
+@app.command()
+def aws(
+    endpoint_url: Annotated[Optional[str], typer.Option(help="Send every call here (e.g. a local moto server).")] = None,  # noqa: UP045,E501
+    profile: Annotated[Optional[str], typer.Option(help="Named profile of the AWS credential chain.")] = None,  # noqa: UP045
+    role_arn: Annotated[Optional[str], typer.Option(help="Role to assume for the collection.")] = None,  # noqa: UP045
+    region: Annotated[Optional[list[str]], typer.Option("--region", help="Region (repeat for several).")] = None,  # noqa: UP045
+    service: Annotated[Optional[list[str]], typer.Option("--service", help="Only these services (repeatable).")] = None,  # noqa: UP045,E501
+    scope: ScopeOpt = None,
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Collect IAM, S3, RDS, EBS, KMS, CloudTrail, CloudWatch Logs, GuardDuty, Backup and Config."""
+    sc = _load_scope(scope)
+    overrides: dict[str, Any] = {"endpoint_url": endpoint_url, "services": service}
+    if profile or role_arn or region:
+        overrides["accounts"] = [{"profile": profile, "role_arn": role_arn, "regions": region or []}]
+    _run("aws", sc, _section(sc, "aws", overrides), _as_of(as_of), findings, scoped=scope is not None)
+
+
+@app.command()
+def github(
+    org: Annotated[Optional[str], typer.Option(help="Organisation login.")] = None,  # noqa: UP045
+    repo: Annotated[Optional[list[str]], typer.Option("--repo", help="Repository (repeatable; default: all).")] = None,  # noqa: UP045,E501
+    base_url: Annotated[Optional[str], typer.Option(help="API base URL (GHES: https://HOST/api/v3).")] = None,  # noqa: UP045
+    token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the token.")] = None,  # noqa: UP045
+    since: Annotated[Optional[str], typer.Option(help="First day of merged pull requests (YYYY-MM-DD).")] = None,  # noqa: UP045
+    scope: ScopeOpt = None,
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Collect organisation settings, default-branch protection and rules, merged pull requests and reviews."""
+    sc = _load_scope(scope)
+    collect = _section(sc, "github", {"org": org, "repositories": repo, "base_url": base_url,
+                                      "token_env": token_env, "since": since})
+    if not collect["github"].get("org"):
+        raise _fail("--org (or collect.github.org in the scope file) is required")
+    _run("github", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+
+
+@app.command()
+def google(
+    customer: Annotated[Optional[str], typer.Option(help="Customer id (default my_customer).")] = None,  # noqa: UP045
+    base_url: Annotated[Optional[str], typer.Option(help="Admin SDK base URL.")] = None,  # noqa: UP045
+    token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding an access token.")] = None,  # noqa: UP045
+    scope: ScopeOpt = None,
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Collect Google Workspace users (Admin SDK Directory API users.list)."""
+    sc = _load_scope(scope)
+    _run("google", sc, _section(sc, "google", {"customer": customer, "base_url": base_url, "token_env": token_env}),
+         _as_of(as_of), findings, scoped=scope is not None)
+
+
+@app.command()
+def okta(
+    domain: Annotated[Optional[str], typer.Option(help="Okta domain (acme.okta.com).")] = None,  # noqa: UP045
+    base_url: Annotated[Optional[str], typer.Option(help="Okta base URL (instead of --domain).")] = None,  # noqa: UP045
+    token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the API token.")] = None,  # noqa: UP045
+    scope: ScopeOpt = None,
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Collect Okta users and their enrolled factors."""
+    sc = _load_scope(scope)
+    collect = _section(sc, "okta", {"domain": domain, "base_url": base_url, "token_env": token_env})
+    if not (collect["okta"].get("domain") or collect["okta"].get("base_url")):
+        raise _fail("--domain or --base-url (or collect.okta in the scope file) is required")
+    _run("okta", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+
+
+@app.command()
+def iac(
+    paths: Annotated[list[Path], typer.Argument(help="Folders of Terraform, CloudFormation, Kubernetes, ...")],
+    framework: Annotated[Optional[list[str]], typer.Option("--framework", help="checkov framework (repeatable).")] = None,  # noqa: UP045,E501
+    scope: ScopeOpt = None,
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Scan infrastructure-as-code folders with Checkov (TRUSTGAP_CHECKOV or checkov on PATH)."""
+    sc = _load_scope(scope)
+    _run("iac", sc, _section(sc, "iac", {"paths": [str(p) for p in paths], "frameworks": framework}),
+         _as_of(as_of), findings, scoped=scope is not None)

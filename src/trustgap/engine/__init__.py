@@ -1,0 +1,1 @@
+"""Verdicts, reconciliation of promises with practice, and roll-ups."""

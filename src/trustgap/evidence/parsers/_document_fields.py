@@ -1,0 +1,193 @@
+"""Turning the metadata of a policy document (front matter, document properties, a "document control"
+table in the text) into a :class:`~trustgap.facts.Document`.
+
+Field names vary between templates ("approved_on", "Approval date", "Date approved"); :data:`FIELD_ALIASES`
+lists the accepted spellings per field, compared with :func:`~trustgap.evidence.tabular.norm_header`.
+The policy topic (``Document.policy_key``) comes from an explicit ``policy:`` value when it names a known
+key, else from keywords in the title, else in the file name (:data:`POLICY_KEYWORDS`, first match wins, so
+the more specific topics come first).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import PurePosixPath
+from typing import Any
+
+from trustgap.dates import DateParseError, parse_date
+from trustgap.evidence.tabular import norm_header
+
+POLICY_KEYS = (
+    "information_security", "acceptable_use", "access_control", "change_management", "incident_response",
+    "vendor_management", "data_classification", "business_continuity", "encryption", "logging_monitoring",
+    "secure_development", "risk_management", "vulnerability_management", "code_of_conduct", "data_retention",
+    "privacy",
+)
+
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "title": ("title", "document_title", "policy_title", "policy_name", "document_name"),
+    "owner": ("owner", "policy_owner", "document_owner", "owned_by", "responsible", "responsible_party"),
+    "version": ("version", "document_version", "policy_version", "version_number"),
+    "approved_on": ("approved_on", "approved", "approval_date", "approved_date", "date_approved", "approved_at",
+                    "date_of_approval", "approval", "approved_on_date"),
+    "approved_by": ("approved_by", "approver", "approvers", "approving_authority"),
+    "last_reviewed": ("last_reviewed", "reviewed", "last_review", "last_review_date", "reviewed_on", "review_date",
+                      "last_reviewed_on", "reviewed_date", "date_reviewed", "last_reviewed_date"),
+    "effective_date": ("effective_date", "effective", "effective_on", "effective_from", "date_effective"),
+    "next_review": ("next_review", "next_review_date", "review_by", "next_review_on", "review_due", "next_review_due"),
+    "status": ("status", "document_status", "policy_status", "state"),
+    "policy": ("policy", "policy_key", "policy_id", "policy_topic", "topic"),
+    "doc_type": ("doc_type", "document_type", "kind"),
+}
+_BY_ALIAS = {norm_header(a): canon for canon, names in FIELD_ALIASES.items() for a in names}
+DATE_FIELDS = ("approved_on", "last_reviewed", "effective_date", "next_review")
+DOC_TYPES = ("policy", "procedure", "plan", "standard", "guideline")
+# Labels read from free text ("Owner: Jane"): not the ambiguous ones.
+_TEXT_FIELDS = {"owner", "version", "approved_on", "approved_by", "last_reviewed", "effective_date", "next_review",
+                "status"}
+# A "Status:" line in free text counts only with one of these values (prose may start with "Status:" too).
+KNOWN_STATUSES = frozenset({"approved", "draft", "published", "active", "final", "effective", "current", "in effect",
+                            "in review", "under review", "retired", "deprecated", "superseded", "archived",
+                            "pending approval", "proposed"})
+
+POLICY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("acceptable_use", (r"acceptable[\s_-]+use", r"\baup\b")),
+    ("code_of_conduct", (r"code[\s_-]+of[\s_-]+(business[\s_-]+)?conduct", r"\bconduct\b", r"\bethics\b")),
+    ("incident_response", (r"incident",)),
+    ("business_continuity", (r"business[\s_-]+continuity", r"disaster[\s_-]+recovery", r"continuity",
+                             r"\bbcp\b", r"\bdrp\b", r"\bbc[\s_/-]*dr\b")),
+    ("vendor_management", (r"vendor", r"third[\s_-]*part(y|ies)", r"supplier")),
+    ("vulnerability_management", (r"vulnerabilit", r"patch[\s_-]+management")),
+    ("secure_development", (r"secure[\s_-]+(software[\s_-]+)?development", r"\bs?sdlc\b",
+                            r"software[\s_-]+development", r"secure[\s_-]+coding")),
+    ("change_management", (r"change[\s_-]+(management|control)",)),
+    ("data_classification", (r"classification", r"data[\s_-]+handling")),
+    ("data_retention", (r"retention", r"disposal", r"data[\s_-]+destruction")),
+    ("privacy", (r"privacy",)),
+    ("encryption", (r"encryption", r"cryptograph", r"key[\s_-]+management")),
+    ("logging_monitoring", (r"logging", r"monitoring", r"audit[\s_-]+log")),
+    ("access_control", (r"access[\s_-]+(control|management)", r"identity", r"password", r"authentication")),
+    ("risk_management", (r"\brisk",)),
+    ("information_security", (r"information[\s_-]+security", r"\binfosec\b", r"\bisms\b", r"security[\s_-]+policy")),
+)
+_COMPILED = tuple((key, tuple(re.compile(p, re.I) for p in pats)) for key, pats in POLICY_KEYWORDS)
+
+
+def canonical_field(label: str) -> str | None:
+    """The document field a label names ("Approval Date", "approved_on", "LastReviewed"), or None."""
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label)  # camelCase PDF / custom property names
+    return _BY_ALIAS.get(norm_header(split)) or _BY_ALIAS.get(norm_header(label))
+
+
+def policy_key_from_text(*texts: str | None) -> str | None:
+    """The first policy topic whose keywords appear in the first text that has any."""
+    for text in texts:
+        if not text:
+            continue
+        spaced = re.sub(r"[_\-.]+", " ", text)
+        for key, patterns in _COMPILED:
+            if any(p.search(spaced) for p in patterns):
+                return key
+    return None
+
+
+def explicit_policy_key(value: object) -> str | None:
+    """A ``policy:`` value as a known key ("access_control", "Access Control" -> access_control)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    norm = norm_header(value)
+    if norm in POLICY_KEYS:
+        return norm
+    return policy_key_from_text(value)
+
+
+def doc_type_from(value: object, title: str) -> str:
+    if isinstance(value, str) and value.strip().lower() in DOC_TYPES:
+        return value.strip().lower()
+    words = set(re.findall(r"[a-z]+", title.lower()))
+    for kind in ("plan", "procedure", "standard", "guideline"):
+        if kind in words or kind + "s" in words:
+            return kind
+    return "policy"
+
+
+def title_from_filename(path: str) -> str:
+    stem = PurePosixPath(path.replace("\\", "/")).stem
+    words = re.sub(r"[_\-.]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else path
+
+
+_LABEL_LINE = re.compile(
+    r"^\s*[|>*_#\s-]*([A-Za-z][A-Za-z /_.-]{1,40}?)\s*[*_]*\s*(?::|\|)\s*[*_]*\s*(.+?)\s*[|*_]*\s*$"
+)
+
+
+def labelled_values(lines: Iterable[str], limit: int = 120) -> dict[str, str]:
+    """``Label: value`` pairs (or two-column table rows) in the first ``limit`` lines, by canonical field."""
+    out: dict[str, str] = {}
+    for n, line in enumerate(lines):
+        if n >= limit:
+            break
+        m = _LABEL_LINE.match(line)
+        if not m:
+            continue
+        canon = canonical_field(m.group(1))
+        value = m.group(2).strip().strip("|*_ ").strip()
+        if canon == "status" and value.lower() not in KNOWN_STATUSES:
+            continue
+        if canon in _TEXT_FIELDS and value and canon not in out:
+            out[canon] = value
+    return out
+
+
+def table_values(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Two-cell table rows (label, value) of a document control table, by canonical field."""
+    out: dict[str, str] = {}
+    for label, value in rows:
+        canon = canonical_field(label)
+        if canon in _TEXT_FIELDS and value.strip() and canon not in out:
+            out[canon] = value.strip()
+    return out
+
+
+def as_date(value: Any) -> date | None:
+    """A date from a metadata value; None when absent; DateParseError when it is not a date."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        raise DateParseError(f"not a date: {value!r}")
+    return parse_date(value)
+
+
+def text_value(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = str(value)
+    s = str(value).strip()
+    return s or None
+
+
+def resolve_status(status: str | None, approved_on: date | None, approved_flag: bool | None,
+                   approved_by: str | None, has_metadata: bool) -> str | None:
+    """Status as written (lower-cased); else "approved" when an approval is recorded; else "draft" when the
+    document carries metadata but no approval; else None (the source does not say)."""
+    if status:
+        return status.strip().lower()
+    if approved_on is not None or approved_flag is True or approved_by:
+        return "approved"
+    if approved_flag is False or has_metadata:
+        return "draft"
+    return None
+
+
+def merge(primary: Mapping[str, Any], *fallbacks: Mapping[str, Any]) -> dict[str, Any]:
+    """Field values from ``primary``, gaps filled from the fallbacks in order."""
+    out = dict(primary)
+    for fb in fallbacks:
+        for k, v in fb.items():
+            if out.get(k) in (None, "") and v not in (None, ""):
+                out[k] = v
+    return out

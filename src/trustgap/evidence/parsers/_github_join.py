@@ -1,0 +1,152 @@
+"""Joining GitHub facts read from separate answers: reviews to their pull requests, member lists to each other.
+
+The intermediate facts below exist only between a file's parse and the GitHub parser's ``finalize``; the checks
+never see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from trustgap.facts import Account, Change, CollectionIssue, Review, Src
+
+SYSTEM = "github"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PullAwaitingReviews:
+    """A merged pull request read without its reviews (a plain ``GET /repos/{o}/{r}/pulls`` answer)."""
+
+    src: Src
+    change: Change
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewBatch:
+    """The answer of ``GET /repos/{o}/{r}/pulls/{n}/reviews``: the reviews of one pull request."""
+
+    src: Src
+    repository: str
+    number: str
+    reviews: tuple[Review, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemberListing:
+    """Which logins one ``GET /orgs/{org}/members?role=..&filter=..`` answer listed."""
+
+    src: Src
+    org: str | None
+    role: str  # all, admin, member
+    filter: str  # all, 2fa_disabled
+    logins: frozenset[str]  # lower-cased
+
+
+def _review_key(r: Review) -> tuple[str, str, str, str]:
+    return (r.reviewer.lower(), r.state, r.submitted_at.isoformat() if r.submitted_at else "", r.commit_id or "")
+
+
+def _union(*groups: tuple[Review, ...]) -> tuple[Review, ...]:
+    seen: set[tuple[str, str, str, str]] = set()
+    out: list[Review] = []
+    for group in groups:
+        for r in group:
+            k = _review_key(r)
+            if k not in seen:
+                seen.add(k)
+                out.append(r)
+    return tuple(out)
+
+
+def join_changes(changes: list[Change], waiting: list[PullAwaitingReviews],
+                 batches: list[ReviewBatch]) -> list[Any]:
+    """Changes with every review on record; a merged pull request whose reviews are nowhere in the evidence
+    becomes a :class:`CollectionIssue` (``github.pulls``) instead, since approval cannot be judged without them."""
+    reviews: dict[tuple[str, str], tuple[Review, ...]] = {}
+    for b in batches:
+        key = (b.repository.lower(), b.number)
+        reviews[key] = _union(reviews.get(key, ()), b.reviews)
+    merged: dict[tuple[str, str], Change] = {}
+    for c in changes:
+        key = (c.repository.lower(), c.change_id)
+        known = merged.get(key)
+        merged[key] = c if known is None else replace(known, reviews=_union(known.reviews, c.reviews))
+    missing: dict[str, list[PullAwaitingReviews]] = {}
+    for w in waiting:
+        key = (w.change.repository.lower(), w.change.change_id)
+        if key in merged:
+            continue
+        if key in reviews:
+            merged[key] = w.change
+        else:
+            missing.setdefault(w.change.repository, []).append(w)
+    out: list[Any] = []
+    for key, c in merged.items():
+        extra = reviews.get(key)
+        out.append(replace(c, reviews=_union(c.reviews, extra)) if extra else c)
+    for repo, items in sorted(missing.items()):
+        numbers = sorted({w.change.change_id for w in items}, key=lambda n: (len(n), n))
+        shown = ", ".join(f"#{n}" for n in numbers[:10]) + (" ..." if len(numbers) > 10 else "")
+        out.append(CollectionIssue(
+            src=items[0].src, source="github.pulls",
+            reason=f"{len(numbers)} merged pull request(s) of {repo} without their reviews in the evidence ({shown}); "
+                   "add the reviews answers (GET /repos/{owner}/{repo}/pulls/{number}/reviews)"))
+    return out
+
+
+def merge_members(accounts: list[Account], listings: list[MemberListing]) -> list[Account]:
+    """One account per login, with owner rights and 2FA state read across the member lists of its organisation.
+
+    Absence from a list counts only where the list was complete for what it filters: an owner list (role admin)
+    makes every other member of the organisation a non-owner; a 2fa_disabled list of all members means everyone
+    else listed has two-factor authentication (for role admin / member lists, the owners / the others). A plain
+    member list says nothing of its organisation; when the evidence names only one organisation, it is that one."""
+    by_login: dict[str, Account] = {}
+    for a in accounts:
+        key = a.account_id.lower()
+        known = by_login.get(key)
+        if known is None:
+            by_login[key] = a
+            continue
+        by_login[key] = replace(
+            known,
+            email=known.email or a.email,
+            display_name=known.display_name or a.display_name,
+            is_admin=True if True in (known.is_admin, a.is_admin) else (known.is_admin if known.is_admin is not None
+                                                                        else a.is_admin),
+            mfa_enabled=False if False in (known.mfa_enabled, a.mfa_enabled) else (
+                known.mfa_enabled if known.mfa_enabled is not None else a.mfa_enabled),
+            groups=tuple(dict.fromkeys((*known.groups, *a.groups))),
+        )
+    admins: dict[str | None, set[str]] = {}
+    non_admins: dict[str | None, set[str]] = {}
+    no_2fa: dict[str | None, list[MemberListing]] = {}
+    for m in listings:
+        if m.filter == "all" and m.role == "admin":
+            admins.setdefault(m.org, set()).update(m.logins)
+        elif m.filter == "all" and m.role == "member":
+            non_admins.setdefault(m.org, set()).update(m.logins)
+        elif m.filter == "2fa_disabled":
+            no_2fa.setdefault(m.org, []).append(m)
+    named = {m.org for m in listings if m.org}
+    only_org = next(iter(named)) if len(named) == 1 else None
+    out: list[Account] = []
+    for login, a in by_login.items():
+        if not a.groups and only_org is not None:  # a plain member list of the one organisation in the evidence
+            a = replace(a, groups=(only_org,))
+        orgs = list(a.groups) or [None]
+        is_admin = a.is_admin
+        if any(login in admins.get(o, set()) for o in orgs):
+            is_admin = True
+        elif is_admin is None and any(o in admins or login in non_admins.get(o, set()) for o in orgs):
+            is_admin = False
+        mfa = a.mfa_enabled
+        lists = [m for o in orgs for m in no_2fa.get(o, [])]
+        if any(login in m.logins for m in lists):
+            mfa = False
+        elif mfa is None and any(m.role == "all" or (m.role == "admin" and is_admin is True)
+                                 or (m.role == "member" and is_admin is False) for m in lists):
+            mfa = True
+        out.append(replace(a, is_admin=is_admin, mfa_enabled=mfa))
+    return out

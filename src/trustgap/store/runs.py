@@ -1,0 +1,266 @@
+"""Saving and loading assessment runs.
+
+A run is one :class:`~trustgap.engine.models.AssessmentResult` kept as its canonical JSON (the source of
+truth the reports read) plus normalised evidence / verdict / finding rows for cross-run queries. Run ids
+are short and sort by time: ``r`` + the UTC creation time (``20261122T153000``) + ``-`` + the first six
+hex digits of the result's SHA-256, e.g. ``r20261122T153000-3fa9c1``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from trustgap import config
+from trustgap.engine.models import AssessmentResult
+from trustgap.errors import TrustgapError
+from trustgap.store.db import create_store_engine, upgrade_to_head
+from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+
+CHUNK = 5000
+_STATUSES = ("implemented", "partial", "gap", "not_applicable", "not_assessed")
+_AMBIGUOUS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The headline of a stored run, as listed by ``trustgap runs``."""
+
+    id: str
+    organisation: str
+    as_of: date
+    report_type: str
+    created_at: datetime  # timezone-aware, UTC
+    readiness: float | None  # percentage of in-scope controls ready, None when nothing is in scope
+    counts: dict[str, int]
+    source: str | None
+    result_sha256: str
+    assessed_readiness: float | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    tool_version: str = ""
+    catalog_version: str = ""
+
+
+def _utc_naive(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def make_run_id(created_at: datetime, result_sha256: str) -> str:
+    return f"r{_utc_naive(created_at).strftime('%Y%m%dT%H%M%S')}-{result_sha256[:6]}"
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _evidence_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
+    for i, e in enumerate(result.evidence):
+        yield {"run_id": run_id, "position": i, "sha256": e.sha256, "name": e.name, "source": e.source,
+               "collected_at": e.collected_at, "size": e.size, "format": e.format, "status": e.status,
+               "errors_json": json.dumps([x.model_dump(mode="json") for x in e.errors], sort_keys=True,
+                                         separators=(",", ":"), ensure_ascii=False)}
+
+
+def _verdict_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
+    for i, v in enumerate(result.verdicts):
+        yield {"run_id": run_id, "position": i, "control_id": v.control_id, "status": v.status,
+               "gap_kind": v.gap_kind, "severity": v.severity, "domain": v.domain, "reason": v.reason}
+
+
+def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
+    for i, f in enumerate(result.findings):
+        yield {"run_id": run_id, "position": i, "finding_id": f.id, "control_id": f.control_id,
+               "check_id": f.check_id, "severity": f.severity, "gap_kind": f.gap_kind,
+               "entity_type": f.entity_type, "entity": f.entity, "reason": f.reason,
+               "evidence_sha256s": " ".join(link.sha256 for link in f.evidence)}
+
+
+class RunStore:
+    """Saved runs in one database (SQLite file or PostgreSQL). Open with :meth:`RunStore.open`."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self._engine = engine
+        self.url = url
+
+    @classmethod
+    def open(cls, url: str | None = None) -> RunStore:
+        """Connect to ``url`` (default :func:`trustgap.config.database_url`) and migrate it to the newest schema."""
+        target = url or config.database_url()
+        engine = create_store_engine(target)
+        try:
+            upgrade_to_head(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, target)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _fail(self, action: str, exc: SQLAlchemyError) -> TrustgapError:
+        first = str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__
+        return TrustgapError(f"cannot {action} in {config.redact_url(self.url)}: {first}")
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None) -> RunRecord:
+        """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record."""
+        text = result.to_json()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        counts = result.readiness.counts
+        base_id = make_run_id(created_at, digest)
+        try:
+            with self._engine.begin() as conn:
+                taken = set(conn.scalars(select(RunRow.id).where(RunRow.id.startswith(base_id, autoescape=True))))
+                run_id, n = base_id, 1
+                while run_id in taken:
+                    n += 1
+                    run_id = f"{base_id}-{n}"
+                conn.execute(insert(RunRow).values(
+                    id=run_id, organisation=result.organisation, as_of=result.as_of,
+                    report_type=result.report_type, period_start=result.period_start, period_end=result.period_end,
+                    created_at=_utc_naive(created_at), tool_version=result.tool_version,
+                    catalog_version=result.catalog_version, readiness_score=result.readiness.score,
+                    readiness_assessed_score=result.readiness.assessed_score,
+                    **{s: getattr(counts, s) for s in _STATUSES},
+                    source=source, result_sha256=digest, result_json=text,
+                ))
+                for table, rows in ((EvidenceRow, _evidence_rows(run_id, result)),
+                                    (VerdictRow, _verdict_rows(run_id, result)),
+                                    (FindingRow, _finding_rows(run_id, result))):
+                    for batch in _chunks(rows):
+                        conn.execute(insert(table.__table__), batch)
+        except SQLAlchemyError as exc:
+            raise self._fail("save the run", exc) from None
+        return self._row_record(run_id)
+
+    def delete(self, ref: str) -> RunRecord:
+        """Remove a run (and its rows) named by id, unique prefix or ``latest``; returns what was removed."""
+        rec = self._resolve(ref)
+        try:
+            with self._engine.begin() as conn:
+                for table in (FindingRow, VerdictRow, EvidenceRow):
+                    conn.execute(delete(table).where(table.run_id == rec.id))
+                conn.execute(delete(RunRow).where(RunRow.id == rec.id))
+        except SQLAlchemyError as exc:
+            raise self._fail("delete the run", exc) from None
+        return rec
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def get(self, ref: str) -> tuple[RunRecord, AssessmentResult]:
+        """The run named by ``ref``: a run id, a unique prefix of one, or ``latest``."""
+        rec, text = self.get_json(ref)
+        return rec, AssessmentResult.from_json(text)
+
+    def get_json(self, ref: str) -> tuple[RunRecord, str]:
+        """Like :meth:`get` but returns the stored result JSON unparsed (byte-identical to what was saved)."""
+        rec = self._resolve(ref)
+        try:
+            with self._engine.connect() as conn:
+                text = conn.scalar(select(RunRow.result_json).where(RunRow.id == rec.id))
+        except SQLAlchemyError as exc:
+            raise self._fail("read the run", exc) from None
+        if text is None:
+            raise TrustgapError(f"run {rec.id!r} disappeared while it was being read")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != rec.result_sha256:
+            raise TrustgapError(f"run {rec.id!r} is damaged: its stored result does not match its SHA-256")
+        return rec, text
+
+    def list(self, limit: int = 50, organisation: str | None = None) -> list[RunRecord]:
+        """Stored runs, newest first, optionally only one organisation's."""
+        query = select(RunRow).order_by(RunRow.created_at.desc(), RunRow.id.desc()).limit(max(limit, 0))
+        if organisation is not None:
+            query = query.where(RunRow.organisation == organisation)
+        query = query.with_only_columns(*_headline_columns())
+        try:
+            with self._engine.connect() as conn:
+                return [_record_from_mapping(m) for m in conn.execute(query).mappings()]
+        except SQLAlchemyError as exc:
+            raise self._fail("list runs", exc) from None
+
+    def count(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(RunRow)) or 0)
+
+    # -- helpers ---------------------------------------------------------------------------------
+
+    def _row_record(self, run_id: str) -> RunRecord:
+        with self._engine.connect() as conn:
+            m = conn.execute(select(*_headline_columns()).where(RunRow.id == run_id)).mappings().one()
+        return _record_from_mapping(m)
+
+    def _resolve(self, ref: str) -> RunRecord:
+        ref = ref.strip()
+        if not ref:
+            raise TrustgapError("no run given: pass a run id, a unique prefix of one, or 'latest'")
+        cols = _headline_columns()
+        try:
+            with self._engine.connect() as conn:
+                if ref == "latest":
+                    m = conn.execute(select(*cols).order_by(RunRow.created_at.desc(), RunRow.id.desc())
+                                     .limit(1)).mappings().first()
+                    if m is None:
+                        raise TrustgapError(f"no runs stored yet in {config.redact_url(self.url)}")
+                    return _record_from_mapping(m)
+                exact = conn.execute(select(*cols).where(RunRow.id == ref)).mappings().first()
+                if exact is not None:
+                    return _record_from_mapping(exact)
+                matches = conn.execute(select(*cols).where(RunRow.id.startswith(ref, autoescape=True))
+                                       .order_by(RunRow.id).limit(_AMBIGUOUS_SHOWN + 1)).mappings().all()
+        except SQLAlchemyError as exc:
+            raise self._fail("look up the run", exc) from None
+        if not matches:
+            raise TrustgapError(f"no stored run matches {ref!r} (see 'trustgap runs' for the run ids)")
+        if len(matches) > 1:
+            shown = ", ".join(m["id"] for m in matches[:_AMBIGUOUS_SHOWN])
+            more = ", ..." if len(matches) > _AMBIGUOUS_SHOWN else ""
+            raise TrustgapError(f"run {ref!r} is ambiguous: it matches {shown}{more}; give more of the id")
+        return _record_from_mapping(matches[0])
+
+
+def _headline_columns() -> list[Any]:
+    """Every run column except the (possibly large) result JSON."""
+    return [c for c in RunRow.__table__.columns if c.name != "result_json"]
+
+
+def _record_from_mapping(m: Any) -> RunRecord:
+    return RunRecord(
+        id=m["id"],
+        organisation=m["organisation"],
+        as_of=m["as_of"],
+        report_type=m["report_type"],
+        created_at=m["created_at"].replace(tzinfo=UTC),
+        readiness=m["readiness_score"],
+        counts={s: int(m[s]) for s in _STATUSES},
+        source=m["source"],
+        result_sha256=m["result_sha256"],
+        assessed_readiness=m["readiness_assessed_score"],
+        period_start=m["period_start"],
+        period_end=m["period_end"],
+        tool_version=m["tool_version"],
+        catalog_version=m["catalog_version"],
+    )

@@ -1,0 +1,129 @@
+"""The command line end to end: init, assess (bad input, determinism, fail-under), report, runs, catalog, demo."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from trustgap.cli import app
+from trustgap.demo import DEMO_AS_OF, demo_folder
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.fixture
+def demo_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "northwind"
+    shutil.copytree(demo_folder(), target)
+    return target
+
+
+def test_init_writes_starter_that_assesses(tmp_path: Path):
+    r = invoke("init", str(tmp_path / "org"), "--org", "Acme")
+    assert r.exit_code == 0, r.output
+    assert "organisation:\n  name: Acme" in (tmp_path / "org" / "scope.yaml").read_text()
+    r = invoke("assess", str(tmp_path / "org"), "--as-of", "2026-11-16", "--no-save")
+    assert r.exit_code == 0, r.output
+    assert "readiness" in r.output
+    again = invoke("init", str(tmp_path / "org"))
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("organisation:\n  name: Acme\nreport:\n  type: type2\n", "scope.yaml:4: field 'report'"),
+        ("organisation:\n  name: Acme\nthresholds:\n  offboarding_hours: -3\n",
+         "scope.yaml:4: field 'thresholds.offboarding_hours'"),
+        ("organisation:\n  name: Acme\ncategories: [security, secrecy]\n", "scope.yaml:3: field 'categories'"),
+        ("organisation:\n  name: Acme\n  colour: blue\n", "scope.yaml:3: field 'organisation.colour'"),
+        ("organisation: [\n", "scope.yaml:2: not valid YAML"),
+    ],
+)
+def test_bad_scope_names_file_line_field_and_exits_2(tmp_path: Path, text: str, expected: str):
+    (tmp_path / "scope.yaml").write_text(text)
+    r = runner.invoke(app, ["assess", str(tmp_path), "--no-save"])
+    assert r.exit_code == 2
+    assert expected in r.output.replace("\n", " ") or expected in (r.stderr or "")
+    assert "Traceback" not in r.output
+
+
+def test_bad_answers_file_names_line_and_field(tmp_path: Path):
+    (tmp_path / "scope.yaml").write_text("organisation:\n  name: Acme\n")
+    (tmp_path / "answers.yaml").write_text("AC-08:\n  status: sometimes\n")
+    r = runner.invoke(app, ["assess", str(tmp_path), "--no-save"])
+    assert r.exit_code == 0  # the run goes on; the bad file is recorded
+    r = runner.invoke(app, ["assess", str(tmp_path), "--no-save", "--json", str(tmp_path / "out.json")])
+    data = json.loads((tmp_path / "out.json").read_text())
+    item = next(e for e in data["evidence"] if e["name"] == "answers.yaml")
+    assert item["status"] == "failed"
+    assert item["errors"][0]["line"] == 2 and item["errors"][0]["field"] == "AC-08.status"
+
+
+def test_assess_twice_gives_identical_json(demo_copy: Path, tmp_path: Path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    for out in (a, b):
+        r = invoke("assess", str(demo_copy), "--as-of", DEMO_AS_OF.isoformat(), "--json", str(out))
+        assert r.exit_code == 0, r.output
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_fail_under_sets_exit_code(demo_copy: Path):
+    r = invoke("assess", str(demo_copy), "--as-of", DEMO_AS_OF.isoformat(), "--no-save", "--fail-under", "99")
+    assert r.exit_code == 1
+    r = invoke("assess", str(demo_copy), "--as-of", DEMO_AS_OF.isoformat(), "--no-save", "--fail-under", "1")
+    assert r.exit_code == 0
+
+
+def test_stored_run_reports_in_three_formats(demo_copy: Path, tmp_path: Path):
+    r = invoke("assess", str(demo_copy), "--as-of", DEMO_AS_OF.isoformat())
+    assert r.exit_code == 0, r.output
+    listing = invoke("runs")
+    assert "Northwind Cloud" in listing.output
+    html = tmp_path / "r.html"
+    assert invoke("report", "latest", "--format", "html", "-o", str(html)).exit_code == 0
+    text = html.read_text()
+    assert "<svg" in text and "Control matrix" in text and "http://" not in text.replace(
+        'xmlns="http://www.w3.org/2000/svg"', "")
+    md = invoke("report", "latest", "--format", "md")
+    assert "## Findings by severity" in md.output
+    js = invoke("report", "latest", "--format", "json")
+    assert json.loads(js.output)["organisation"] == "Northwind Cloud"
+    assert runner.invoke(app, ["report", "no-such-run"]).exit_code == 2
+
+
+def test_catalog_json_lists_61_criteria_and_mappings():
+    r = invoke("catalog", "--format", "json")
+    data = json.loads(r.output)
+    assert len(data["criteria"]) == 61
+    assert len(data["controls"]) >= 90
+    for c in data["controls"]:
+        assert c["iso27001"] and c["nist_csf"]
+    covered = {crit for c in data["controls"] for crit in c["criteria"]}
+    assert covered == {c["id"] for c in data["criteria"]}
+    one = json.loads(invoke("catalog", "--format", "json", "--criterion", "CC6.1").output)
+    assert [c["id"] for c in one["criteria"]] == ["CC6.1"]
+    assert all("CC6.1" in c["criteria"] for c in one["controls"])
+    assert runner.invoke(app, ["catalog", "--framework", "cobit"]).exit_code == 2
+
+
+def test_demo_writes_html_report(tmp_path: Path):
+    r = invoke("demo", "--out", str(tmp_path / "out"), "--no-save")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "out" / "demo-report.html").stat().st_size > 20_000
+
+
+def test_help_runs_in_a_fresh_interpreter():
+    out = subprocess.run([sys.executable, "-m", "trustgap", "--help"], capture_output=True, text=True, check=True)
+    for cmd in ("assess", "report", "runs", "catalog", "demo", "init"):
+        assert cmd in out.stdout

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from trustgap.checks._util import IDP_SYSTEMS, cadence_result, srcs
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
-from trustgap.facts import Account, Record, system_kind
+from trustgap.facts import Account, Record, Src, system_kind
 
 _ALL = "all systems"
 _ALL_WORDS = frozenset({"all", "all systems", "everything", "*", "company-wide", "organisation", "organization"})
@@ -129,5 +129,15 @@ def cover_every_system(ctx: CheckContext) -> CheckResult:
                                          f"last reviewed {latest.performed_on.isoformat()}, outside the cadence",
                                          srcs(latest), gap_kind="stale"))
         else:
-            entities.append(EntityResult("system", system, "fail", "accounts exist but no access review covers it"))
+            # evidence: the files that show accounts on the system, one row each, and the reviews searched
+            seen: dict[str, Src] = {}
+            for a in ctx.facts.of(Account):
+                if system_kind(a.system) == system and a.src.sha256 not in seen:
+                    seen[a.src.sha256] = a.src
+            reviews = sorted({r.src.sha256: r.src for rs in by_system.values() for r in rs}.values(),
+                             key=lambda s: s.sha256)
+            n = sum(len(rs) for rs in by_system.values())
+            entities.append(EntityResult("system", system, "fail",
+                                         f"accounts exist but none of the {n} access review records covers it",
+                                         (*seen.values(), *reviews)))
     return ctx.result(entities)

@@ -61,7 +61,11 @@ def _best(docs: list[Document]) -> Document:
 def judge_policy(ctx: CheckContext, key: str, docs: list[Document]) -> EntityResult:
     months = int(ctx.thresholds.policy_review_months)
     if not docs:
-        return EntityResult("policy", key, "fail", "no document for this policy", gap_kind="missing")
+        # the evidence for an absence is the set of documents searched for it
+        searched = sorted(ctx.facts.of(Document), key=lambda d: d.path)
+        return EntityResult("policy", key, "fail",
+                            f"no document for this policy among the {len(searched)} policy documents provided",
+                            srcs(*searched), gap_kind="missing")
     d = _best(docs)
     name = f"{key} ({d.path})"
     approved = _approved(d)

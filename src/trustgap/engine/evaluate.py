@@ -311,19 +311,24 @@ def _verdict(
         critical = any(r.status == "fail" and inp.metas[r.check_id].severity == "critical" for r in failing)
         status = "gap" if critical or len(failing) == len(with_data) and worst.status == "fail" else "partial"
         kind = _kind_of(worst, inp.metas[worst.check_id])
-        promised = any(promise_by_check.get(r.check_id) for r in failing)
-        reason = "; ".join(f"{r.check_id}: {r.summary}" for r in failing)
-        if promised:
-            kind = "not_operating"
-            p = next(promise_by_check[r.check_id] for r in failing if promise_by_check.get(r.check_id))
-            assert p is not None
-            reason = f"promised \u201c{p.quote}\u201d ({p.source}) but {reason}"
+        shown = "; ".join(f"{r.check_id}: {r.summary}" for r in failing)
+        sides: list[str] = []
+        broken = next((promise_by_check[r.check_id] for r in failing if promise_by_check.get(r.check_id)), None)
+        said: str | None = None
         if answer and answer.status == "implemented":
-            kind = "not_operating"
             said = answer.quote or answer.note or "implemented"
-            reason = f"answer says \u201c{said}\u201d ({answer.source}) but {reason}"
-            extra.append(_answer_finding(control, answer, "not_operating",
-                                         f"Answer says \u201c{said}\u201d; evidence shows: {reason}",
+            sides.append(f"answer says \u201c{said}\u201d ({answer.source})")
+        if broken is not None and broken.quote != said:
+            sides.append(f"promised \u201c{broken.quote}\u201d ({broken.source})")
+        if broken is not None or (said is not None and worst.status == "fail"):
+            # practice contradicts what was promised or said: the control does not operate as described
+            kind, status = "not_operating", "gap"
+        elif said is not None:
+            kind = "not_operating"
+        reason = f"{' and '.join(sides)}, but evidence shows: {shown}" if sides else shown
+        if said is not None:
+            extra.append(_answer_finding(control, answer, "not_operating",  # type: ignore[arg-type]
+                                         f"Answer says \u201c{said}\u201d; evidence shows: {shown}",
                                          severity=inp.metas[worst.check_id].severity))
         return verdict(status, reason, kind), extra, []
 

@@ -37,8 +37,11 @@ def _console():  # type: ignore[no-untyped-def]
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
+    # soft wrap: a long path or field name stays on one line, so it can be copied and searched
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}", markup=True,
+                                                soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -184,7 +187,7 @@ def runs(
     organisation: Annotated[Optional[str], typer.Option("--org", help="Only this organisation.")] = None,  # noqa: UP045
 ) -> None:
     """List stored runs, newest first."""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     from trustgap import config
     from trustgap.store.runs import RunStore
@@ -194,7 +197,8 @@ def runs(
         records = store.list(limit=limit, organisation=organisation)
     finally:
         store.close()
-    table = Table("run", "organisation", "as of", "type", "readiness", "gaps", "created (UTC)")
+    table = Table("organisation", "as of", "type", "readiness", "gaps", "created (UTC)")
+    table.columns.insert(0, Column("run", no_wrap=True))  # the id is what `report RUN` takes: keep it whole
     for r in records:
         table.add_row(r.id, r.organisation, str(r.as_of), r.report_type,
                       "-" if r.readiness is None else f"{r.readiness:.1f}%", str(r.counts.get("gap", 0)),

@@ -8,7 +8,7 @@ replace the defaults for that organisation (see ``trustgap.engine.reconcile``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -121,6 +121,12 @@ class Promise:
     origin: Literal["policy", "answer"]
     ref: str | None = None
     locator: str = ""
+    also: tuple[str, ...] = ()  # other sources that promise the same value ("policies/x.md line 9")
+
+    @property
+    def cited(self) -> str:
+        """The source with its locator, as quoted in findings."""
+        return f"{self.source} {self.locator}" if self.locator and self.locator not in self.source else self.source
 
 
 @dataclass(frozen=True)
@@ -151,6 +157,11 @@ class ResolvedThresholds:
             if p.key not in self._values:
                 continue
             current = self._values[p.key]
+            if current.origin in ("policy", "answer") and current.value == p.value and current.promise:
+                # the same commitment made twice (a policy line and an answer): the later one (answers come
+                # after policies) is quoted, the earlier kept as corroboration
+                prev = current.promise
+                p = replace(p, also=(*prev.also, prev.cited))
             if current.origin in ("policy", "answer") and current.value != p.value:
                 self.conflicts.append(
                     f"{p.key}: {current.promise.source if current.promise else '?'} says {current.value!r}, "
@@ -184,6 +195,8 @@ class ResolvedThresholds:
             if v.promise:
                 entry["promise"] = {"quote": v.promise.quote, "source": v.promise.source, "ref": v.promise.ref,
                                     "locator": v.promise.locator}
+                if v.promise.also:
+                    entry["promise"]["also"] = list(v.promise.also)
             if v.scope_line:
                 entry["scope_line"] = v.scope_line
             out[k] = entry

@@ -113,8 +113,12 @@ def _promise_for(meta: CheckMeta, thresholds: ResolvedThresholds) -> PromiseQuot
         if tv.promise is not None and tv.origin in ("policy", "answer", "scope"):
             p = tv.promise
             return PromiseQuote(key=p.key, value=p.value, quote=p.quote, source=p.source, origin=p.origin,
-                                ref=p.ref, locator=p.locator)
+                                ref=p.ref, locator=p.locator, also=list(p.also))
     return None
+
+
+def _cited(p: PromiseQuote) -> str:
+    return f"{p.source} {p.locator}" if p.locator and p.locator not in p.source else p.source
 
 
 def in_scope(control: Control, catalog: Catalog, categories: Iterable[str]) -> bool:
@@ -153,7 +157,8 @@ def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_
     kind = "not_operating" if promise else (e.gap_kind or res.gap_kind or meta.gap_kind)
     reason = e.reason
     if promise:
-        reason = f"{reason} (promised: \u201c{promise.quote}\u201d, {promise.source})"
+        also = f"; also {', '.join(promise.also)}" if promise.also else ""
+        reason = f"{reason} (promised: \u201c{promise.quote}\u201d, {_cited(promise)}{also})"
     return Finding(
         id=_finding_id(meta.id, e.entity_type, e.entity),
         control_id=control_id,
@@ -319,7 +324,7 @@ def _verdict(
             said = answer.quote or answer.note or "implemented"
             sides.append(f"answer says \u201c{said}\u201d ({answer.source})")
         if broken is not None and broken.quote != said:
-            sides.append(f"promised \u201c{broken.quote}\u201d ({broken.source})")
+            sides.append(f"promised \u201c{broken.quote}\u201d ({_cited(broken)})")
         if broken is not None or (said is not None and worst.status == "fail"):
             # practice contradicts what was promised or said: the control does not operate as described
             kind, status = "not_operating", "gap"

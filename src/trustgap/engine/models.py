@@ -73,6 +73,7 @@ class PromiseQuote(_M):
     origin: str
     ref: str | None = None
     locator: str = ""
+    also: list[str] = Field(default_factory=list)  # other sources promising the same
 
 
 class EntityOutcome(_M):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,21 +17,11 @@ TERRAFORM = Path(__file__).resolve().parents[1] / "fixtures" / "collectors" / "t
 AS_OF = date(2026, 11, 1)
 
 
-def _checkov() -> str | None:
-    """$TRUSTGAP_CHECKOV, else checkov on PATH, else a ``venv-checkov`` virtualenv beside the one running the
-    tests (checkov pins older boto3, so it lives in its own virtualenv)."""
-    sibling = Path(sys.prefix).parent / "venv-checkov" / "bin" / "checkov"
-    for candidate in (os.environ.get("TRUSTGAP_CHECKOV"), shutil.which("checkov"), str(sibling)):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
+CHECKOV = find_checkov()  # $TRUSTGAP_CHECKOV, PATH, or .venv-checkov beside the test venv (the README command)
 
 
-CHECKOV = _checkov()
-
-
-@pytest.mark.skipif(CHECKOV is None, reason="checkov is not installed (set TRUSTGAP_CHECKOV, put it on PATH, or "
-                    "make a venv-checkov virtualenv beside this one)")
+@pytest.mark.skipif(CHECKOV is None, reason="checkov is not installed (the README's test command puts it in "
+                    ".venv-checkov; or set TRUSTGAP_CHECKOV or put it on PATH)")
 def test_checkov_run_on_terraform() -> None:
     env = {**os.environ, "TRUSTGAP_CHECKOV": str(CHECKOV)}
     out = collect_iac([TERRAFORM], store=EvidenceStore(None), as_of=AS_OF, env=env, frameworks=["terraform"])
@@ -76,3 +64,23 @@ def test_command_line() -> None:
     cmd = checkov_command("checkov", Path("infra"), ["terraform"])
     assert cmd[:5] == ["checkov", "-d", "infra", "-o", "json"]
     assert "--compact" in cmd and "--soft-fail" in cmd and cmd[-2:] == ["--framework", "terraform"]
+
+
+@pytest.mark.skipif(CHECKOV is None, reason="checkov is not installed (the README's test command puts it in "
+                    ".venv-checkov; or set TRUSTGAP_CHECKOV or put it on PATH)")
+def test_collect_iac_cli_runs_checkov_and_judges_it(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from trustgap.cli_collect import app
+
+    env = {"TRUSTGAP_CHECKOV": str(CHECKOV), "TRUSTGAP_HOME": str(tmp_path), "COLUMNS": "220", "NO_COLOR": "1"}
+    r = CliRunner().invoke(app, ["iac", str(TERRAFORM), "--framework", "terraform", "--as-of", "2026-11-01"],
+                           env=env)
+    assert r.exit_code == 0, r.output
+    # the seeded misconfigurations are failed by name, with the file and lines of the resource
+    assert "aws_s3_bucket.public_assets" in r.output and "CKV2_AWS_6" in r.output
+    assert "aws_cloudwatch_log_group.web" in r.output and "logging.tf:13-16" in r.output
+    assert "aws_kms_key.orders" in r.output  # the well-configured key passes, named
+    # the checkov report itself is kept as raw evidence, content-addressed
+    blobs = [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()]
+    assert any(b'"check_type"' in p.read_bytes() and b"CKV_AWS_338" in p.read_bytes() for p in blobs)

@@ -6,10 +6,11 @@ checks fail; ``--skip-download`` stops it from asking the Bridgecrew platform fo
 the JSON report through the ``checkov`` file parser, so the facts equal those of a report exported by
 hand; a ``Scan(tool="checkov", target=<folder>, scanned_at=<run time>)`` fact records when it ran. CLI reference: https://www.checkov.io/2.Basics/CLI%20Command%20Reference.html
 
-The executable is ``$TRUSTGAP_CHECKOV`` when set, else ``checkov`` on ``PATH``. Checkov pins older
-versions of boto3 and other libraries, so it is best installed in its own virtual environment
-(``python -m venv ~/.venvs/checkov && ~/.venvs/checkov/bin/pip install checkov``) and pointed to with
-``TRUSTGAP_CHECKOV=~/.venvs/checkov/bin/checkov``.
+The executable is ``$TRUSTGAP_CHECKOV`` when set, else ``checkov`` on ``PATH``, else the one in a
+``.venv-checkov`` virtual environment beside the one trustgap runs from. Checkov pins older versions of
+boto3 and other libraries, so it is best installed in its own virtual environment
+(``python3 -m venv .venv-checkov && .venv-checkov/bin/pip install checkov``, as the README's test command
+does); ``pip install "trustgap[iac]"`` puts it beside trustgap instead, at the cost of those pins.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -36,7 +38,11 @@ def find_checkov(env: Mapping[str, str] | None = None) -> str | None:
     if explicit:
         path = Path(explicit).expanduser()
         return str(path) if path.is_file() and os.access(path, os.X_OK) else None
-    return shutil.which("checkov", path=environ.get("PATH"))
+    on_path = shutil.which("checkov", path=environ.get("PATH"))
+    if on_path:
+        return on_path
+    sibling = Path(sys.prefix).parent / ".venv-checkov" / "bin" / "checkov"
+    return str(sibling) if sibling.is_file() and os.access(sibling, os.X_OK) else None
 
 
 def checkov_command(exe: str, path: Path, frameworks: Sequence[str] = ()) -> list[str]:

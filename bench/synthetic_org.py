@@ -31,11 +31,11 @@ def write_org(out: Path, *, people: int = 10_000, pulls: int = 100_000, vulns: i
     for d in ("hr", "identity", "aws", "github", "scans", "vendors", "policies", "records"):
         (ev / d).mkdir(parents=True, exist_ok=True)
     (out / "scope.yaml").write_text(
-        "organisation: {name: Synthetic Corp, employees: %d}\n"
+        f"organisation: {{name: Synthetic Corp, employees: {people}}}\n"
         "categories: [security, availability, confidentiality]\n"
         "report: {type: type2, period: {start: 2026-01-01, end: 2026-12-31}}\n"
         "systems:\n  - {name: Okta, kind: okta}\n  - {name: Google, kind: google}\n"
-        "  - {name: AWS, kind: aws}\n  - {name: GitHub, kind: github}\n" % people
+        "  - {name: AWS, kind: aws}\n  - {name: GitHub, kind: github}\n"
     )
     emails = [f"user{i:05d}@{DOMAIN}" for i in range(people)]
     terminated = set(rnd.sample(range(people), people // 10))
@@ -80,9 +80,9 @@ def write_org(out: Path, *, people: int = 10_000, pulls: int = 100_000, vulns: i
     lines = [header, "<root_account>,arn:aws:iam::123456789012:root,2020-01-01T00:00:00+00:00,not_supported,"
              "2026-01-01T00:00:00+00:00,not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,"
              "N/A,false,N/A,false,N/A"]
-    for i, e in enumerate(emails[: people // 5]):
+    for e in emails[: people // 5]:
         key = rnd.random() < 0.3
-        rot = "2025-%02d-01T00:00:00+00:00" % rnd.randint(1, 12) if key else "N/A"
+        rot = f"2025-{rnd.randint(1, 12):02d}-01T00:00:00+00:00" if key else "N/A"
         lines.append(f"{e},arn:aws:iam::123456789012:user/{e},2024-01-01T00:00:00+00:00,true,"
                      f"2026-10-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,N/A,{str(rnd.random() < 0.9).lower()},"
                      f"{str(key).lower()},{rot},N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A")

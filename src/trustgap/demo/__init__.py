@@ -1,4 +1,4 @@
-"""The bundled demo organisation: Northwind Cloud, a fictional 60-person B2B SaaS company."""
+"""The bundled demo organisation: Northwind Cloud, a fictional 24-person B2B SaaS company."""
 
 from __future__ import annotations
 

@@ -27,9 +27,11 @@ def slowest_imports(n: int = 8) -> list[tuple[int, str]]:
     for line in out.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
             continue
-        _, self_us, cum_us, name = (p.strip() for p in line.split("|", 1)[0].split(":", 1)[1:] +
-                                    line.split("|")[1:])
-        rows.append((int(cum_us), name))
+        # "import time:   self |   cumulative | name"
+        parts = line.split(":", 1)[1].split("|")
+        if len(parts) != 3:
+            continue
+        rows.append((int(parts[1].strip()), parts[2].strip()))
     return sorted(rows, reverse=True)[:n]
 
 

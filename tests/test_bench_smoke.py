@@ -43,3 +43,10 @@ def test_collect_aws_bench_small() -> None:
     assert len(rows) >= 9, out.stdout
     for what, (bad, found) in rows.items():
         assert found == bad, f"{what}: {found} of {bad} seeded misconfigurations found"
+
+
+def test_cli_startup_bench_small() -> None:
+    out = _run(str(BENCH / "bench_cli_startup.py"), "2")
+    assert out.returncode in (0, 1), out.stderr[-2000:]
+    assert re.search(r"trustgap --help: best \d+ ms, median \d+ ms over 2 runs", out.stdout), out.stdout
+    assert "trustgap.cli" in out.stdout  # the import profile names the modules

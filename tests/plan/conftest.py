@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from datetime import date
-from importlib import resources
 from typing import Any
 
 import pytest
@@ -120,14 +118,3 @@ def cat() -> Catalog:
 @pytest.fixture
 def result_factory(cat: Catalog) -> Callable[..., AssessmentResult]:
     return lambda statuses, **kw: make_result(cat, statuses, **kw)
-
-
-def pipeline_ready() -> bool:
-    """The full assessment needs the catalog data and every pipeline module."""
-    data = resources.files("trustgap.catalog") / "data" / "controls.yaml"
-    modules = ("trustgap.engine.reconcile", "trustgap.interview.answers")
-    return data.is_file() and all(importlib.util.find_spec(m) is not None for m in modules)
-
-
-needs_pipeline = pytest.mark.skipif(not pipeline_ready(), reason="the catalog data or a pipeline module is not "
-                                                                    "in this tree yet")

@@ -12,15 +12,12 @@ from pathlib import Path
 import pytest
 import typer
 from openpyxl import load_workbook
-from tests.plan.conftest import needs_pipeline
 from tests.plan.test_dependencies import assert_respects_dependencies
 from typer.testing import CliRunner
 
 from trustgap import cli_plan
 from trustgap.demo import DEMO_AS_OF, demo_folder
 from trustgap.engine.models import AssessmentResult
-
-pytestmark = needs_pipeline
 
 
 def assess_folder(folder: Path, store_dir: Path) -> AssessmentResult:

@@ -4,12 +4,10 @@ once approved; ``policy generate --missing`` drafts only what is missing or stal
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -24,10 +22,6 @@ from trustgap.thresholds import ResolvedThresholds
 
 DEMO_SCOPE = Path(__file__).resolve().parents[2] / "src" / "trustgap" / "demo" / "northwind" / "scope.yaml"
 AS_OF = date(2026, 11, 16)
-needs_reconcile = pytest.mark.skipif(importlib.util.find_spec("trustgap.engine.reconcile") is None,
-                                     reason="trustgap.engine.reconcile is not in this tree yet")
-
-
 def demo_scope(**update: object) -> Scope:
     return load_scope(DEMO_SCOPE).scope.model_copy(update=update)
 
@@ -151,7 +145,6 @@ def test_policy_generate_command_writes_drafts(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "FOLDER or --scope" in bad.output
 
 
-@needs_reconcile
 def test_policy_generate_missing_on_the_demo_evidence(tmp_path: Path) -> None:
     demo = DEMO_SCOPE.parent
     org = tmp_path / "northwind"

@@ -53,7 +53,7 @@ def _topic_check(topics: tuple[str, ...], what: str, **meta: object) -> None:
         return judge_topic(ctx, topics, what)
 
     fn.__name__ = fn.__qualname__ = f"scanner_{topics[0]}"
-    check(category="technical", sources=("scans",), **meta)(fn)
+    check(category="technical", sources=("scans.prowler", "scans.checkov"), **meta)(fn)
 
 
 _topic_check(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+
 from trustgap.engine.models import STATUS_LABELS, AssessmentResult
 
 
@@ -35,4 +37,13 @@ def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
     if result.findings:
         console.print(f"{len(result.findings)} findings; most severe:")
         for f in result.findings[:top]:
-            console.print(f"  [{f.severity}] {f.control_id} {f.title}: {f.entity or ''} — {f.reason[:110]}")
+            reason = f.reason.split(" (promised: ", 1)[0] if f.promise else f.reason
+            if len(reason) > 120:
+                reason = reason[:120].rsplit(" ", 1)[0] + " …"
+            broken = ""
+            if f.promise:
+                p = f.promise
+                where = f"{p.source} {p.locator}" if p.locator and p.locator not in p.source else p.source
+                broken = f" [dim](breaks the promise in {escape(where)})[/]"
+            line = escape(f"[{f.severity}] {f.control_id} {f.title}: {f.entity or ''} — {reason}")
+            console.print(f"  {line}{broken}", markup=True, highlight=False)

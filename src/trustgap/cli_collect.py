@@ -189,7 +189,8 @@ def github(
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
 ) -> None:
-    """Collect organisation settings, default-branch protection and rules, merged pull requests and reviews."""
+    """Collect organisation settings, members (owners, 2FA), default-branch protection and rules, merged
+    pull requests and reviews."""
     sc = _load_scope(scope)
     collect = _section(sc, "github", {"org": org, "repositories": repo, "base_url": base_url,
                                       "token_env": token_env, "since": since})

@@ -44,8 +44,9 @@ class GithubApi:
     five were merged in the period) and ``web`` (main not protected, no pull requests)."""
 
     def __init__(self, *, per_page_limit: int = 100, rate_limit_on_page: int | None = None,
-                 prefix: str = "") -> None:
+                 prefix: str = "", owner_token: bool = True) -> None:
         self.api = FakeApi()
+        self.owner_token = owner_token  # False: the 2fa_disabled filter is refused, as for a non-owner
         self.prefix = prefix  # "/api/v3" for GitHub Enterprise Server
         self.rate_limit_on_page = rate_limit_on_page
         self.rate_limited = 0
@@ -55,6 +56,7 @@ class GithubApi:
         r = self.api.routes
         r[f"{p}/orgs/{ORG}"] = self.org
         r[f"{p}/orgs/{ORG}/repos"] = self.repos
+        r[f"{p}/orgs/{ORG}/members"] = self.members
         for item in self.repo_items():
             r[f"{p}/repos/{item['full_name']}"] = lambda q, h, item=item: (200, {}, item)
         r[f"{p}/repos/{ORG}/api/branches/main/protection"] = self.protected
@@ -84,6 +86,26 @@ class GithubApi:
                          "type": "Organization", "two_factor_requirement_enabled": False,
                          "default_repository_permission": "read", "members_can_create_public_repositories": True,
                          "public_repos": 0, "total_private_repos": 2}
+
+    def members(self, q: dict[str, str], h: dict[str, str]) -> Reply:
+        """dana is the owner; erin has no 2FA; gina is a bot; two members per page to exercise ``Link``."""
+        role, filter_ = q.get("role", "all"), q.get("filter", "all")
+        everyone = ["dana", "erin", "frank", "gina"]
+        if filter_ == "2fa_disabled":
+            if not self.owner_token:
+                return 422, {}, {"message": "Only owners can use this filter.",
+                                 "documentation_url": "https://docs.github.com/rest/orgs/members"
+                                                      "#list-organization-members", "status": "422"}
+            logins = ["erin"]
+        else:
+            logins = {"admin": ["dana"], "member": everyone[1:]}.get(role, everyone)
+        items = [_user(x) | ({"type": "Bot"} if x == "gina" else {}) for x in logins]
+        per_page = min(int(q.get("per_page", 30)), 2)
+        page = int(q.get("page", 1))
+        last = max(1, -(-len(items) // per_page))
+        query = {k: v for k, v in q.items() if k != "page"}
+        headers = link_header(self.base_url, f"/orgs/{ORG}/members", query, page, last)
+        return 200, headers, items[(page - 1) * per_page: page * per_page]
 
     def repo_items(self) -> list[dict[str, Any]]:
         return [

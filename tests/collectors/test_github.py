@@ -165,3 +165,50 @@ def test_secondary_limit_without_hints_waits_a_minute(api: GithubApi) -> None:
     settings = {s.key: s.value for s in finalize_facts(out) if isinstance(s, Setting)}
     assert settings["github.org.two_factor_requirement_enabled"] is False
     assert not [p for p in api.api.paths() if "/repos" in p]  # only the org part was asked for
+
+
+def _accounts(facts: list[Any]) -> dict[str, Any]:
+    from trustgap.facts import Account
+
+    return {a.account_id: a for a in facts if isinstance(a, Account) and a.system == "github"}
+
+
+def test_members_owners_and_2fa_across_pages(api: GithubApi) -> None:
+    facts = finalize_facts(collect(api, EvidenceStore(None)))
+    accounts = _accounts(facts)
+    assert set(accounts) == {"dana", "erin", "frank", "gina"}  # four members over two pages
+    assert accounts["dana"].is_admin is True and accounts["erin"].is_admin is False
+    # absent from a complete 2fa_disabled listing means 2FA on; present means off
+    assert accounts["erin"].mfa_enabled is False
+    assert accounts["dana"].mfa_enabled is True and accounts["frank"].mfa_enabled is True
+    assert accounts["gina"].kind == "service"
+    calls = [(q.get("role"), q.get("filter"), q.get("page", "1")) for p, q, _ in api.api.requests
+             if p == "/orgs/acme/members"]
+    assert ("all", "all", "2") in calls and ("admin", "all", "1") in calls and ("all", "2fa_disabled", "1") in calls
+
+
+def test_2fa_listing_refused_to_a_non_owner_leaves_2fa_unknown() -> None:
+    server = GithubApi(owner_token=False).start()
+    try:
+        facts = finalize_facts(collect(server, EvidenceStore(None)))
+    finally:
+        server.stop()
+    accounts = _accounts(facts)
+    assert set(accounts) == {"dana", "erin", "frank", "gina"}
+    assert all(a.mfa_enabled is None for a in accounts.values())  # never assumed on
+    issues = [i for i in facts if isinstance(i, CollectionIssue)]
+    assert [i.source for i in issues] == ["github.members_2fa"] and "422" in issues[0].reason
+
+
+def test_members_judged_by_the_mfa_check(api: GithubApi) -> None:
+    from trustgap.checks.base import CheckContext, load_checks, run_checks
+    from trustgap.facts import FactSet
+    from trustgap.thresholds import ResolvedThresholds
+
+    facts = FactSet(finalize_facts(collect(api, EvidenceStore(None), parts=["org", "members"])))
+    ctx = CheckContext(facts=facts, thresholds=ResolvedThresholds(), as_of=AS_OF, systems_in_scope=("github",),
+                       mfa_systems=("github",))
+    (res,) = run_checks(ctx, [load_checks()["mfa.enabled_on_every_system"]])
+    failing = {e.entity for e in res.failing}
+    assert res.status in ("fail", "partial") and any("erin" in e for e in failing)
+    assert not any("dana" in e or "frank" in e for e in failing)

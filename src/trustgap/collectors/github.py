@@ -3,6 +3,10 @@
 Calls (https://docs.github.com/en/rest):
 
 - ``GET /orgs/{org}`` (organisation settings: ``two_factor_requirement_enabled`` needs an owner's token);
+- ``GET /orgs/{org}/members`` three ways, every page: ``role=all`` (who is a member), ``role=admin`` (the
+  owners) and ``filter=2fa_disabled`` (members without two-factor authentication; owners' tokens only: for
+  anyone else GitHub answers 422, recorded as ``github.members_2fa`` so that 2FA stays unknown, never
+  assumed). Docs: https://docs.github.com/en/rest/orgs/members#list-organization-members;
 - ``GET /orgs/{org}/repos?type=all`` (every page) when ``repositories: all``, else ``GET /repos/{o}/{r}``;
 - ``GET /repos/{o}/{r}/branches/{default}/protection``: a 404 whose message is "Branch not protected"
   means the default branch is unprotected; other 404s and 403s mean the token may not read it;
@@ -11,12 +15,14 @@ Calls (https://docs.github.com/en/rest):
   page that reaches pull requests last updated before the period start; for each pull request merged in
   the period, ``GET /repos/{o}/{r}/pulls/{n}/reviews``.
 
-Only the ``parts`` of the configuration are collected (``org``, ``protection``, ``pulls``; default all).
+Only the ``parts`` of the configuration are collected (``org``, ``members``, ``protection``, ``pulls``;
+default all).
 Every answer is stored as evidence, source ``github:GET <path and query>``. The answers a file export
 would hold are also stored in the shapes the ``github`` file parser reads, and parsed by it, so facts are
 the same as for exported files: the organisation and repository answers as they come; branch protection
 as ``{"trustgap_github": "branch_protection", "repository", "branch", "status", "body"}``; rules as
-``{"trustgap_github": "branch_rules", "repository", "branch", "rules"}``; each page of pull requests as
+``{"trustgap_github": "branch_rules", "repository", "branch", "rules"}``; each member listing (all pages)
+as ``{"trustgap_github": "members", "org", "role", "filter", "members"}``; each page of pull requests as
 ``{"trustgap_github": "pulls_with_reviews", "repository", "pulls": [... each with "reviews": [...]]}``.
 
 The token comes from the environment variable named by ``token_env`` (``Authorization: Bearer``); it is
@@ -84,6 +90,30 @@ class GithubRun:
 
     def org_task(self) -> None:
         self.fetch("github.org", f"/orgs/{self.org}", f"live/github/{safe_name(self.org)}/org", parser=PARSER)
+
+    def members_task(self, role: str, filter_: str) -> None:
+        """One member listing, every page, stored raw and as one ``members`` document for the parser."""
+        source = "github.members_2fa" if filter_ == "2fa_disabled" else "github.members"
+        params = {"role": role, "filter": filter_, "per_page": self.cfg.per_page}
+        label = f"members-{role}" + ("-2fa-disabled" if filter_ == "2fa_disabled" else "")
+        members: list[Any] = []
+        url: str | None = None
+        n = 0
+        target = ""
+        while True:
+            n += 1
+            answer = self.fetch(source, f"/orgs/{self.org}/members", f"live/github/{safe_name(self.org)}/{label}-{n}",
+                                params=None if url else params, url=url)
+            if answer is None:
+                return  # the issue is recorded; a partial listing would claim what it cannot
+            target = target or answer.target
+            members.extend(m for m in answer.data or [] if isinstance(m, dict))
+            if not answer.next_url:
+                break
+            url = answer.next_url
+        doc = {"trustgap_github": "members", "org": self.org, "role": role, "filter": filter_, "members": members}
+        self.rec.put_json(doc, name=f"live/github/{safe_name(self.org)}/{label}.json",
+                          source=f"github:GET {target}", parser=PARSER)
 
     def repos_task(self) -> list[Callable[[], Any]]:
         repos: list[dict[str, Any]] = []
@@ -272,6 +302,9 @@ def collect_github(
         tasks: list[tuple[str, Callable[[], Any]]] = []
         if "org" in gh.parts:
             tasks.append(("github.org", run.org_task))
+        if "members" in gh.parts:
+            for role, filter_ in (("all", "all"), ("admin", "all"), ("all", "2fa_disabled")):
+                tasks.append(("github.members", lambda r=role, f=filter_: run.members_task(r, f)))
         if "protection" in gh.parts or "pulls" in gh.parts:
             tasks.append(("github.repos", run.repos_task))
         run_tasks(tasks, rec, max_workers=gh.max_workers)

@@ -218,6 +218,10 @@ def run_assessment(
     sources.items.extend(items)
     result = assess(loaded, sources, as_of=as_of, extra_promises=[*p, *extra_promises], catalog=cat,
                     progress=progress)
+    if answers:
+        from trustgap.interview.answers import interview_summary
+
+        result.interview = interview_summary(list(answers))
     run_id = None
     if save:
         from trustgap.store.runs import RunStore

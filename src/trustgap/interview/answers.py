@@ -174,3 +174,30 @@ def load_question_answers(path: Path, sha256: str | None = None, bank: QuestionB
     b = bank or load_bank()
     check_record(b, record, doc, str(path))
     return build_assertions(b, record, sha256=sha256)
+
+
+def interview_summary(paths: list[Path]) -> dict[str, object] | None:
+    """Where the interview stands, from the answers files that hold one (``_interview``); None when none
+    does or it cannot be read (its error is already recorded against the file)."""
+    records: list[tuple[Path, InterviewRecord]] = []
+    for p in paths:
+        try:
+            record, _ = read_record(p)
+        except (InputError, OSError):
+            continue
+        if record is not None:
+            records.append((p, record))
+    if not records:
+        return None
+    answers = [a for _, r in records for a in r.answers.values()]
+    dates = [a.answered_at for a in answers if a.answered_at]
+    return {
+        "file": ", ".join(p.name for p, _ in records),
+        "answered": sum(1 for a in answers if a.value != DONT_KNOW),
+        "dont_know": sum(1 for a in answers if a.value == DONT_KNOW),
+        "skipped": sum(len(r.skipped) for _, r in records),
+        "completed": all(r.completed for _, r in records),
+        "answered_by": sorted({a.answered_by or r.answered_by for _, r in records for a in r.answers.values()
+                               if a.answered_by or r.answered_by}),
+        "last_answer": max(dates).isoformat() if dates else None,
+    }

@@ -27,6 +27,8 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     add("## Executive summary\n")
     add(f"Readiness **{_pct(r.readiness.score)}** over {c.in_scope} in-scope controls (Partial counts half); "
         f"{_pct(r.readiness.assessed_score)} over the {c.assessed} assessed.\n")
+    if v.interview_line:
+        add(v.interview_line + "\n")
     add("| Status | Controls |\n|---|---|")
     for k in ("implemented", "partial", "gap", "not_assessed", "not_applicable"):
         add(f"| {STATUS_LABELS[k]} | {getattr(c, k)} |")

@@ -59,12 +59,26 @@ class ReportView:
     status_labels: dict[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
     gap_kind_labels: dict[str, str] = field(default_factory=lambda: dict(GAP_KIND_LABELS))
     framework_summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interview_line: str | None = None
+
+
+def interview_line(summary: dict[str, Any] | None) -> str | None:
+    """One sentence on where the interview stands (``AssessmentResult.interview``)."""
+    if not summary:
+        return None
+    of = f" of {summary['questions']} questions" if summary.get("questions") else ""
+    who = f" by {', '.join(summary['answered_by'])}" if summary.get("answered_by") else ""
+    when = f", last on {summary['last_answer']}" if summary.get("last_answer") else ""
+    state = "completed" if summary.get("completed") else "in progress (trustgap interview goes on from there)"
+    return (f"Interview ({summary.get('file')}): {summary.get('answered', 0)} answers{of}{who}{when}, "
+            f"{summary.get('dont_know', 0)} \u201cdon't know\u201d, {summary.get('skipped', 0)} skipped; {state}.")
 
 
 def build_view(result: AssessmentResult, run_id: str | None = None,
                max_entities: int = MAX_ENTITIES_PER_GROUP) -> ReportView:
     view = ReportView(result=result, run_id=run_id)
     view.evidence_names = {e.sha256: e.name for e in result.evidence if e.sha256}
+    view.interview_line = interview_line(result.interview)
     for e in result.evidence:
         view.evidence_status[e.status] = view.evidence_status.get(e.status, 0) + 1
 

@@ -416,8 +416,28 @@ def test_friday_leaver_suspended_on_monday_is_a_gap_with_hours() -> None:
     assert entity.status == "fail" and entity.measured["hours"] == 81.5
 
 
+def test_adp_workforce_now_roster() -> None:
+    staff, res = people("hr/adp-wfn-employees.csv")
+    assert res.errors == []
+    maria = staff["maria.lopez@acme.example"]  # e-mail lower-cased for joining
+    assert (maria.employee_id, maria.department, maria.title, maria.hire_date) == (
+        "G3X7K2", "Engineering", "Software Engineer", date(2022, 3, 14))
+    dev = staff["dev.patel@acme.example"]
+    assert (dev.status, dev.termination_date) == ("terminated", date(2026, 10, 3))
+    assert staff["rosa.kim@acme.example"].status == "leave"
+
+
+def test_deel_people_export() -> None:
+    staff, res = people("hr/deel-people.csv")
+    assert res.errors == []
+    assert staff["ola@acme.example"].employment_type == "contractor"
+    kari = staff["kari@acme.example"]
+    assert (kari.status, kari.termination_date) == ("terminated", date(2026, 9, 30))
+
+
 @pytest.mark.parametrize("rel", ["hr/bamboohr-employees.csv", "hr/rippling-employees.csv", "hr/workday-workers.csv",
-                                 "hr/personio-employees.csv", "hr/roster-with-acknowledgements.csv"])
+                                 "hr/personio-employees.csv", "hr/roster-with-acknowledgements.csv",
+                                 "hr/adp-wfn-employees.csv", "hr/deel-people.csv"])
 def test_rosters_recognised_by_content(rel: str) -> None:
     assert recognise(fixture(rel), "file7.dat").name == "hr_roster"  # type: ignore[union-attr]
 
@@ -525,3 +545,15 @@ def test_roster_background_check_not_done_records_nothing() -> None:
     assert [(r.subject, r.outcome) for r in of(res.facts, Record)] == [("ben@acme.example", "completed")]
     result = check("hr.background_checks_completed", res.facts)
     assert statuses(result) == {"ann@acme.example": "fail", "ben@acme.example": "pass"}
+
+
+def test_campaign_level_training_export_without_a_module_column() -> None:
+    data = (b"User,Email,Campaign,Status,Enrollment Date,Completion Date\r\n"
+            b"Ann Lee,Ann@acme.example,2026 Security Awareness,Passed,2026-01-05,2026-01-07\r\n"
+            b"Bob Ray,bob@acme.example,2026 Security Awareness,Past Due,2026-01-05,\r\n")
+    assert recognise(data, "export.csv").name == "lms_training"  # type: ignore[union-attr]
+    res = run("lms_training", data, "export.csv")
+    assert res.errors == []
+    by = {r.subject: r for r in res.facts}
+    assert by["ann@acme.example"].title == "2026 Security Awareness" and by["ann@acme.example"].outcome == "passed"
+    assert by["bob@acme.example"].outcome == "past due"

@@ -20,6 +20,11 @@ lower-casing and turning punctuation into ``_``, so ``Work E-mail`` = ``work_e_m
   First Name``, ``Primary Work Email``, ``Business Title``, ``Job Profile``, ``Supervisory Organization``,
   ``Manager``, ``Hire Date``, ``Termination Date``, ``Worker Type`` (Employee / Contingent Worker), ``Employee
   Type`` (Regular, Temporary, Intern ...), ``Active Status``;
+- ADP Workforce Now custom reports (report field names as ADP labels them): ``Associate ID``, ``File Number``,
+  ``Legal First Name``, ``Legal Last Name``, ``Work Contact: Work Email``, ``Position Status`` (Active, Leave,
+  Terminated), ``Hire Date``, ``Rehire Date``, ``Termination Date``, ``Reports To Name``, ``Home Department
+  Description``, ``Job Title Description``, ``Location Description``; Deel people exports (``Worker ID``, ``Contract
+  status``, ``Start date``, ``End date``);
 - HiBob people reports (``Employee ID``, ``Display name``, ``Email``, ``Reports to``, ``Site``, ``Start date``,
   ``Termination date``, ``Employment type``, ``Lifecycle status``; https://docs.siit.io/integrations/hris/hibob);
 - Personio preset attributes (https://support.personio.de/hc/en-us/articles/115002699585): ``Personnel number``,
@@ -73,10 +78,10 @@ from trustgap.facts import CollectionIssue, Person, Record, norm_email
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("employee_id", "employee_number", "employee", "employeenumber", "employee_no", "emp_id",
                     "employee_code", "worker_id", "gusto_employee_id", "personnel_number", "person_number",
-                    "file_number", "associate_id", "eid", "id"),
+                    "associate_id", "file_number", "eid", "id"),
     "email": ("work_email", "workemail", "primary_work_email", "email_primary_work", "work_email_address",
-              "business_email", "company_email", "work_e_mail", "email", "email_address", "e_mail",
-              "employee_email", "login_email", "user_email", "primary_email"),
+              "business_email", "company_email", "work_e_mail", "work_contact_work_email", "email", "email_address",
+              "e_mail", "employee_email", "login_email", "user_email", "primary_email"),
     "first_name": ("first_name", "legal_first_name", "legal_name_first_name", "firstname", "given_name",
                    "preferred_first_name", "first"),
     "last_name": ("last_name", "legal_last_name", "legal_name_last_name", "lastname", "surname", "family_name",
@@ -84,15 +89,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "full_name", "employee_name", "worker", "display_name", "displayname", "legal_name",
              "employee_full_name", "worker_name"),
     "department": ("department", "department_name", "dept", "team", "division", "supervisory_organization",
-                   "org_unit", "organization", "cost_center"),
+                   "org_unit", "organization", "cost_center", "home_department_description", "home_department"),
     "title": ("job_title", "jobtitle", "title", "business_title", "position", "position_title", "job_profile",
-              "role", "job"),
+              "role", "job", "job_title_description"),
     "manager_email": ("manager_email", "manager_work_email", "manager_email_address", "supervisor_email",
                       "supervisoremail", "reports_to_email", "manager_s_email", "line_manager_email"),
     "manager": ("manager", "manager_name", "supervisor", "reports_to", "reporting_to", "line_manager",
-                "direct_manager"),
+                "direct_manager", "reports_to_name", "reports_to_legal_name"),
     "status": ("status", "employee_status", "worker_status", "active_status", "lifecycle_status", "current_status",
-               "internal_status", "account_status", "active", "is_active"),
+               "internal_status", "account_status", "active", "is_active", "position_status", "contract_status"),
     "employment_status": ("employment_status", "employmenthistorystatus", "employment_history_status"),
     "employment_type": ("employment_type", "worker_type", "worker_category", "contract_type", "type_of_employment",
                         "employment_classification", "classification"),
@@ -106,6 +111,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                          "date_of_termination", "terminated_on", "termination_effective_date",
                          "employment_end_date", "exit_date", "dismissal_date", "contract_end_date"),
     "location": ("location", "work_location", "site", "office", "business_site", "location_name", "work_site",
+                 "location_description",
                  "country", "work_country"),
     "background_status": ("background_check_status", "background_check", "background_check_result",
                           "bgc_status", "background_screening", "background_screening_status", "screening_status"),

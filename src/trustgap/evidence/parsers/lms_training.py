@@ -73,7 +73,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
                "content", "training", "training_name", "training_module", "training_title", "assignment",
                "assignment_name", "episode", "episode_name", "lesson", "title"),
     "campaign": ("campaign_name", "campaign", "training_campaign", "sat_campaign", "campaign_title",
-                 "enrollment_name", "assignment_group", "curriculum", "learning_path", "program"),
+                 "enrollment_name", "enrollment", "assignment_group", "curriculum", "learning_path", "program"),
     "content_type": ("content_type", "module_type", "type"),
     "status": ("status", "enrollment_status", "completion_status", "training_status", "progress_status", "progress",
                "state", "result"),
@@ -118,6 +118,8 @@ def _score(mapping: dict[str, str], headers: list[str]) -> int:
         return 0  # an HR roster with a training column: the roster parser reads it
     if course is not None and "completed" in mapping:
         return 8
+    if "campaign" in mapping and "completed" in mapping and ("status" in mapping or "enrolled" in mapping):
+        return 8  # a campaign-level export: the campaign names the training
     if "completed" in mapping and norm_header(mapping["completed"]) in _TRAINING_ONLY:
         return 8
     return 0

@@ -32,6 +32,10 @@ SAMPLES: dict[str, list[tuple[bytes, str]]] = {
         ((FIX / "records" / "process-records.csv").read_bytes(), "r.csv"),
         ((FIX / "records" / "records.yaml").read_bytes(), "r.yaml"),
         ((FIX / "records" / "checkr-reports.csv").read_bytes(), "r.csv"),
+        ((FIX / "records" / "tabletop-single.yaml").read_bytes(), "r.yaml"),
+    ],
+    "risk_register": [
+        ((FIX / "risk" / "risk-register.csv").read_bytes(), "risks.csv"),
     ],
 }
 # CSV samples whose rows each become facts located "row N" (N = the row's line)

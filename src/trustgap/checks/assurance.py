@@ -17,6 +17,12 @@ _IMPACT_KEYS = ("impact", "impact_recorded", "likelihood_impact", "likelihood_an
 _TREATMENT_KEYS = ("treatment", "treatments", "treatment_decided", "treatment_recorded", "decisions")
 
 
+def _names(ids: Any, most: int = 8) -> str:
+    items = [str(i) for i in ids] if isinstance(ids, list | tuple) else [str(ids)]
+    more = f" and {len(items) - most} more" if len(items) > most else ""
+    return f"{len(items)} risk(s): {', '.join(items[:most])}{more}"
+
+
 def _has(details: dict[str, Any], keys: tuple[str, ...]) -> bool:
     return any(details.get(k) not in (None, False, "", 0, [], {}) for k in keys)
 
@@ -64,6 +70,15 @@ def scored_and_treated(ctx: CheckContext) -> CheckResult:
     if not _has(latest.details, _TREATMENT_KEYS):
         missing.append("treatment")
     label = f"risk assessment {latest.performed_on.isoformat()}"
+    if not missing:  # a register tells which risks lack a score, a treatment or an owner
+        gaps = [(what, latest.details.get(key)) for what, key in (
+            ("likelihood and impact", "risks_unscored"), ("treatment", "risks_untreated"),
+            ("owner", "risks_unowned"))]
+        named = [f"no {what} for {_names(ids)}" for what, ids in gaps if ids]
+        if named:
+            return ctx.result([EntityResult("risk assessment", label, "partial", "; ".join(named), srcs(latest),
+                                            gap_kind="insufficient_evidence",
+                                            measured={"risks": latest.details.get("risks")})])
     if missing:
         return ctx.result([EntityResult("risk assessment", label, "partial", f"no {', '.join(missing)} recorded",
                                         srcs(latest), gap_kind="insufficient_evidence")])

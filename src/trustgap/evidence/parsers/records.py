@@ -89,6 +89,10 @@ def _sniff_yaml(data: bytes, name: str) -> int:
         return 9
     if name.lower().endswith(YAML_SUFFIXES) and re.search(r"^-\s+(type|record_type|kind)\s*:", head, re.M):
         return 8
+    if ((name.lower().endswith(YAML_SUFFIXES) or _starts_like_yaml(head))
+            and re.search(r"^(type|record_type|kind|activity)\s*:", head, re.M)
+            and re.search(r"^(date|performed_on|completed_on|held_on|conducted_on)\s*:", head, re.M)):
+        return 7  # one record per file: its fields at the top level
     return 0
 
 
@@ -230,8 +234,19 @@ def _yaml_items(doc: Any) -> list[tuple[str | None, list[Any], tuple[Any, ...]]]
     return out
 
 
+def _single_record(doc: Any) -> bool:
+    """A YAML file holding one record as a top-level mapping (``type: tabletop``, ``date: ...``)."""
+    if not isinstance(doc, dict):
+        return False
+    canon = {rf_canon for key in doc if (rf_canon := _CANON.get(norm_header(str(key))))}
+    return {"kind", "date"} <= canon
+
+
 def _yaml_field(where: str) -> Callable[[str], str]:
     return lambda canon: f"{where}.{canon}"
+
+
+_CANON = {norm_header(a): canon for canon, names in rf.FIELD_ALIASES.items() for a in [canon, *names]}
 
 
 def _parse_yaml(data: bytes, ctx: ParseContext) -> ParseResult:
@@ -241,14 +256,17 @@ def _parse_yaml(data: bytes, ctx: ParseContext) -> ParseResult:
         raise InputError(ctx.path, bad[1], line=bad[0])
     located = LocatedYaml(ctx.path, text)
     groups = _yaml_items(located.data)
+    single = not groups and _single_record(located.data)
+    if single:
+        groups = [(None, [located.data], ())]
     if not groups:
         raise InputError(ctx.path, "no records: expected a 'records:' list or lists such as 'access_reviews:'", line=1)
     aliases = {norm_header(a): canon for canon, names in rf.FIELD_ALIASES.items() for a in [canon, *names]}
     facts: list[Any] = []
     for default_kind, items, path in groups:
         for i, item in enumerate(items):
-            line = located.line_of((*path, i))
-            where = ".".join(str(p) for p in path) + f"[{i}]" if path else f"[{i}]"
+            line = 1 if single else located.line_of((*path, i))
+            where = "$" if single else ".".join(str(p) for p in path) + f"[{i}]" if path else f"[{i}]"
             if not isinstance(item, dict):
                 ctx.error(f"{where} is not a record (a mapping of keys to values)", line=line, field=where)
                 continue
@@ -260,7 +278,8 @@ def _parse_yaml(data: bytes, ctx: ParseContext) -> ParseResult:
                     values[canon] = value
                 else:
                     extra[str(key)] = value
-            fields_line = {canon: located.line_of((*path, i, key)) for key, canon in
+            key_path: tuple[Any, ...] = () if single else (*path, i)
+            fields_line = {canon: located.line_of((*key_path, key)) for key, canon in
                            ((k, aliases.get(norm_header(str(k)))) for k in item) if canon}
             facts.extend(_record(ctx, values.get("kind"), default_kind, values, extra, fields_line.get("date", line),
                                  f"line {line}" if line else where, _yaml_field(where)))

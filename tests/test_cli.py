@@ -127,3 +127,23 @@ def test_help_runs_in_a_fresh_interpreter():
     out = subprocess.run([sys.executable, "-m", "trustgap", "--help"], capture_output=True, text=True, check=True)
     for cmd in ("assess", "report", "runs", "catalog", "demo", "init"):
         assert cmd in out.stdout
+
+
+def test_starter_examples_are_valid_when_uncommented(tmp_path: Path):
+    """The commented `collect:` and `plan:` examples of the starter are real settings, not prose."""
+    import re
+
+    from trustgap.collectors.base import parse_collect_config
+    from trustgap.scope import load_scope
+    from trustgap.starter import SCOPE_TEMPLATE
+
+    text = SCOPE_TEMPLATE.format(name="Acme")
+    for section in ("collect", "plan"):
+        block = re.search(rf"^# {section}:\n((?:#   .*\n)+)", text, re.M)
+        assert block, section
+        text += f"{section}:\n" + "".join(line[2:] + "\n" for line in block.group(1).splitlines())
+    (tmp_path / "scope.yaml").write_text(text)
+    loaded = load_scope(tmp_path / "scope.yaml")
+    cfg = parse_collect_config(loaded.scope.collect)
+    assert cfg.github is not None and cfg.github.org == "example" and cfg.iac is not None
+    assert loaded.scope.plan["capacity"]["devops_lead"] == [4, 6, 6]

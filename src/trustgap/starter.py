@@ -63,6 +63,33 @@ not_applicable: []
 # Per-format options, e.g. HR roster column names your HR system uses:
 # parsers:
 #   hr_roster: {{columns: {{email: "Work Contact", termination_date: "Last Day"}}}}
+
+# Live collection (`trustgap collect ...`, `trustgap assess --collect aws,github`). Tokens come from the
+# environment (GITHUB_TOKEN, OKTA_API_TOKEN, TRUSTGAP_GOOGLE_TOKEN), never from this file.
+# collect:
+#   aws: {{accounts: [{{profile: production, regions: [us-east-1]}}]}}
+#   github: {{org: example, repositories: all}}
+#   okta: {{domain: example.okta.com}}
+#   google: {{customer: my_customer}}
+#   iac: {{paths: [infra/]}}
+
+# The remediation roadmap (`trustgap roadmap`): phases, capacity, owners, risk decisions.
+# plan:
+#   start_date: 2026-12-01
+#   phase_days: 30
+#   capacity: {{security_lead: 6, devops_lead: [4, 6, 6]}}   # effort points per phase (S=1, M=2, L=3)
+#   audit_ready_at: 90
+#   decisions:
+#     AC-14:
+#       treatment: accept
+#       justification: "Fully remote company; the cloud provider's SOC 2 covers its data centres."
+#       review_date: 2027-06-30
+#   risks:
+#     - title: Key engineer leaves
+#       likelihood: 3
+#       impact: 4
+#       treatment: mitigate
+#       justification: "Runbooks and pairing on every on-call system."
 """
 
 ANSWERS_TEMPLATE = """\

@@ -16,6 +16,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from trustgap.answers import Assertion
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
 from trustgap.interview.answers import display
 from trustgap.interview.bank import DOMAIN_TITLES, WILL_PROVIDE_WORDS, Question
@@ -100,6 +101,12 @@ def ask_step(term: Terminal, session: InterviewSession, step: Step, ctx: Intervi
         term.say(f"  [dim]The evidence already decides this control: {STATUS_LABELS[found.status]} - "
                  f"{escape(found.reason[:160])}[/]")
         term.say("  [dim]What you promise is held against that evidence.[/]")
+    earlier = _file_answer(ctx, q.control) if session.bank.roots(q.control)[:1] == [q] else None
+    if earlier is not None:
+        said = earlier.note or earlier.quote or ""
+        label = STATUS_LABELS.get(earlier.status, "Don't know")
+        term.say(f"  [dim]Answered before ({escape(earlier.source)}): {label}"
+                 f"{' - ' + escape(said[:160].rstrip('. ')) if said else ''}. Answering here replaces it.[/]")
     term.say(f"  {escape(q.text)}")
     previous = session.answer_of(q.id)
     while True:
@@ -140,6 +147,14 @@ def ask_step(term: Terminal, session: InterviewSession, step: Step, ctx: Intervi
             and session.bank.asks_evidence(q)):
         evidence = _ask_evidence(term, session, q, evidence, ctx)
     session.answer(q.id, value, evidence=evidence, note=note)
+
+
+def _file_answer(ctx: InterviewContext | None, control_id: str) -> Assertion | None:
+    """The answer an answers file already gives for this control (the last one wins, as in the assessment)."""
+    if ctx is None:
+        return None
+    found = [a for a in ctx.sources.assertions if a.control_id == control_id]
+    return found[-1] if found else None
 
 
 def _ask_evidence(term: Terminal, session: InterviewSession, q: Question, current: list[str],

@@ -44,6 +44,8 @@ def test_scripted_interview_reaches_a_result(full_run):
     gov03 = result.verdict("GOV-03")
     assert gov03.answer and gov03.answer.sha256 == item.sha256 and gov03.answer.question_id == "GOV-03.org_chart"
     assert gov03.answer.answered_by == WHO
+    # the answer the answers file gave is shown before the question that replaces it
+    assert "Answered before (answers.yaml:8): Implemented - Org chart in BambooHR" in output
     # every in-scope control without checks is now decided, except the one answered "don't know" / skipped
     cat = load_catalog()
     undecided = {v.control_id for v in result.verdicts if v.status == "not_assessed"

@@ -426,3 +426,33 @@ def test_demo_identity_evidence_parses() -> None:
                        "qa.tester@northwind.example", "zoe.martin@northwind.example"]
     assert all(a.mfa_enabled is not None for a in accts.values())
 
+
+
+def test_google_users_from_gam_csv_equal_the_api_fields() -> None:
+    data = fixture("google-users-gam.csv")
+    assert recognise(data, "export.csv").name == "google_users"  # type: ignore[union-attr]
+    res = run("google_users", data, "gam-users.csv")
+    assert res.errors == []
+    acc = accounts(res.facts)
+    ann, bob = acc["ann@acme.example"], acc["bob@acme.example"]
+    assert (ann.is_admin, ann.mfa_enabled, ann.mfa_enforced, ann.active, ann.groups) == (
+        True, True, True, True, ("/Engineering",))
+    assert ann.display_name == "Ann Lee" and ann.src.locator == "row 2"
+    assert (bob.status, bob.active, bob.mfa_enabled, bob.last_login_at) == ("suspended: ADMIN", False, False, None)
+
+
+def test_google_users_from_the_admin_console_download() -> None:
+    data = fixture("google-users-console.csv")
+    assert recognise(data, "users.csv").name == "google_users"  # type: ignore[union-attr]
+    res = run("google_users", data, "User_Download_01122026.csv")
+    assert res.errors == []
+    acc = accounts(res.facts)
+    ann, bob = acc["ann@acme.example"], acc["bob@acme.example"]
+    assert (ann.mfa_enabled, ann.mfa_enforced, ann.active, ann.is_admin) == (True, True, True, None)
+    assert ann.last_login_at == datetime(2026, 10, 30, 8, 0, tzinfo=UTC)
+    assert (bob.status, bob.mfa_enabled, bob.last_login_at) == ("suspended", False, None)
+    bad = data + b"Cy,Doe,cy@acme.example,****,,/Sales,,,E3,Active,yesterday,0 GB,Not Enrolled,Enforced\n"
+    res = run("google_users", bad, "users.csv")
+    assert "cy@acme.example" in accounts(res.facts)  # the bad date costs only itself
+    (err,) = res.errors
+    assert err.line == 4 and "Last Sign In" in (err.field or "")

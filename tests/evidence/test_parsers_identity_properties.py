@@ -121,3 +121,30 @@ def test_credential_report_with_mutated_cells(edits: list[tuple[int, int, str]],
     for f in facts:
         if isinstance(f, Account):
             assert f.system.startswith("aws:")
+
+
+GOOGLE_CSV = [(FIX / "google-users-gam.csv").read_bytes(), (FIX / "google-users-console.csv").read_bytes()]
+google_cells = st.sampled_from(["", "True", "false", "Enrolled", "Not Enrolled", "Suspended", "Archived",
+                                "Never logged in", "2026/13/45 99:00:00 UTC", "1970-01-01T00:00:00.000Z",
+                                "not-an-email", '"', "\n"]) | st.text(max_size=12)
+
+
+@SETTINGS
+@given(st.sampled_from(range(len(GOOGLE_CSV))),
+       st.lists(st.tuples(st.integers(min_value=0, max_value=5), st.integers(min_value=0, max_value=20),
+                          google_cells), max_size=8),
+       st.integers(min_value=0, max_value=4), st.integers(min_value=0))
+def test_google_csv_with_mutated_cells_and_truncation(which: int, edits: list[tuple[int, int, str]], drop: int,
+                                                      cut: int) -> None:
+    rows = list(csv.reader(io.StringIO(GOOGLE_CSV[which].decode())))
+    for r, c, value in edits:
+        row = rows[1 + r % (len(rows) - 1)]  # data rows: the header stays, so the file is still this format
+        row[c % len(row)] = value
+    if drop:
+        rows[-1] = rows[-1][:-drop]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    data = out.getvalue().encode()
+    assert recognise(data, "users.csv").name == "google_users"  # type: ignore[union-attr]
+    _parse("google_users", data)
+    _parse("google_users", data[: cut % len(data)])

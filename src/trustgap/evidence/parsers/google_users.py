@@ -1,4 +1,5 @@
-"""Google Workspace users: Admin SDK Directory API ``users.list`` JSON.
+"""Google Workspace users: Admin SDK Directory API ``users.list`` JSON, and the same users as CSV (GAM's
+``print users`` or the Admin console download, read by :mod:`._google_csv` into the same user resources).
 
 Format reference: https://developers.google.com/admin-sdk/directory/reference/rest/v1/users/list (the page:
 ``kind: "admin#directory#users"``, ``etag``, ``users[]``, ``nextPageToken``) and
@@ -38,6 +39,7 @@ from typing import Any
 from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
+from trustgap.evidence.parsers import _google_csv
 from trustgap.evidence.parsers._json_input import head_text, load_json, looks_like_json, text_or_none
 from trustgap.facts import Account, norm_email
 
@@ -52,7 +54,7 @@ _DIRECTORY_KEYS = ('"isEnrolledIn2Sv"', '"isEnforcedIn2Sv"', '"orgUnitPath"', '"
 def sniff(data: bytes, name: str) -> int:
     head = head_text(data, 16384)
     if not looks_like_json(head):
-        return 0
+        return 9 if _google_csv.flavour(_google_csv.headers_of(data)) else 0
     if f'"{PAGE_KIND}"' in head or f'"{USER_KIND}"' in head:
         return 10
     if '"primaryEmail"' in head and sum(k in head for k in _DIRECTORY_KEYS) >= 2:
@@ -203,7 +205,26 @@ def _account(obj: Any, where: str, ctx: ParseContext) -> Account | None:
     )
 
 
+def _parse_csv(data: bytes, ctx: ParseContext) -> ParseResult:
+    facts: list[Any] = []
+    for line, user in _google_csv.rows(data, ctx.path):
+        before = len(ctx.errors)
+        account = _account(user, f"row {line}", ctx)
+        for err in ctx.errors[before:]:  # name the CSV line and the column, not a JSON path
+            err.line = line
+            err.field = _CSV_FIELDS.get(err.field.rsplit(".", 1)[-1], err.field) if err.field else err.field
+            err.args = (str(err),)
+        if account is not None:
+            facts.append(account)
+    return ParseResult(facts=facts)
+
+
+_CSV_FIELDS = {"primaryEmail": "Email Address / primaryEmail", "lastLoginTime": "Last Sign In / lastLoginTime"}
+
+
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    if not looks_like_json(head_text(data, 16384)):
+        return _parse_csv(data, ctx)
     doc = load_json(data, ctx.path)
     facts: list[Any] = []
     for list_path, users in _user_lists(doc, ctx.path):
@@ -220,7 +241,7 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
 PARSER = register(
     Parser(
         name="google_users",
-        title="Google Workspace users (Directory API users.list)",
+        title="Google Workspace users (Directory API users.list, GAM or Admin console CSV)",
         sniff=sniff,
         parse=parse,
         sources=("google.users",),

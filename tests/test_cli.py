@@ -97,6 +97,10 @@ def test_stored_run_reports_in_three_formats(demo_copy: Path, tmp_path: Path):
         'xmlns="http://www.w3.org/2000/svg"', "")
     md = invoke("report", "latest", "--format", "md")
     assert "## Findings by severity" in md.output
+    # the same content as the HTML: evidence requests ("will provide") and not-applicable justifications
+    assert "### Open evidence requests" in md.output and "| GOV-02 |" in md.output
+    assert "### Not applicable" in md.output
+    assert "Open evidence requests" in text
     js = invoke("report", "latest", "--format", "json")
     assert json.loads(js.output)["organisation"] == "Northwind Cloud"
     assert runner.invoke(app, ["report", "no-such-run"]).exit_code == 2

@@ -77,6 +77,15 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     add("\n## Not assessed\n")
     for vd in v.not_assessed:
         add(f"- **{vd.control_id}** {vd.title}: {vd.reason}")
+    if r.evidence_requests:
+        add("\n### Open evidence requests\n")
+        add("| Control | What | From |\n|---|---|---|")
+        for q in r.evidence_requests:
+            add(f"| {q.control_id} | {_cell(q.what)} | {_cell(q.requested_from or '')} |")
+    if v.not_applicable:
+        add("\n### Not applicable\n")
+        for vd in v.not_applicable:
+            add(f"- **{vd.control_id}** {vd.title}: {vd.reason}")
     if r.plan:
         from trustgap.report.charts_plan import plan_markdown
 

@@ -456,3 +456,56 @@ def test_google_users_from_the_admin_console_download() -> None:
     assert "cy@acme.example" in accounts(res.facts)  # the bad date costs only itself
     (err,) = res.errors
     assert err.line == 4 and "Last Sign In" in (err.field or "")
+
+
+def _entra(*names: str) -> dict[str, Account]:
+    parser = load_parsers()["entra_users"]
+    facts: list[Any] = []
+    for n in names:
+        res = run("entra_users", fixture(n), n)
+        assert res.errors == []
+        facts.extend(res.facts)
+    assert parser.finalize is not None
+    return accounts(parser.finalize(facts))
+
+
+def test_entra_users_joined_with_mfa_registration() -> None:
+    for name in ("entra-users.json", "entra-registration.json"):
+        assert recognise(fixture(name), "graph.json").name == "entra_users"  # type: ignore[union-attr]
+    acc = _entra("entra-users.json", "entra-registration.json")
+    adele, grady, megan = acc["AdeleV@acme.example"], acc["GradyA@acme.example"], acc["MeganB@acme.example"]
+    assert (adele.system, adele.email, adele.is_admin, adele.mfa_enabled, adele.active) == (
+        "azuread", "adelev@acme.example", True, True, True)
+    assert adele.last_login_at == datetime(2026, 10, 29, 8, 10, tzinfo=UTC) and adele.src.locator == "$.value[0]"
+    assert (grady.is_admin, grady.mfa_enabled) == (False, False)
+    assert (megan.active, megan.status, megan.display_name, megan.mfa_enabled) == (False, "disabled", "Megan Bowen",
+                                                                                  None)
+    guest = acc["partner_contoso.example#EXT#@acme.onmicrosoft.com"]
+    assert guest.groups == ("guest",) and guest.email == "partner@contoso.example"
+
+
+def test_entra_registration_alone_and_order_independent() -> None:
+    alone = _entra("entra-registration.json")
+    assert alone["GradyA@acme.example"].mfa_enabled is False and alone["GradyA@acme.example"].active is None
+    assert _entra("entra-registration.json", "entra-users.json") == _entra("entra-users.json",
+                                                                           "entra-registration.json")
+
+
+def test_entra_bad_values_name_the_path_and_keep_the_rest() -> None:
+    doc = json.loads(fixture("entra-users.json"))
+    doc["value"][1]["accountEnabled"] = "sometimes"
+    del doc["value"][2]["userPrincipalName"]
+    res = run("entra_users", json.dumps(doc).encode(), "users.json")
+    fields = {e.field for e in res.errors}
+    assert fields == {"value[1].accountEnabled", "value[2].userPrincipalName"}
+    kept = set(accounts(load_parsers()["entra_users"].finalize(res.facts)))  # type: ignore[misc]
+    assert "AdeleV@acme.example" in kept and "GradyA@acme.example" in kept  # a bad value costs only that field
+
+
+def test_entra_accounts_judged_by_the_mfa_check() -> None:
+    acc = _entra("entra-users.json", "entra-registration.json")
+    result = check("mfa.enabled_on_every_system", list(acc.values()), mfa_systems=("azuread",))
+    states = by_entity(result)
+    assert states["gradya@acme.example (azuread)"] == "fail" and states["adelev@acme.example (azuread)"] == "pass"
+    assert states["partner@contoso.example (azuread)"] == "partial"  # a guest without registration details
+    assert not any("meganb" in k for k in states)  # disabled: nothing to protect

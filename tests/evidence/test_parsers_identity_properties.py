@@ -26,12 +26,15 @@ SAMPLES = {
     "aws_iam_credential_report": (FIX / "aws-credential-report.csv").read_bytes(),
     "google_users": (FIX / "google-users.json").read_bytes(),
     "okta": (FIX / "okta-users.json").read_bytes(),
+    "entra_users": (FIX / "entra-users.json").read_bytes(),
 }
 JSON_SAMPLES = [
     ("google_users", FIX / "google-users.json"),
     ("okta", FIX / "okta-users.json"),
     ("okta", FIX / "okta-factors.json"),
     ("okta", FIX / "okta-roles.json"),
+    ("entra_users", FIX / "entra-users.json"),
+    ("entra_users", FIX / "entra-registration.json"),
     ("aws_iam_credential_report", FIX / "aws-credential-report-cli.json"),
 ]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

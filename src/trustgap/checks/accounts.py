@@ -31,7 +31,7 @@ def _identity_accounts(ctx: CheckContext) -> list[Account]:
     remediation="For each orphan account find its owner: disable it if nobody claims it, mark it as a service "
     "account with a named owner if a system uses it, or fix the roster or the alias list if it is a person's "
     "second address.",
-    sources=("hr.roster", "google.users", "okta.users"),
+    sources=("hr.roster", "google.users", "okta.users", "azuread.users"),
     description="Active accounts with no matching HR person by canonical email. Service accounts with an owner "
     "are accepted; their ownership is judged by accounts.service_accounts_owned.",
 )
@@ -73,7 +73,7 @@ def owned_by_person(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="Record an owning person for every service account (scope identity.service_accounts or the "
     "account's description), and delete service accounts nobody owns.",
-    sources=("google.users", "okta.users", "aws.iam"),
+    sources=("google.users", "okta.users", "azuread.users", "aws.iam"),
 )
 def service_accounts_owned(ctx: CheckContext) -> CheckResult:
     services = [a for a in ctx.facts.of(Account) if a.kind == "service" and can_log_in(a)]
@@ -111,7 +111,7 @@ def _sign_in_accounts(ctx: CheckContext) -> list[Account]:
     category="process",
     remediation="Disable accounts that have not signed in within the inactivity limit (confirm with the "
     "owner's manager first) and schedule a monthly job that lists them.",
-    sources=("google.users", "okta.users", "aws.iam"),
+    sources=("google.users", "okta.users", "azuread.users", "aws.iam"),
     thresholds=("account_inactive_days",),
 )
 def inactive_disabled(ctx: CheckContext) -> CheckResult:
@@ -141,7 +141,7 @@ def inactive_disabled(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="Remove accounts (and console passwords) created more than the inactivity limit ago that were "
     "never used; create accounts only when their owner starts.",
-    sources=("google.users", "okta.users", "aws.iam"),
+    sources=("google.users", "okta.users", "azuread.users", "aws.iam"),
     thresholds=("account_inactive_days",),
 )
 def never_used_removed(ctx: CheckContext) -> CheckResult:
@@ -171,7 +171,7 @@ def never_used_removed(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="Merge or remove duplicate accounts so every person signs in with one named account per system; "
     "replace shared logins with individual accounts.",
-    sources=("google.users", "okta.users"),
+    sources=("google.users", "okta.users", "azuread.users"),
 )
 def people_have_single_identity(ctx: CheckContext) -> CheckResult:
     people = ctx.facts.people_by_email()

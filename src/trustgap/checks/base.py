@@ -9,7 +9,7 @@
         effort="S",
         category="technical",
         remediation="Enforce 2-step verification for all users in the IdP ...",
-        sources=("google.users", "okta.users"),
+        sources=("google.users", "okta.users", "azuread.users"),
         thresholds=("mfa_required",),
     )
     def idp_mfa_enforced(ctx: CheckContext) -> CheckResult:

@@ -43,7 +43,7 @@ def _needs_mfa(a: Account) -> bool:
     remediation="Enrol every named account in a second factor on each in-scope system (IdP, cloud console, email, "
     "source control, VPN, admin tools), then turn on the system's setting that requires it so new accounts "
     "cannot skip enrolment.",
-    sources=("google.users", "okta.users", "aws.iam", "github.org", "github.members"),
+    sources=("google.users", "okta.users", "azuread.users", "aws.iam", "github.org", "github.members"),
     thresholds=("mfa_required",),
     description="Accounts of every system where MFA is required that can sign in but have no second factor. "
     "An in-scope system without any account evidence is reported as not assessed for that system.",
@@ -131,7 +131,7 @@ def aws_root_mfa_enabled(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Require a phishing-resistant second factor (security key or platform authenticator) for every "
     "administrator, and remove administrator rights from any account that cannot enrol today.",
-    sources=("google.users", "okta.users", "github.members"),
+    sources=("google.users", "okta.users", "azuread.users", "github.members"),
     thresholds=("mfa_required",),
 )
 def admins_mfa_enabled(ctx: CheckContext) -> CheckResult:
@@ -167,7 +167,7 @@ def admins_mfa_enabled(ctx: CheckContext) -> CheckResult:
     remediation="Turn on 2-step verification enforcement for the whole organisation in the identity provider "
     "(Google Workspace: Security > 2-step verification > Enforcement; Okta: an authentication policy requiring "
     "two factors) instead of relying on each user to enrol.",
-    sources=("google.users", "okta.users"),
+    sources=("google.users", "okta.users", "azuread.users"),
     thresholds=("mfa_required",),
 )
 def idp_mfa_enforced(ctx: CheckContext) -> CheckResult:

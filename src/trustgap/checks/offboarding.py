@@ -40,7 +40,7 @@ def _timing_window_start(ctx: CheckContext) -> date:
     remediation="Trigger account suspension from the HR termination (SCIM or an offboarding ticket that IT must "
     "close within the promised hours), disable every account of the leaver across all systems, and keep the "
     "timestamped ticket as evidence. Disable the accounts still active now.",
-    sources=("hr.roster", "google.users", "okta.users", "github.members", "aws.iam"),
+    sources=("hr.roster", "google.users", "okta.users", "azuread.users", "github.members", "aws.iam"),
     thresholds=("offboarding_hours",),
     description="Measured from 00:00 UTC of the termination date to the account's deactivation time.",
 )
@@ -108,7 +108,7 @@ def access_revoked_in_time(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="Disable the accounts that were used after their owner left, review what they did after the "
     "termination date (treat it as a possible incident), and automate suspension from the HR system.",
-    sources=("hr.roster", "google.users", "okta.users"),
+    sources=("hr.roster", "google.users", "okta.users", "azuread.users"),
     thresholds=("offboarding_hours",),
     description="A sign-in after the end of the termination day (UTC) is a failure: the leaver, or someone with "
     "their credentials, still had access.",

@@ -19,7 +19,7 @@ from trustgap.facts import Account, Credential, system_kind
     category="process",
     remediation="Remove administrator rights from everyone who does not administer the system daily; grant "
     "narrower roles (user management, billing, read-only audit) instead, and record who approved each admin.",
-    sources=("google.users", "okta.users", "github.members"),
+    sources=("google.users", "okta.users", "azuread.users", "github.members"),
     thresholds=("max_admin_fraction", "max_admins_min"),
     description="A system fails when its administrators exceed max(max_admins_min, max_admin_fraction x active "
     "accounts).",
@@ -60,7 +60,7 @@ def few_per_system(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="Give each identity-provider administrator a second, admin-only account (e.g. jane.admin@) "
     "with a hardware key, and remove admin rights from the everyday account used for email and browsing.",
-    sources=("google.users", "okta.users", "hr.roster"),
+    sources=("google.users", "okta.users", "azuread.users", "hr.roster"),
     description="An IdP administrator whose account is the person's HR email (their everyday mailbox) is "
     "partial: the privilege is not kept apart from daily use.",
 )

@@ -161,7 +161,8 @@ class ResolvedThresholds:
                 # the same commitment made twice (a policy line and an answer): the later one (answers come
                 # after policies) is quoted, the earlier kept as corroboration
                 prev = current.promise
-                p = replace(p, also=(*prev.also, prev.cited))
+                cited = tuple(dict.fromkeys(c for c in (*prev.also, prev.cited) if c != p.cited))
+                p = replace(p, also=cited)
             if current.origin in ("policy", "answer") and current.value != p.value:
                 self.conflicts.append(
                     f"{p.key}: {current.promise.source if current.promise else '?'} says {current.value!r}, "

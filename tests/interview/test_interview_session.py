@@ -95,6 +95,9 @@ def test_quarterly_access_reviews_against_one_review_is_not_operating(full_run):
         assert f.promise.locator == "AC-08.cadence"
         assert f.measured and f.measured["missing"] == ["2026-Q2", "2026-Q3"]
         assert "2026-Q2, 2026-Q3" in f.reason and "User access is reviewed quarterly" in f.reason
+        # the policy that promises the same cadence is cited too, by file and line
+        assert f.promise.also == ["policies/access-control-policy.md line 21"]
+        assert "also policies/access-control-policy.md line 21" in f.reason
 
 
 def test_answers_decide_controls_as_said(full_run):

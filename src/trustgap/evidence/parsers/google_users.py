@@ -212,14 +212,18 @@ def _parse_csv(data: bytes, ctx: ParseContext) -> ParseResult:
         account = _account(user, f"row {line}", ctx)
         for err in ctx.errors[before:]:  # name the CSV line and the column, not a JSON path
             err.line = line
-            err.field = _CSV_FIELDS.get(err.field.rsplit(".", 1)[-1], err.field) if err.field else err.field
+            key = err.field.rsplit(".", 1)[-1] if err.field else None
+            err.field = _CSV_FIELDS.get(key, key) if key else err.field
             err.args = (str(err),)
         if account is not None:
             facts.append(account)
     return ParseResult(facts=facts)
 
 
-_CSV_FIELDS = {"primaryEmail": "Email Address / primaryEmail", "lastLoginTime": "Last Sign In / lastLoginTime"}
+# API key -> the column names of the two CSV exports that carry it
+_CSV_FIELDS = {"primaryEmail": "Email Address / primaryEmail", "lastLoginTime": "Last Sign In / lastLoginTime",
+               "isEnrolledIn2Sv": "2sv Enrollment Status / isEnrolledIn2Sv",
+               "isEnforcedIn2Sv": "2sv Enforcement Status / isEnforcedIn2Sv", "suspended": "Status / suspended"}
 
 
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:

@@ -22,6 +22,8 @@ def one(text: str) -> dict[str, object]:
     ("Access rights are reviewed every six months.", "access_review_cadence_months", 6),
     ("Access for leavers is revoked within 24 hours of termination.", "offboarding_hours", 24.0),
     ("Accounts of terminated staff are disabled within one business day.", "offboarding_hours", 24.0),
+    ("Departing staff lose access within 48 hours of their last day.", "offboarding_hours", 48.0),
+    ("Leavers are deprovisioned from every system within 2 days.", "offboarding_hours", 48.0),
     ("Critical vulnerabilities are remediated within 15 days.", "critical_vuln_sla_days", 15),
     ("High severity findings are fixed within 60 days.", "high_vuln_sla_days", 60),
     ("Medium vulnerabilities are patched within 90 days.", "medium_vuln_sla_days", 90),

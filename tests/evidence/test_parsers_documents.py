@@ -287,3 +287,20 @@ def test_recognised_by_content_under_misleading_names() -> None:
 
 def test_plain_readme_is_not_a_policy() -> None:
     assert load_parsers()["policy_document"].sniff(b"# trustgap\n\nA tool.\n", "README.md") == 0
+
+
+def test_setext_heading_metadata_lines_and_month_dates() -> None:
+    """A policy with an underlined title, labelled lines and a review date given to the month."""
+    md = (b"Backup and Recovery Policy\n==========================\n\nDocument owner: DevOps Lead\n"
+          b"Last reviewed: 2025-08-14\nNext review: August 2026\nStatus: Approved\n\n"
+          b"Backups are taken daily and restore tests are performed at least annually.\n")
+    assert recognise(md, "backup.md").name == "policy_document"  # type: ignore[union-attr]
+    assert recognise(md, "notes.txt").name == "policy_document"  # type: ignore[union-attr]
+    res = run(md, "backup.md")
+    assert res.errors == []
+    (doc,) = res.facts
+    assert (doc.title, doc.policy_key, doc.owner, doc.status) == ("Backup and Recovery Policy",
+                                                                  "business_continuity", "DevOps Lead", "approved")
+    assert doc.last_reviewed == date(2025, 8, 14) and doc.next_review == date(2026, 8, 1)
+    bad = run(md.replace(b"August 2026", b"Augustus 2026"), "backup.md")
+    assert [e.field for e in bad.errors] == ["next_review"]

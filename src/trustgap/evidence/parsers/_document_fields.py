@@ -57,7 +57,7 @@ POLICY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("code_of_conduct", (r"code[\s_-]+of[\s_-]+(business[\s_-]+)?conduct", r"\bconduct\b", r"\bethics\b")),
     ("incident_response", (r"incident",)),
     ("business_continuity", (r"business[\s_-]+continuity", r"disaster[\s_-]+recovery", r"continuity",
-                             r"\bbcp\b", r"\bdrp\b", r"\bbc[\s_/-]*dr\b")),
+                             r"\bbcp\b", r"\bdrp\b", r"\bbc[\s_/-]*dr\b", r"\bbackups?\b")),
     ("vendor_management", (r"vendor", r"third[\s_-]*part(y|ies)", r"supplier")),
     ("vulnerability_management", (r"vulnerabilit", r"patch[\s_-]+management")),
     ("secure_development", (r"secure[\s_-]+(software[\s_-]+)?development", r"\bs?sdlc\b",
@@ -158,7 +158,33 @@ def as_date(value: Any) -> date | None:
         return None
     if isinstance(value, int | float):
         raise DateParseError(f"not a date: {value!r}")
-    return parse_date(value)
+    try:
+        return parse_date(value)
+    except DateParseError:
+        month = _month_only(value)
+        if month is None:
+            raise
+        return month
+
+
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"), start=1)}
+
+
+def _month_only(value: Any) -> date | None:
+    """'March 2027', 'Mar 2027', '2027-03', '03/2027' -> the first day of that month (documents often give
+    review dates to the month; the first day is the conservative reading for staleness)."""
+    text = str(value).strip().lower().rstrip(".")
+    m = re.fullmatch(r"([a-z]{3,9})\.?,?\s+(\d{4})", text)
+    if m:
+        month = next((n for name, n in _MONTHS.items() if name.startswith(m.group(1)) and len(m.group(1)) >= 3),
+                     None)
+        return date(int(m.group(2)), month, 1) if month else None
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})|(\d{1,2})/(\d{4})", text)
+    if m:
+        year, mon = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        return date(int(year), int(mon), 1) if 1 <= int(mon) <= 12 else None
+    return None
 
 
 def text_value(value: Any) -> str | None:

@@ -43,6 +43,22 @@ from trustgap.yamlfile import LocatedYaml
 MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
 _FRONT_KEY = re.compile(r"^([A-Za-z][\w -]*?)\s*:", re.M)
 _HEADING = re.compile(r"^\s{0,3}#{1,3}\s+(.+?)\s*#*\s*$", re.M)
+# a Setext heading: a line of text underlined with === (level 1) or --- (level 2)
+_SETEXT = re.compile(r"^\s{0,3}(\S.*?)\s*\n\s{0,3}(=+|-{3,})\s*$", re.M)
+
+
+def _heading(text: str) -> str | None:
+    """The first ATX (``# Title``) or Setext (``Title`` over ``=====``) heading of a Markdown text."""
+    found = [(m.start(), m.group(1)) for m in (_HEADING.search(text), _SETEXT.search(text)) if m]
+    return min(found)[1] if found else None
+
+
+def _opens_with_heading(text: str) -> bool:
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return False
+    return bool(_HEADING.match(lines[0])) or (len(lines) > 1 and bool(re.fullmatch(r"\s{0,3}(=+|-{3,})\s*",
+                                                                                    lines[1])))
 _DOC_WORDS = re.compile(r"\b(polic(y|ies)|plan|procedures?|standards?|handbook|code of conduct)\b", re.I)
 _POLICY_LIKE = {"title", "policy", "approved_on", "last_reviewed", "owner", "version", "effective_date",
                 "next_review", "approved_by"}
@@ -70,18 +86,17 @@ def _md_score(data: bytes, name: str) -> int:
         if keys & _POLICY_LIKE:
             if is_md:
                 return 9
-            if "title" in keys and _HEADING.search(body):
+            if "title" in keys and _heading(body):
                 return 7
         return 0
-    m = _HEADING.search(head)
-    if not (m and _DOC_WORDS.search(m.group(1))):
+    title = _heading(head)
+    if not (title and _DOC_WORDS.search(title)):
         return 0
     if is_md:
         return 7
     # Any other name: the document's title heading on its first line and a document-control block below it
-    first = next((ln for ln in head.splitlines() if ln.strip()), "")
     control = fields.labelled_values(head.splitlines()[:60])
-    if _HEADING.match(first) and set(control) & {"owner", "approved_on", "last_reviewed", "version", "approved_by"}:
+    if _opens_with_heading(head) and set(control) & {"owner", "approved_on", "last_reviewed", "version", "approved_by"}:
         return 6
     return 0
 
@@ -171,9 +186,8 @@ def _parse_markdown(data: bytes, ctx: ParseContext) -> ParseResult:
                 meta, lines = _front_fields(located.data, located, 1)
             elif located.data is not None:
                 ctx.error("front matter is not a set of key: value pairs", line=2)
-    heading = _HEADING.search(body)
     labelled = fields.labelled_values(body.split("\n"))
-    meta = fields.merge(meta, {"title": heading.group(1) if heading else None}, labelled)
+    meta = fields.merge(meta, {"title": _heading(body)}, labelled)
     doc = _document(ctx, meta, body if front_text is not None else text, (), f"line {body_line}" if has_front
                     else "line 1", lines, has_metadata=has_front)
     return ParseResult(facts=[doc])

@@ -277,3 +277,25 @@ records:
     assert incident.details == {"root_cause": "disk encrypted; device wiped remotely"}
     assert meeting.participants == ("ceo@acme.io", "cto@acme.io")
     assert (restore.subject, restore.outcome) == ("RDS billing", "passed")
+
+
+def test_vendor_exports_with_other_platforms_headers() -> None:
+    """A compliance-platform export (critical flag, PII flag, report date) and a hand-kept sheet."""
+    platform = (b"Name,Category,Risk,Is Critical,Stores PII,Contract Renewal Date,Last Reviewed Date,"
+                b"Security Report,Report Date,DPA\n"
+                b"Stripe,Payments,HIGH,Yes,Yes,2027-01-01,2026-04-01,SOC 2 Type II,2026-03-01,Signed\n"
+                b"Notion,Productivity,LOW,No,No,,2024-02-01,None,,Not signed\n")
+    sheet = (b"Supplier,What they do,Criticality,Customer data?,SOC2 received,Data Processing Agreement,Reviewed\n"
+             b"AWS,Hosting,Critical,Yes,2026-05-01,2021-01-01,2026-05-10\n")
+    for data in (platform, sheet):
+        assert recognise(data, "export.csv").name == "vendor_inventory"  # type: ignore[union-attr]
+    res = run("vendor_inventory", platform, "vendors.csv")
+    assert res.errors == []
+    v = {x.name: x for x in res.facts if isinstance(x, Vendor)}
+    stripe, notion = v["Stripe"], v["Notion"]
+    assert (stripe.tier, stripe.processes_customer_data, stripe.soc2_report_date, stripe.dpa_signed,
+            stripe.last_review_date) == ("critical", True, date(2026, 3, 1), True, date(2026, 4, 1))
+    assert (notion.tier, notion.processes_customer_data, notion.dpa_signed) == ("low", False, False)
+    (aws,) = [x for x in run("vendor_inventory", sheet, "vendors.csv").facts if isinstance(x, Vendor)]
+    assert (aws.service, aws.tier, aws.soc2_report_date, aws.dpa_date, aws.last_review_date) == (
+        "Hosting", "critical", date(2026, 5, 1), date(2021, 1, 1), date(2026, 5, 10))

@@ -8,7 +8,8 @@ the usual hand-kept names (Vendor, Service, Data access, Tier, SOC 2 report date
 The scope file can map any other header (``parsers.vendor_inventory.columns: {tier: "Our Rating"}``).
 
 Normalisation
-- tier: critical / high / medium / low. "very high" -> critical, "moderate" -> medium, "minimal" /
+- tier: critical / high / medium / low (a yes in a "critical vendor" flag column, e.g. "Is Critical", makes it
+  critical). "very high" -> critical, "moderate" -> medium, "minimal" /
   "very low" -> low; numbered tiers "Tier 1" / "1" -> critical, 2 -> high, 3 -> medium, 4 -> low
   (Tier 1 is the most critical in every scheme we know of); anything else is kept lower-cased.
 - SOC 2 / questionnaire / review columns: a date (ISO, US or written out, also inside text such as
@@ -50,7 +51,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("vendor", "vendor_name", "name", "supplier", "supplier_name", "company", "company_name", "third_party",
              "third_party_name", "vendor_legal_name", "service_provider", "organization", "organisation"),
     "service": ("service", "services", "description", "purpose", "business_purpose", "service_description",
-                "services_provided", "product", "use_case", "vendor_category", "category"),
+                "services_provided", "product", "use_case", "vendor_category", "category", "what_they_do",
+                "used_for", "services_used", "function", "usage"),
     "data_access": ("data_access", "data_classification", "data_shared", "data_types", "data_accessed",
                     "types_of_data", "data_handled", "data_categories", "sensitive_data", "access_to_data",
                     "data_type", "data_sensitivity", "data_access_level"),
@@ -58,7 +60,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
              "inherent_risk_level", "vendor_risk", "business_criticality", "risk"),
     "soc2": ("soc2_report_date", "soc_2_report_date", "soc_2", "soc2", "soc_2_report", "soc2_report",
              "last_soc_report", "last_soc_2_report", "soc_report_date", "soc_report", "soc_2_type_ii",
-             "soc_2_type_2", "latest_soc_2", "soc2_date", "soc_2_date", "compliance_report_date"),
+             "soc_2_type_2", "latest_soc_2", "soc2_date", "soc_2_date", "compliance_report_date", "report_date",
+             "soc2_received", "soc_2_received", "soc_2_report_received", "security_report_date",
+             "audit_report_date", "attestation_date", "assurance_report_date"),
     "questionnaire": ("questionnaire_date", "security_questionnaire_date", "security_questionnaire",
                       "security_review_date", "security_review", "last_security_review", "questionnaire_completed",
                       "security_assessment_date", "security_assessment", "questionnaire"),
@@ -66,13 +70,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
             "data_processing_addendum", "dpa_signed_date"),
     "last_review": ("last_review_date", "last_review", "last_reviewed", "reviewed_on", "review_date",
                     "last_assessment_date", "last_assessed", "last_assessment", "date_reviewed",
-                    "last_vendor_review"),
+                    "last_vendor_review", "last_reviewed_date", "reviewed", "review_completed",
+                    "last_review_completed"),
     "owner": ("owner", "vendor_owner", "business_owner", "internal_owner", "relationship_owner", "account_owner",
               "vendor_manager"),
     "customer_data": ("processes_customer_data", "customer_data", "handles_customer_data", "access_to_customer_data",
-                      "pii", "processes_personal_data", "personal_data", "stores_customer_data"),
+                      "pii", "processes_personal_data", "personal_data", "stores_customer_data", "stores_pii",
+                      "has_pii", "handles_pii", "processes_pii", "access_to_pii", "contains_pii", "pii_access"),
+    "critical_flag": ("is_critical", "critical", "critical_vendor", "business_critical", "is_business_critical"),
 }
-_VENDOR_SIGNALS = ("tier", "soc2", "questionnaire", "dpa", "data_access", "customer_data", "last_review")
+_VENDOR_SIGNALS = ("tier", "soc2", "questionnaire", "dpa", "data_access", "customer_data", "last_review",
+                   "critical_flag")
 _VENDOR_NAMES = {"vendor", "vendor_name", "supplier", "supplier_name", "third_party", "third_party_name",
                  "vendor_legal_name", "service_provider"}
 
@@ -107,6 +115,14 @@ def sniff(data: bytes, name: str) -> int:
     from trustgap.evidence.tabular import norm_header
 
     return 9 if norm_header(mapping["name"]) in _VENDOR_NAMES else 7
+
+
+def _tier(row: SheetRow) -> str | None:
+    """The tier column, raised to critical by a yes in a "critical vendor" flag column."""
+    tier = normalise_tier(row.get("tier"))
+    flag = row.get("critical_flag")
+    critical = flag if isinstance(flag, bool) else parse_bool(str(flag)) if flag is not None else None
+    return "critical" if critical else tier
 
 
 def normalise_tier(raw: Any) -> str | None:
@@ -177,7 +193,7 @@ def _vendor(row: SheetRow, ctx: ParseContext, locator: str) -> Vendor | None:
         src=ctx.src(locator),
         name=str(name).strip(),
         service=str(service).strip() if service is not None else None,
-        tier=normalise_tier(row.get("tier")),
+        tier=_tier(row),
         data_access=data_access_text or None,
         processes_customer_data=processes,
         soc2_report_date=_date_in(row.get("soc2"), row, "soc2", ctx),

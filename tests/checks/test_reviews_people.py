@@ -111,3 +111,16 @@ def test_policy_and_conduct_acknowledgements(run) -> None:  # noqa: ANN001
     assert failing(res) == ["a@x.io"]
     assert run("hr.policies_acknowledged", facts[:1] + facts[2:3]).status == "pass"
     assert run("hr.code_of_conduct_acknowledged", facts[1:2] + facts[3:]).status == "pass"
+
+
+def test_per_user_review_rows_are_one_documented_review(run) -> None:  # noqa: ANN001
+    """An export with a row per account and decision is one review per system and day, its users counted."""
+    rows = [review(date(2026, 9, 28), "aws", performed_by="priya@x.io", participants=(), outcome=o,
+                   details={"email": f"u{i}@x.io"}) for i, o in enumerate(("Keep", "Revoke", "Keep"))]
+    undocumented = review(date(2026, 9, 29), "github", participants=(), details={"email": "u9@x.io"})
+    res = run("access_reviews.documented", [*rows, undocumented])
+    by = {e.entity: e for e in res.entities}
+    assert set(by) == {"aws review 2026-09-28", "github review 2026-09-29"}
+    aws = by["aws review 2026-09-28"]
+    assert aws.status == "pass" and aws.measured == {"users_reviewed": 3, "revoked": 1}
+    assert by["github review 2026-09-29"].status == "partial" and "no reviewer" in by["github review 2026-09-29"].reason

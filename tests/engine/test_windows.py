@@ -43,3 +43,15 @@ def test_thresholds_precedence_default_promise_scope():
     t2 = ResolvedThresholds({"offboarding_hours": 12}, [p])
     assert t2.offboarding_hours == 12 and t2.get("offboarding_hours").origin == "scope"
     assert t2.access_review_cadence_months == 3
+
+
+def test_stub_at_period_end_shorter_than_half_the_cadence_is_not_due():
+    # a four-month period and a quarterly cadence: one full quarter, then a one-month stub that is not due
+    c = ctx(date(2026, 11, 16), date(2026, 7, 1), date(2026, 10, 31))
+    assert [(w.start, w.end) for w in c.windows(3)] == [(date(2026, 7, 1), date(2026, 9, 30))]
+    # a five-month period: the two-month stub is more than half a quarter, so a review is due in it too
+    c = ctx(date(2026, 12, 16), date(2026, 7, 1), date(2026, 11, 30))
+    assert [w.end for w in c.windows(3)] == [date(2026, 9, 30), date(2026, 11, 30)]
+    # a period shorter than the cadence still has its one window
+    c = ctx(date(2026, 9, 30), date(2026, 8, 1), date(2026, 9, 15))
+    assert len(c.windows(3)) == 1

@@ -299,3 +299,21 @@ def test_vendor_exports_with_other_platforms_headers() -> None:
     (aws,) = [x for x in run("vendor_inventory", sheet, "vendors.csv").facts if isinstance(x, Vendor)]
     assert (aws.service, aws.tier, aws.soc2_report_date, aws.dpa_date, aws.last_review_date) == (
         "Hosting", "critical", date(2026, 5, 1), date(2021, 1, 1), date(2026, 5, 10))
+
+
+def test_per_user_access_review_export_and_dr_test_by_its_recovery_columns() -> None:
+    uar = (b"User,Email,Application,Reviewer,Decision,Reviewed At\n"
+           b"Ann Lee,ann@acme.io,AWS,priya@acme.io,Keep,2026-09-28T10:00:00Z\n"
+           b"Bob Ray,bob@acme.io,AWS,priya@acme.io,Revoke,2026-09-28T10:05:00Z\n")
+    assert recognise(uar, "export.csv").name == "process_records"  # type: ignore[union-attr]
+    res = run("process_records", uar, "export.csv")
+    assert res.errors == []
+    recs = [r for r in res.facts if isinstance(r, Record)]
+    assert {(r.kind, r.subject, r.performed_on, r.outcome) for r in recs} == {
+        ("access_review", "aws", date(2026, 9, 28), "Keep"), ("access_review", "aws", date(2026, 9, 28), "Revoke")}
+    dr = (b"Test Date,Scenario,Result,RTO Achieved (h),RPO Achieved (min),Participants\n"
+          b"2026-04-12,Restore production DB from backup,Passed,3,15,tom@acme.io; priya@acme.io\n")
+    assert recognise(dr, "results.csv").name == "process_records"  # type: ignore[union-attr]
+    (test,) = run("process_records", dr, "results.csv").facts
+    assert (test.kind, test.performed_on, test.participants) == ("dr_test", date(2026, 4, 12),
+                                                                 ("tom@acme.io", "priya@acme.io"))

@@ -14,6 +14,10 @@ from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.facts import Account, Record, Src, system_kind
 
 _ALL = "all systems"
+# details of a per-user review row (one account and its decision)
+_PER_USER_KEYS = frozenset({"user", "email", "account", "user_email", "username", "login", "user_name", "account_id"})
+_REVOKED = frozenset({"revoke", "revoked", "remove", "removed", "disable", "disabled", "deprovision", "change",
+                      "changed", "modify", "modified", "downgrade"})
 _ALL_WORDS = frozenset({"all", "all systems", "everything", "*", "company-wide", "organisation", "organization"})
 
 
@@ -76,20 +80,32 @@ def documented(ctx: CheckContext) -> CheckResult:
     records = ctx.facts.records("access_review")
     if not records:
         return ctx.not_assessed("no access review records in the evidence")
-    entities = []
+    # one review per system and day: a per-user export (a row per account and decision) is one review
+    groups: dict[tuple[str, str], list[Record]] = defaultdict(list)
     for r in records:
-        label = f"{r.subject or _ALL} review {r.performed_on.isoformat()}"
+        groups[(r.subject or _ALL, r.performed_on.isoformat())].append(r)
+    entities = []
+    for (subject, day), rows in sorted(groups.items()):
+        label = f"{subject} review {day}"
+        per_user = [r for r in rows if _PER_USER_KEYS & set(r.details)]
+        users = max((int(r.details.get("users_reviewed") or 0) for r in rows), default=0) or len(per_user)
+        revoked = sum(1 for r in per_user if (r.outcome or "").strip().lower() in _REVOKED)
+        measured: dict[str, object] = {"users_reviewed": users}
+        if per_user:
+            measured["revoked"] = revoked
         missing = []
-        if not (r.participants or r.performed_by):
+        if not any(r.participants or r.performed_by for r in rows):
             missing.append("reviewer")
-        if not r.details.get("users_reviewed"):
+        if not users:
             missing.append("users reviewed")
         if missing:
             entities.append(EntityResult("access review", label, "partial", f"no {' or '.join(missing)} recorded",
-                                         srcs(r), gap_kind="insufficient_evidence"))
+                                         srcs(*rows), gap_kind="insufficient_evidence", measured=measured))
         else:
-            entities.append(EntityResult("access review", label, "pass", "reviewer and users reviewed recorded",
-                                         srcs(r)))
+            entities.append(EntityResult("access review", label, "pass",
+                                         f"reviewer and {users} user(s) reviewed recorded"
+                                         + (f", {revoked} revoked" if per_user else ""), srcs(*rows),
+                                         measured=measured))
     return ctx.result(entities)
 
 

@@ -136,7 +136,9 @@ class CheckContext:
         Type I: the single window ending on the as-of date (``as_of - cadence .. as_of``): the control is
         in place if it last ran within its cadence. Type II: the audit period cut into consecutive
         windows of the cadence from the period start (quarters of the period for a quarterly cadence),
-        up to the as-of date; a partial last window is only due once it has ended.
+        up to the as-of date; a partial last window is only due once it has ended, and a stub at the end of
+        the period shorter than half the cadence is not due at all (a quarterly review is not expected in
+        the last month of a period that does not end on a quarter).
         """
         if not self.type2:
             return [Window(add_months(self.as_of, -cadence_months) + timedelta(days=1), self.as_of)]
@@ -150,6 +152,8 @@ class CheckContext:
                 end = self.period_end
             if end > end_limit:
                 break  # window not over yet: not due
+            if end == self.period_end and out and (end - start).days + 1 < cadence_months * 30.4375 / 2:
+                break  # a stub shorter than half the cadence at the end of the period: the next run is not due yet
             out.append(Window(start, end))
             start = end + timedelta(days=1)
         if not out:  # period just started: the first window is the one running

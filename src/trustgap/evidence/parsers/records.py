@@ -68,6 +68,8 @@ def _csv_kind_hint(headers: list[str], mapping: dict[str, str], name: str) -> st
     system_headers = ("system", "systems", "application", "applications", "app", "apps")
     if has_reviewer and any(h in system_headers for h in headers) and "date" in mapping:
         return "access_review"
+    if any(h.startswith(("rto", "rpo", "recovery_time", "recovery_point")) for h in headers):
+        return rf.kind_from_name(name) or "dr_test"  # recovery objectives measured: a DR or restore test
     return rf.kind_from_name(name)
 
 

@@ -61,9 +61,10 @@ def test_bad_scope_names_file_line_field_and_exits_2(tmp_path: Path, text: str, 
 def test_bad_answers_file_names_line_and_field(tmp_path: Path):
     (tmp_path / "scope.yaml").write_text("organisation:\n  name: Acme\n")
     (tmp_path / "answers.yaml").write_text("AC-08:\n  status: sometimes\n")
-    r = runner.invoke(app, ["assess", str(tmp_path), "--no-save"])
-    assert r.exit_code == 0  # the run goes on; the bad file is recorded
     r = runner.invoke(app, ["assess", str(tmp_path), "--no-save", "--json", str(tmp_path / "out.json")])
+    # exit 2 naming file, line and field; no traceback; the rest of the run still completed and was written
+    assert r.exit_code == 2
+    assert "answers.yaml:2: field 'AC-08.status'" in r.output and "Traceback" not in r.output
     data = json.loads((tmp_path / "out.json").read_text())
     item = next(e for e in data["evidence"] if e["name"] == "answers.yaml")
     assert item["status"] == "failed"

@@ -57,7 +57,15 @@ def resolve_inputs(folder: Path, scope: Path | None = None, evidence: Path | Non
 
 
 def _store_text_input(path: Path, store: EvidenceStore, status: str, name: str | None = None) -> EvidenceItem:
+    """Keep a scope or answers file as evidence; one holding a credential is refused, never stored."""
+    from trustgap.evidence.secrets import find_secret
+
     data = path.read_bytes()
+    secret = find_secret(data)
+    if secret is not None:
+        raise InputError(str(path), f"holds what looks like a {secret[1]}: credentials belong in environment "
+                                    "variables, never in this file (remove it, rotate it, and run again)",
+                         line=secret[0])
     mtime = datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
     ref = store.put(data, name=name or path.name, source="file", collected_at=mtime)
     return EvidenceItem(sha256=ref.sha256, name=ref.name, source="file", collected_at=mtime.isoformat(),

@@ -110,6 +110,12 @@ def assess(
     result, run_id = _run_with_progress(inputs.scope_path, inputs.evidence_dir, inputs.answers,
                                         _as_of(as_of), collect or [], save)
     _after_assess(result, run_id, report, fmt, json_out)
+    # a bad answers file does not stop the assessment (the rest is decided, reported and stored), but the
+    # command says so and exits 2, as for any bad input the person must fix
+    answer_names = {p.name for p in inputs.answers}
+    bad = [err for e in result.evidence if e.status == "failed" and e.name in answer_names for err in e.errors]
+    if bad:
+        raise _fail("; ".join(str(err) for err in bad[:5]) + " (the rest of the assessment was completed)")
     if fail_under is not None and (result.readiness.score or 0) < fail_under:
         raise typer.Exit(1)
 

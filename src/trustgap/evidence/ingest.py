@@ -17,7 +17,8 @@ from trustgap.answers import Assertion
 from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, load_parsers, parse_with, recognise
-from trustgap.evidence.store import EvidenceRef, EvidenceStore
+from trustgap.evidence.secrets import find_secret
+from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
 from trustgap.facts import CollectionIssue, Src
 
 # Files never treated as evidence: editor / OS leftovers.
@@ -139,6 +140,15 @@ def ingest_folder(
             )
             continue
         mtime = datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
+        secret = find_secret(data)
+        if secret is not None:  # never stored; the checks that needed the file cannot pass without it
+            out.items.append(_withheld(data, rel, mtime, *secret))
+            chosen = recognise(data, rel)
+            if chosen is not None and chosen.sources:
+                src = Src(sha256=sha256_bytes(data), locator=f"line {secret[0]}")
+                out.facts.extend(CollectionIssue(src=src, source=s, reason=f"{rel} was not read: it holds a "
+                                                 f"{secret[1]}") for s in chosen.sources)
+            continue
         item, pname, facts, _ = ingest_bytes(
             data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options
         )
@@ -146,6 +156,13 @@ def ingest_folder(
         if pname:
             out.facts_by_parser.setdefault(pname, []).extend(facts)
     return out
+
+
+def _withheld(data: bytes, name: str, mtime: datetime, line: int, kind: str) -> EvidenceItem:
+    message = (f"holds what looks like a {kind}: the file is not stored or read (remove the credential, "
+               "rotate it, and run again)")
+    return EvidenceItem(sha256=sha256_bytes(data), name=name, source="file", collected_at=mtime.isoformat(),
+                        size=len(data), status="failed", errors=[ErrorInfo(path=name, line=line, message=message)])
 
 
 def finalize_facts(output: SourceOutput) -> list[Any]:

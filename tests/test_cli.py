@@ -102,6 +102,8 @@ def test_stored_run_reports_in_three_formats(demo_copy: Path, tmp_path: Path):
     assert "### Open evidence requests" in md.output and "| GOV-02 |" in md.output
     assert "### Not applicable" in md.output
     assert "Open evidence requests" in text
+    assert "How this assessment was made" in md.output and "How this assessment was made" in text
+    assert "Type II report over 2026-01-01 to 2026-12-31" in md.output
     js = invoke("report", "latest", "--format", "json")
     assert json.loads(js.output)["organisation"] == "Northwind Cloud"
     assert runner.invoke(app, ["report", "no-such-run"]).exit_code == 2

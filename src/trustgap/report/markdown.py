@@ -98,6 +98,10 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
         for fr in rollups:
             add(f"| {fr.id} | {_cell(fr.title)} | {STATUS_LABELS[fr.status]} | {_pct(fr.readiness.score)} |")
         add("")
+    add("## How this assessment was made\n")
+    for line in v.method:
+        add(f"- {line}")
+    add("")
     add("## Evidence\n")
     add("| File or call | Recognised as | Status | Facts | sha256 |\n|---|---|---|---|---|")
     for e in r.evidence:

@@ -60,6 +60,7 @@ class ReportView:
     gap_kind_labels: dict[str, str] = field(default_factory=lambda: dict(GAP_KIND_LABELS))
     framework_summary: dict[str, dict[str, Any]] = field(default_factory=dict)
     interview_line: str | None = None
+    method: list[str] = field(default_factory=list)
 
 
 def interview_line(summary: dict[str, Any] | None) -> str | None:
@@ -74,11 +75,36 @@ def interview_line(summary: dict[str, Any] | None) -> str | None:
             f"{summary.get('dont_know', 0)} \u201cdon't know\u201d, {summary.get('skipped', 0)} skipped; {state}.")
 
 
+def method_notes(result: AssessmentResult) -> list[str]:
+    """How the verdicts were reached, for readers who were not there (auditors, consultants)."""
+    if result.report_type == "type2":
+        when = (f"Evaluated as of {result.as_of} for a Type II report over {result.period_start} to "
+                f"{result.period_end}: recurring activities (reviews, tests, training, assessments) must have "
+                "happened in every cadence window of the period, and the changes and leavers of the whole period "
+                "are judged.")
+    else:
+        when = f"Evaluated as of {result.as_of} for a Type I report: each control must be in place on that date."
+    return [
+        when + " The same inputs and date always give the same result.",
+        "Automated checks decide first, from the evidence listed below (each finding names the file, row or API "
+        "call and its sha256). Configuration evidence (accounts, settings, scanner results) is judged as of the "
+        "date it was exported or collected.",
+        "Where no check decides, answers decide (inquiry evidence, with who answered and when). An answered "
+        "\u201cyes\u201d counts as implemented only with evidence an auditor can inspect; \u201cdon't know\u201d "
+        "stays Not assessed.",
+        "Where a policy or an answer promises a cadence or threshold and the evidence shows otherwise, the control "
+        "is a Gap of kind not operating, and the finding quotes both sides.",
+        "Readiness is (Implemented + \u00bd Partial) divided by the in-scope controls; Not assessed controls count "
+        "as not passing and are listed apart.",
+    ]
+
+
 def build_view(result: AssessmentResult, run_id: str | None = None,
                max_entities: int = MAX_ENTITIES_PER_GROUP) -> ReportView:
     view = ReportView(result=result, run_id=run_id)
     view.evidence_names = {e.sha256: e.name for e in result.evidence if e.sha256}
     view.interview_line = interview_line(result.interview)
+    view.method = method_notes(result)
     for e in result.evidence:
         view.evidence_status[e.status] = view.evidence_status.get(e.status, 0) + 1
 

@@ -17,17 +17,19 @@ from trustgap.evidence.store import EvidenceRef, sha256_bytes
 from trustgap.facts import ScanFinding, Vulnerability
 
 FIX = Path(__file__).parent.parent / "fixtures" / "evidence"
-SCANNERS = ("trivy", "prowler", "checkov")
+SCANNERS = ("trivy", "prowler", "checkov", "dependabot")
 SAMPLES = {
     "trivy": (FIX / "trivy" / "api-2026-02-05.json").read_bytes(),
     "prowler": (FIX / "prowler" / "prowler-output-123456789012-20260301.ocsf.json").read_bytes(),
     "checkov": (FIX / "checkov" / "results_json.json").read_bytes(),
+    "dependabot": (FIX / "github" / "dependabot-alerts.json").read_bytes(),
 }
 # Where each sample keeps its list of entries (each entry becomes at most one fact, located by its JSON path).
 ENTRY_LISTS: dict[str, tuple[tuple[Any, ...], str]] = {
     "trivy": (("Results", 1, "Vulnerabilities"), "$.Results[1].Vulnerabilities"),
     "prowler": ((), "$"),
     "checkov": ((0, "results", "failed_checks"), "$[0].results.failed_checks"),
+    "dependabot": ((), "$"),
 }
 SAFETY_NET = "could not be read as"  # parse_with's wording for an exception the parser let escape
 SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -31,6 +31,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "checkov": ("checkov/results_json.json", "checkov/empty-report.json", "checkov/summary-only.json"),
     "github": ("github/org.json", "github/members.json", "github/repos.json", "github/protection-api.json",
                "github/rules-web.json", "github/pulls-api.json", "github/reviews-web-12.json"),
+    "dependabot": ("github/dependabot-alerts.json",),
     "entra_users": ("identity/entra-users.json", "identity/entra-registration.json"),
     "google_users": ("identity/google-users.json", "identity/google-users-gam.csv",
                      "identity/google-users-console.csv"),

@@ -1,0 +1,160 @@
+"""GitHub Dependabot alerts: REST JSON of ``GET /orgs/{org}/dependabot/alerts`` or
+``GET /repos/{owner}/{repo}/dependabot/alerts`` (https://docs.github.com/en/rest/dependabot/alerts).
+
+Each alert (fields read): ``number``, ``state`` (``open``, ``fixed``, ``dismissed``, ``auto_dismissed``),
+``dependency.package.{ecosystem,name}``, ``dependency.manifest_path``, ``security_advisory.{ghsa_id,cve_id,
+summary,severity,published_at}``, ``security_vulnerability.{severity,first_patched_version.identifier}``,
+``created_at``, ``updated_at``, ``fixed_at``, ``dismissed_at``, ``dismissed_reason`` (``fix_started``,
+``inaccurate``, ``no_bandwidth``, ``not_used``, ``tolerable_risk``), ``auto_dismissed_at``, ``html_url`` and, in
+organisation listings, ``repository.full_name``.
+
+Accepted shapes: the array one page returns, a list of such pages, or ``{"alerts": [...]}``.
+
+Facts: one :class:`Vulnerability` per alert, ``tool="dependabot"``, ``target`` = the repository
+(``owner/repo``, from ``repository.full_name`` or the alert's URL), ``vuln_id`` = the CVE id when there is one,
+else the GHSA id; ``first_seen`` = ``created_at`` (when Dependabot raised it), ``last_seen`` = ``updated_at``.
+``fixed_at`` is the fix date; a dismissal counts as resolved only when it says the alert did not apply
+(``inaccurate``, ``not_used``) or GitHub dismissed it automatically; dismissing as ``tolerable_risk``,
+``no_bandwidth`` or ``fix_started`` is a decision to live with it, not a fix, so the alert stays open (its
+title says it was dismissed and why). One :class:`Scan` per repository, dated when the listing was exported,
+records that Dependabot watches it. An alert without an advisory or a creation date is reported with its path.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from trustgap.dates import DateParseError, parse_datetime
+from trustgap.errors import InputError
+from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
+from trustgap.evidence.parsers._json_input import head_text, load_json, looks_like_json, text_or_none
+from trustgap.facts import Scan, Vulnerability
+
+TOOL = "dependabot"
+_NOT_APPLICABLE = frozenset({"inaccurate", "not_used"})
+_REPO_IN_URL = re.compile(r"https?://[^/]+/(?:repos/)?([^/]+/[^/]+)/(?:security/)?dependabot")
+_SEVERITIES = {"critical": "critical", "high": "high", "medium": "medium", "moderate": "medium", "low": "low"}
+
+
+def sniff(data: bytes, name: str) -> int:
+    head = head_text(data, 16384)
+    if not looks_like_json(head):
+        return 0
+    if '"security_advisory"' in head and '"security_vulnerability"' in head and '"dependency"' in head:
+        return 10
+    return 0
+
+
+def _alerts(doc: Any, path: str) -> list[tuple[str, list[Any]]]:
+    if isinstance(doc, dict) and isinstance(doc.get("alerts"), list):
+        return [("$.alerts", doc["alerts"])]
+    if isinstance(doc, list):
+        if doc and all(isinstance(x, list) for x in doc):
+            return [(f"$[{i}]", page) for i, page in enumerate(doc)]
+        return [("$", doc)]
+    raise InputError(path, "not a Dependabot alerts listing: expected an array of alerts", line=1)
+
+
+def _path(where: str) -> str:
+    """'$[3]' -> '[3]', '$.alerts[3]' -> 'alerts[3]': a JSON path as an error's field."""
+    return where[1:].lstrip(".") or "$"
+
+
+def _when(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> datetime | None:
+    value = obj.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_datetime(value)
+        except (DateParseError, ValueError, OverflowError):
+            pass
+    ctx.error(f"{where}.{key}: not a date: {value!r}", field=f"{_path(where)}.{key}")
+    return None
+
+
+def _repo(alert: dict[str, Any], fallback: str) -> str:
+    repo = alert.get("repository")
+    if isinstance(repo, dict) and text_or_none(repo.get("full_name")):
+        return str(repo["full_name"])
+    for key in ("html_url", "url"):
+        m = _REPO_IN_URL.match(str(alert.get(key) or ""))
+        if m:
+            return m.group(1)
+    return fallback
+
+
+def _alert(alert: Any, where: str, ctx: ParseContext) -> Vulnerability | None:
+    if not isinstance(alert, dict):
+        ctx.error(f"{where} is not an alert object", field=_path(where))
+        return None
+    advisory = alert.get("security_advisory")
+    vuln = alert.get("security_vulnerability") if isinstance(alert.get("security_vulnerability"), dict) else {}
+    if not isinstance(advisory, dict):
+        ctx.error(f"{where} has no security_advisory", field=f"{_path(where)}.security_advisory")
+        return None
+    created = _when(alert, "created_at", where, ctx)
+    if created is None:
+        if alert.get("created_at") in (None, ""):
+            ctx.error(f"{where} has no created_at", field=f"{_path(where)}.created_at")
+        return None
+    vuln_id = (text_or_none(advisory.get("cve_id")) or text_or_none(advisory.get("ghsa_id"))
+               or f"alert {alert.get('number')}")
+    raw_sev = (text_or_none(vuln.get("severity")) or text_or_none(advisory.get("severity")) or "").lower()
+    dependency = alert.get("dependency") if isinstance(alert.get("dependency"), dict) else {}
+    package = dependency.get("package") if isinstance(dependency.get("package"), dict) else {}
+    patched = vuln.get("first_patched_version") if isinstance(vuln.get("first_patched_version"), dict) else {}
+    state = (text_or_none(alert.get("state")) or "").lower()
+    reason = (text_or_none(alert.get("dismissed_reason")) or "").lower()
+    fixed = _when(alert, "fixed_at", where, ctx)
+    dismissed = _when(alert, "dismissed_at", where, ctx)
+    auto = _when(alert, "auto_dismissed_at", where, ctx)
+    title = text_or_none(advisory.get("summary"))
+    resolved: datetime | None = None
+    if state == "fixed":
+        resolved = fixed or _when(alert, "updated_at", where, ctx)
+    elif state == "auto_dismissed":
+        resolved = auto or dismissed
+    elif state == "dismissed":
+        if reason in _NOT_APPLICABLE:
+            resolved = dismissed
+        else:
+            on = f" on {dismissed.date().isoformat()}" if dismissed else ""
+            title = f"{title or vuln_id} (dismissed as {reason or 'unspecified'}{on}, not fixed)"
+    manifest = text_or_none(dependency.get("manifest_path"))
+    name = text_or_none(package.get("name"))
+    return Vulnerability(
+        src=ctx.src(where), tool=TOOL, target=_repo(alert, ctx.path), vuln_id=vuln_id,
+        package=f"{name} ({manifest})" if name and manifest else name, installed_version=None,
+        fixed_version=text_or_none(patched.get("identifier")), severity=_SEVERITIES.get(raw_sev, "unknown"),
+        first_seen=created, last_seen=_when(alert, "updated_at", where, ctx) or created, fixed_at=resolved,
+        published_at=_when(advisory, "published_at", f"{where}.security_advisory", ctx), title=title,
+    )
+
+
+def parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    doc = load_json(data, ctx.path)
+    facts: list[Any] = []
+    for base, alerts in _alerts(doc, ctx.path):
+        for i, alert in enumerate(alerts):
+            v = _alert(alert, f"{base}[{i}]", ctx)
+            if v is not None:
+                facts.append(v)
+    exported = ctx.ref.collected_at
+    for repo in sorted({v.target for v in facts}):
+        facts.append(Scan(src=ctx.src("$"), tool=TOOL, target=repo, scanned_at=exported))
+    return ParseResult(facts=facts)
+
+
+PARSER = register(
+    Parser(
+        name="dependabot",
+        title="GitHub Dependabot alerts (REST JSON)",
+        sniff=sniff,
+        parse=parse,
+        sources=("scans.dependabot",),
+        reference="https://docs.github.com/en/rest/dependabot/alerts",
+    )
+)

@@ -44,8 +44,9 @@ class GithubApi:
     five were merged in the period) and ``web`` (main not protected, no pull requests)."""
 
     def __init__(self, *, per_page_limit: int = 100, rate_limit_on_page: int | None = None,
-                 prefix: str = "", owner_token: bool = True) -> None:
+                 prefix: str = "", owner_token: bool = True, dependabot: bool = True) -> None:
         self.api = FakeApi()
+        self.dependabot = dependabot  # False: 403 as for a token without the security_events scope
         self.owner_token = owner_token  # False: the 2fa_disabled filter is refused, as for a non-owner
         self.prefix = prefix  # "/api/v3" for GitHub Enterprise Server
         self.rate_limit_on_page = rate_limit_on_page
@@ -57,6 +58,7 @@ class GithubApi:
         r[f"{p}/orgs/{ORG}"] = self.org
         r[f"{p}/orgs/{ORG}/repos"] = self.repos
         r[f"{p}/orgs/{ORG}/members"] = self.members
+        r[f"{p}/orgs/{ORG}/dependabot/alerts"] = self.dependabot_alerts
         for item in self.repo_items():
             r[f"{p}/repos/{item['full_name']}"] = lambda q, h, item=item: (200, {}, item)
         r[f"{p}/repos/{ORG}/api/branches/main/protection"] = self.protected
@@ -106,6 +108,35 @@ class GithubApi:
         query = {k: v for k, v in q.items() if k != "page"}
         headers = link_header(self.base_url, f"/orgs/{ORG}/members", query, page, last)
         return 200, headers, items[(page - 1) * per_page: page * per_page]
+
+    def dependabot_alerts(self, q: dict[str, str], h: dict[str, str]) -> Reply:
+        """Three alerts over two pages (cursor pagination through ``Link``, as GitHub pages this listing)."""
+        if not self.dependabot:
+            return 403, {}, {"message": "Resource not accessible by personal access token",
+                             "documentation_url": "https://docs.github.com/rest/dependabot/alerts", "status": "403"}
+
+        def alert(n: int, state: str, sev: str, created: str, fixed: str | None = None) -> dict[str, Any]:
+            return {"number": n, "state": state, "created_at": created, "updated_at": fixed or created,
+                    "fixed_at": fixed, "dismissed_at": None, "dismissed_reason": None, "auto_dismissed_at": None,
+                    "dependency": {"package": {"ecosystem": "npm", "name": f"pkg{n}"},
+                                   "manifest_path": "package-lock.json", "scope": "runtime"},
+                    "security_advisory": {"ghsa_id": f"GHSA-000{n}-aaaa-bbbb", "cve_id": f"CVE-2026-900{n}",
+                                          "summary": f"pkg{n} flaw", "severity": sev,
+                                          "published_at": "2026-07-01T00:00:00Z"},
+                    "security_vulnerability": {"package": {"ecosystem": "npm", "name": f"pkg{n}"}, "severity": sev,
+                                               "vulnerable_version_range": "< 2.0.0",
+                                               "first_patched_version": {"identifier": "2.0.0"}},
+                    "html_url": f"https://github.example/{ORG}/api/security/dependabot/{n}",
+                    "repository": {"full_name": f"{ORG}/api", "name": "api"}}
+        items = [alert(1, "open", "critical", "2026-08-01T00:00:00Z"),
+                 alert(2, "fixed", "high", "2026-08-05T00:00:00Z", "2026-08-20T00:00:00Z"),
+                 alert(3, "open", "low", "2026-09-01T00:00:00Z")]
+        page = 2 if q.get("after") == "cursor2" else 1
+        headers = {}
+        if page == 1:
+            query = "&".join(f"{k}={v}" for k, v in {**q, "after": "cursor2"}.items())
+            headers["Link"] = f'<{self.base_url}/orgs/{ORG}/dependabot/alerts?{query}>; rel="next"'
+        return 200, headers, items[:2] if page == 1 else items[2:]
 
     def repo_items(self) -> list[dict[str, Any]]:
         return [

@@ -78,7 +78,7 @@ def test_services_follow_the_scope() -> None:
     cfg, skipped = narrow(parse_collect_config({"aws": {}, "github": {"org": "acme"}}), sources_needed(security))
     assert cfg.aws is not None and "backup" not in cfg.aws.services and "rds" in cfg.aws.services
     assert skipped == ["aws.backup"] and cfg.github is not None
-    assert cfg.github.parts == ["org", "members", "protection", "pulls"]
+    assert cfg.github.parts == ["org", "members", "protection", "pulls", "dependabot"]
     with_availability = Scope(organisation=Organisation(name="Acme"), categories=["security", "availability"])
     cfg, skipped = narrow(parse_collect_config({}), sources_needed(with_availability))
     assert cfg.aws is not None and "backup" in cfg.aws.services and skipped == []
@@ -87,7 +87,7 @@ def test_services_follow_the_scope() -> None:
         {"control": c, "justification": "no software is developed in house"} for c in
         ("CHG-01", "CHG-02", "CHG-03", "CHG-04", "CHG-05", "CHG-06")])
     cfg, skipped = narrow(parse_collect_config({"github": {"org": "acme"}}), sources_needed(no_change))
-    assert cfg.github is not None and cfg.github.parts == ["org", "members"]
+    assert cfg.github is not None and cfg.github.parts == ["org", "members", "dependabot"]
     assert skipped == ["aws.backup", "github.protection", "github.pulls"]
     # what the scope file lists itself is collected as listed
     cfg, _ = narrow(parse_collect_config({"aws": {"services": ["backup"]}}), sources_needed(security))

@@ -212,3 +212,27 @@ def test_members_judged_by_the_mfa_check(api: GithubApi) -> None:
     failing = {e.entity for e in res.failing}
     assert res.status in ("fail", "partial") and any("erin" in e for e in failing)
     assert not any("dana" in e or "frank" in e for e in failing)
+
+
+def test_dependabot_alerts_across_pages_become_vulnerabilities(api: GithubApi) -> None:
+    from trustgap.facts import Scan, Vulnerability
+
+    out = collect(api, EvidenceStore(None), parts=["dependabot"])
+    facts = finalize_facts(out)
+    vulns = {v.vuln_id: v for v in facts if isinstance(v, Vulnerability)}
+    assert set(vulns) == {"CVE-2026-9001", "CVE-2026-9002", "CVE-2026-9003"}  # both pages
+    assert vulns["CVE-2026-9001"].fixed_at is None and vulns["CVE-2026-9002"].fixed_at is not None
+    assert [s.target for s in facts if isinstance(s, Scan)] == ["acme/api"]
+    assert "live/github/acme/dependabot-alerts.json" in {i.name for i in out.items}
+    pages = [q for p, q, _ in api.api.requests if p == "/orgs/acme/dependabot/alerts"]
+    assert len(pages) == 2 and pages[1].get("after") == "cursor2"
+
+
+def test_dependabot_refused_is_an_issue_for_the_vulnerability_checks() -> None:
+    server = GithubApi(dependabot=False).start()
+    try:
+        facts = finalize_facts(collect(server, EvidenceStore(None), parts=["dependabot"]))
+    finally:
+        server.stop()
+    issues = [f for f in facts if isinstance(f, CollectionIssue)]
+    assert [i.source for i in issues] == ["scans.dependabot"] and "403" in issues[0].reason

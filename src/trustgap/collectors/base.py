@@ -54,8 +54,9 @@ Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 AWS_SERVICES = ("iam", "s3", "rds", "ec2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
 COLLECTOR_NAMES = ("aws", "github", "google", "okta", "iac")
-# organisation settings, members (owners, members without 2FA), default-branch protection, pull requests
-GITHUB_PARTS = ("org", "members", "protection", "pulls")
+# organisation settings, members (owners, members without 2FA), default-branch protection, pull requests,
+# Dependabot alerts
+GITHUB_PARTS = ("org", "members", "protection", "pulls", "dependabot")
 
 
 class AwsAccountConfig(BaseModel):
@@ -96,7 +97,7 @@ class GithubConfig(BaseModel):
                                "(default: the audit period start, else lookback_days before the as-of date)")
     lookback_days: int = Field(90, ge=1)
     include_archived: bool = False
-    parts: list[Literal["org", "members", "protection", "pulls"]] = Field(
+    parts: list[Literal["org", "members", "protection", "pulls", "dependabot"]] = Field(
         default_factory=lambda: list(GITHUB_PARTS),
         description="what to collect: organisation settings, default-branch protection and rules, merged pull "
         "requests with reviews (default: all; an assessment leaves out what no check in scope needs)",

@@ -7,6 +7,9 @@ Calls (https://docs.github.com/en/rest):
   owners) and ``filter=2fa_disabled`` (members without two-factor authentication; owners' tokens only: for
   anyone else GitHub answers 422, recorded as ``github.members_2fa`` so that 2FA stays unknown, never
   assumed). Docs: https://docs.github.com/en/rest/orgs/members#list-organization-members;
+- ``GET /orgs/{org}/dependabot/alerts`` (every page, all states; needs the ``security_events`` scope or, for
+  fine-grained tokens, "Dependabot alerts: read"): stored as one array for the ``dependabot`` parser;
+  https://docs.github.com/en/rest/dependabot/alerts;
 - ``GET /orgs/{org}/repos?type=all`` (every page) when ``repositories: all``, else ``GET /repos/{o}/{r}``;
 - ``GET /repos/{o}/{r}/branches/{default}/protection``: a 404 whose message is "Branch not protected"
   means the default branch is unprotected; other 404s and 403s mean the token may not read it;
@@ -15,8 +18,8 @@ Calls (https://docs.github.com/en/rest):
   page that reaches pull requests last updated before the period start; for each pull request merged in
   the period, ``GET /repos/{o}/{r}/pulls/{n}/reviews``.
 
-Only the ``parts`` of the configuration are collected (``org``, ``members``, ``protection``, ``pulls``;
-default all).
+Only the ``parts`` of the configuration are collected (``org``, ``members``, ``protection``, ``pulls``,
+``dependabot``; default all).
 Every answer is stored as evidence, source ``github:GET <path and query>``. The answers a file export
 would hold are also stored in the shapes the ``github`` file parser reads, and parsed by it, so facts are
 the same as for exported files: the organisation and repository answers as they come; branch protection
@@ -114,6 +117,29 @@ class GithubRun:
         doc = {"trustgap_github": "members", "org": self.org, "role": role, "filter": filter_, "members": members}
         self.rec.put_json(doc, name=f"live/github/{safe_name(self.org)}/{label}.json",
                           source=f"github:GET {target}", parser=PARSER)
+
+    def dependabot_task(self) -> None:
+        """Every Dependabot alert of the organisation, every page, stored raw and as one array."""
+        alerts: list[Any] = []
+        url: str | None = None
+        n = 0
+        target = ""
+        while True:
+            n += 1
+            answer = self.fetch("scans.dependabot", f"/orgs/{self.org}/dependabot/alerts",
+                                f"live/github/{safe_name(self.org)}/dependabot-alerts-{n}",
+                                params=None if url else {"state": "open,fixed,dismissed,auto_dismissed",
+                                                         "per_page": self.cfg.per_page}, url=url)
+            if answer is None:
+                return  # recorded against scans.dependabot: the vulnerability checks cannot pass on half a list
+            target = target or answer.target
+            alerts.extend(a for a in answer.data or [] if isinstance(a, dict))
+            if not answer.next_url:
+                break
+            url = answer.next_url
+        if alerts:
+            self.rec.put_json(alerts, name=f"live/github/{safe_name(self.org)}/dependabot-alerts.json",
+                              source=f"github:GET {target}", parser="dependabot")
 
     def repos_task(self) -> list[Callable[[], Any]]:
         repos: list[dict[str, Any]] = []
@@ -302,6 +328,8 @@ def collect_github(
         tasks: list[tuple[str, Callable[[], Any]]] = []
         if "org" in gh.parts:
             tasks.append(("github.org", run.org_task))
+        if "dependabot" in gh.parts:
+            tasks.append(("scans.dependabot", run.dependabot_task))
         if "members" in gh.parts:
             for role, filter_ in (("all", "all"), ("admin", "all"), ("all", "2fa_disabled")):
                 tasks.append(("github.members", lambda r=role, f=filter_: run.members_task(r, f)))

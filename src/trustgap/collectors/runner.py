@@ -58,6 +58,10 @@ def sources_needed(scope: Scope) -> set[str]:
     return needed
 
 
+# GitHub parts whose facts feed checks under another topic than github.<part>
+GITHUB_PART_TOPICS = {"dependabot": "scans.dependabot"}
+
+
 def narrow(cfg: CollectConfig, needed: set[str]) -> tuple[CollectConfig, list[str]]:
     """``cfg`` without the AWS services and GitHub parts no needed topic asks for (unless the scope file
     lists them explicitly), and the names of what was left out (``aws.backup``, ``github.pulls``)."""
@@ -70,7 +74,7 @@ def narrow(cfg: CollectConfig, needed: set[str]) -> tuple[CollectConfig, list[st
         updates["aws"] = aws.model_copy(update={"services": keep})
     gh = cfg.github
     if gh is not None and "parts" not in gh.model_fields_set:
-        keep_parts = [p for p in gh.parts if f"github.{p}" in needed]
+        keep_parts = [p for p in gh.parts if GITHUB_PART_TOPICS.get(p, f"github.{p}") in needed]
         skipped += [f"github.{p}" for p in GITHUB_PARTS if p in gh.parts and p not in keep_parts]
         updates["github"] = gh.model_copy(update={"parts": keep_parts})
     return cfg.model_copy(update=updates), skipped

@@ -69,14 +69,19 @@ def summary_lines(plan: dict[str, Any]) -> list[str]:
              + ", ".join(f"{_pct(x)} after phase {i}" for i, x in enumerate(r["after_phase"], start=1)) + "."]
     ready = r["projected_ready_date"]
     target = r["target_audit_date"] or "not set"
-    if ready:
-        lines.append(f"Projected audit-ready (readiness {r['audit_ready_at']:g}% or more) on {ready}; target audit "
-                     f"date {target}: {STATUS_TEXT.get(r['status'], r['status'])}.")
+    margin = r.get("margin_days")
+    if ready and r["status"] in ("on_track", "late") and margin is not None:
+        when = f"{margin} days before" if margin >= 0 else f"{-margin} days after"
+        lines.append(f"Projected audit-ready (readiness {r['audit_ready_at']:g}% or more) on {ready}, {when} the "
+                     f"target audit date {target}: {STATUS_TEXT[r['status']]}.")
+    elif ready:
+        lines.append(f"Projected audit-ready (readiness {r['audit_ready_at']:g}% or more) on {ready}; no target "
+                     "audit date in the scope file.")
     else:
         lines.append(f"Readiness does not reach {r['audit_ready_at']:g}% within this roadmap; target audit date "
                      f"{target}.")
-    if r.get("note"):
-        lines.append(r["note"][0].upper() + r["note"][1:] + ".")
+        if r.get("note"):
+            lines.append(r["note"][0].upper() + r["note"][1:] + ".")
     if r.get("type2_note"):
         lines.append(r["type2_note"][0].upper() + r["type2_note"][1:] + ".")
     c = plan["counts"]

@@ -509,3 +509,19 @@ def test_entra_accounts_judged_by_the_mfa_check() -> None:
     assert states["gradya@acme.example (azuread)"] == "fail" and states["adelev@acme.example (azuread)"] == "pass"
     assert states["partner@contoso.example (azuread)"] == "partial"  # a guest without registration details
     assert not any("meganb" in k for k in states)  # disabled: nothing to protect
+
+
+def test_json_lines_and_back_to_back_pages() -> None:
+    """`jq -c` output (one user per line) and `gh api --paginate` output (one array per page, back to back)."""
+    users = json.loads(fixture("google-users.json"))["users"]
+    lines = "\n".join(json.dumps(u) for u in users).encode() + b"\n"
+    assert recognise(lines, "users.jsonl").name == "google_users"  # type: ignore[union-attr]
+    res = run("google_users", lines, "users.jsonl")
+    assert res.errors == [] and len(accounts(res.facts)) == len(users)
+    members = json.loads((FIX.parent / "github" / "members.json").read_text())
+    pages = (json.dumps(members[:1]) + json.dumps(members[1:])).encode()
+    res = run("github", pages, "members.json")
+    assert res.errors == [] and len(accounts(res.facts)) == len(members)
+    broken = lines + b'{"primaryEmail": \n'
+    err = run("google_users", broken, "users.jsonl").errors
+    assert err and err[0].line == len(users) + 2  # the line of the broken document

@@ -79,11 +79,35 @@ def load_json(data: bytes, path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # several documents one after another: JSON lines, or `gh api --paginate`
+            return _json_stream(text, path)
         raise InputError(path, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
     except RecursionError:
         raise InputError(path, "not readable JSON: nested too deeply") from None
     except ValueError as exc:  # e.g. an integer longer than Python's conversion limit
         raise InputError(path, f"not readable JSON: {exc}") from None
+
+
+def _json_stream(text: str, path: str) -> list[Any]:
+    """Documents written back to back: JSON lines (one object per line, as ``jq -c`` writes them) or the pages
+    ``gh api --paginate`` prints without ``--slurp`` (one array per page). Pages of arrays are joined into one
+    array; otherwise the documents become the items of one array."""
+    decoder = json.JSONDecoder()
+    docs: list[Any] = []
+    pos, end = 0, len(text)
+    while True:
+        while pos < end and text[pos] in " \t\r\n":
+            pos += 1
+        if pos >= end:
+            break
+        try:
+            doc, pos = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            raise InputError(path, f"not valid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno) from None
+        docs.append(doc)
+    if docs and all(isinstance(d, list) for d in docs):
+        return [item for d in docs for item in d]
+    return docs
 
 
 def as_dict(value: Any) -> dict[str, Any]:

@@ -470,3 +470,21 @@ def test_campaign_level_training_export_without_a_module_column() -> None:
     by = {r.subject: r for r in res.facts}
     assert by["ann@acme.example"].title == "2026 Security Awareness" and by["ann@acme.example"].outcome == "passed"
     assert by["bob@acme.example"].outcome == "past due"
+
+
+def test_semicolon_and_tab_separated_rosters_and_german_headers() -> None:
+    """Spreadsheet exports in locales where the comma is the decimal mark use semicolons; some systems write TSV."""
+    personio = ("Personalnummer;Vorname;Nachname;E-Mail;Abteilung;Status;Eintrittsdatum;Austrittsdatum\n"
+                "1;Anna;Schmidt;anna@acme.de;Vertrieb;Aktiv;01.02.2023;\n"
+                "2;Jonas;Weber;jonas@acme.de;Technik;Inaktiv;01.04.2022;31.08.2026\n").encode("utf-8-sig")
+    tsv = b"Work Email\tStatus\tHire Date\tTermination Date\nann@acme.io\tActive\t2023-02-01\t\n"
+    for data in (personio, tsv):
+        assert recognise(data, "export.csv").name == "hr_roster"  # type: ignore[union-attr]
+    staff, res = {p.email: p for p in of(run("hr_roster", personio).facts, Person)}, run("hr_roster", personio)
+    assert res.errors == []
+    anna, jonas = staff["anna@acme.de"], staff["jonas@acme.de"]
+    assert (anna.name, anna.department, anna.status, anna.hire_date) == ("Anna Schmidt", "Vertrieb", "active",
+                                                                        date(2023, 2, 1))
+    assert (jonas.status, jonas.termination_date, jonas.employee_id) == ("terminated", date(2026, 8, 31), "2")
+    (ann,) = of(run("hr_roster", tsv).facts, Person)
+    assert (ann.email, ann.hire_date) == ("ann@acme.io", date(2023, 2, 1))

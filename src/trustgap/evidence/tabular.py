@@ -50,13 +50,26 @@ def first_line(data: bytes) -> str:
     return text.splitlines()[0] if text else ""
 
 
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def delimiter_of(header_line: str) -> str:
+    """The field separator of a delimited export, read from its header row: the comma, or the semicolon that
+    spreadsheet programs write where the comma is the decimal mark, a tab (TSV) or a pipe, whichever splits
+    the header into the most fields (outside quoted names)."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = {d: unquoted.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] > 0 else ","
+
+
 def header_fields(data: bytes) -> list[str]:
     """Normalised header names of a CSV's first line ([] if it does not look like CSV)."""
     line = first_line(data)
     if not line or "\x00" in line:
         return []
     try:
-        cells = next(csv.reader([line]))
+        cells = next(csv.reader([line], delimiter=delimiter_of(line)))
     except (csv.Error, StopIteration):
         return []
     return [norm_header(c) for c in cells]
@@ -89,7 +102,8 @@ def read_csv(
 ) -> Iterator[Row]:
     """Yield rows with canonical keys. Raises InputError (line 1) when a required column is missing."""
     text = decode_text(data, path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    head = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(head))
     try:
         headers = next(reader)
     except StopIteration:

@@ -29,7 +29,10 @@ lower-casing and turning punctuation into ``_``, so ``Work E-mail`` = ``work_e_m
   ``Termination date``, ``Employment type``, ``Lifecycle status``; https://docs.siit.io/integrations/hris/hibob);
 - Personio preset attributes (https://support.personio.de/hc/en-us/articles/115002699585): ``Personnel number``,
   ``Email``, ``Position``, ``Office``, ``Supervisor``, ``Status`` (Onboarding, Active, Inactive, Leave), ``Hire
-  date``, ``End of employment``, ``Contract end date``, ``Employment type`` (internal / external).
+  date``, ``End of employment``, ``Contract end date``, ``Employment type`` (internal / external); in a
+  German interface ``Personalnummer``, ``Vorname``, ``Nachname``, ``E-Mail``, ``Abteilung``, ``Vorgesetzter``,
+  ``Status`` (Aktiv, Inaktiv, Onboarding), ``Eintrittsdatum``, ``Austrittsdatum``. Spreadsheet exports separated
+  by semicolons (where the comma is the decimal mark) or tabs are read too.
 
 The scope file can map any other header (``parsers.hr_roster.columns: {email: "Courriel", hire_date: "Embauche"}``;
 the canonical names are the keys of :data:`ALIASES`), and ``parsers.hr_roster.day_first: true`` reads slashed dates
@@ -78,24 +81,26 @@ from trustgap.facts import CollectionIssue, Person, Record, norm_email
 ALIASES: dict[str, tuple[str, ...]] = {
     "employee_id": ("employee_id", "employee_number", "employee", "employeenumber", "employee_no", "emp_id",
                     "employee_code", "worker_id", "gusto_employee_id", "personnel_number", "person_number",
-                    "associate_id", "file_number", "eid", "id"),
+                    "associate_id", "file_number", "eid", "id", "personalnummer", "mitarbeiternummer"),
     "email": ("work_email", "workemail", "primary_work_email", "email_primary_work", "work_email_address",
               "business_email", "company_email", "work_e_mail", "work_contact_work_email", "email", "email_address",
               "e_mail", "employee_email", "login_email", "user_email", "primary_email"),
     "first_name": ("first_name", "legal_first_name", "legal_name_first_name", "firstname", "given_name",
-                   "preferred_first_name", "first"),
+                   "preferred_first_name", "first", "vorname"),
     "last_name": ("last_name", "legal_last_name", "legal_name_last_name", "lastname", "surname", "family_name",
-                  "last"),
+                  "last", "nachname"),
     "name": ("name", "full_name", "employee_name", "worker", "display_name", "displayname", "legal_name",
              "employee_full_name", "worker_name"),
     "department": ("department", "department_name", "dept", "team", "division", "supervisory_organization",
-                   "org_unit", "organization", "cost_center", "home_department_description", "home_department"),
+                   "org_unit", "organization", "cost_center", "home_department_description", "home_department",
+                   "abteilung"),
     "title": ("job_title", "jobtitle", "title", "business_title", "position", "position_title", "job_profile",
               "role", "job", "job_title_description"),
     "manager_email": ("manager_email", "manager_work_email", "manager_email_address", "supervisor_email",
                       "supervisoremail", "reports_to_email", "manager_s_email", "line_manager_email"),
     "manager": ("manager", "manager_name", "supervisor", "reports_to", "reporting_to", "line_manager",
-                "direct_manager", "reports_to_name", "reports_to_legal_name"),
+                "direct_manager", "reports_to_name", "reports_to_legal_name", "vorgesetzter", "vorgesetzte_r",
+                "vorgesetzte"),
     "status": ("status", "employee_status", "worker_status", "active_status", "lifecycle_status", "current_status",
                "internal_status", "account_status", "active", "is_active", "position_status", "contract_status"),
     "employment_status": ("employment_status", "employmenthistorystatus", "employment_history_status"),
@@ -104,12 +109,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "employment_subtype": ("employee_type", "worker_sub_type", "contingent_worker_type", "employee_subtype"),
     "hire_date": ("hire_date", "hiredate", "start_date", "date_of_hire", "hired_on", "employment_start_date",
                   "joining_date", "join_date", "date_joined", "first_day", "original_hire_date", "originalhiredate",
-                  "most_recent_hire_date", "start"),
+                  "most_recent_hire_date", "start", "eintrittsdatum", "eintritt"),
     "rehire_date": ("rehire_date", "re_hire_date", "rehiredate"),
     "termination_date": ("termination_date", "terminationdate", "end_of_employment", "end_date", "last_day",
                          "last_day_of_work", "last_working_day", "separation_date", "leave_date", "leaving_date",
                          "date_of_termination", "terminated_on", "termination_effective_date",
-                         "employment_end_date", "exit_date", "dismissal_date", "contract_end_date"),
+                         "employment_end_date", "exit_date", "dismissal_date", "contract_end_date",
+                         "austrittsdatum", "austritt", "vertragsende"),
     "location": ("location", "work_location", "site", "office", "business_site", "location_name", "work_site",
                  "location_description",
                  "country", "work_country"),
@@ -135,13 +141,16 @@ _SIGNALS = ("employee_id", "department", "title", "manager", "manager_email", "e
 # Columns of training (LMS) exports: a file with them is a training export even if it lists start dates.
 _LMS_HEADERS = frozenset({"module_name", "module", "course", "course_name", "campaign_name", "campaign",
                           "enrollment_date", "completion_date", "completed_date", "learner_email"})
-_ACTIVE = {"active", "employed", "current", "yes", "true", "1", "enabled", "working"}
+# English, and the German labels of Personio's and other HR systems' exports in a German interface
+_ACTIVE = {"active", "employed", "current", "yes", "true", "1", "enabled", "working", "aktiv", "beschaftigt",
+           "beschäftigt"}
 _TERMINATED = {"terminated", "inactive", "former", "former employee", "terminated employee", "departed", "left",
                "leaver", "separated", "offboarded", "no", "false", "0", "disabled", "ended", "resigned", "dismissed",
-               "deactivated", "termed"}
+               "deactivated", "termed", "inaktiv", "ausgeschieden", "gekundigt", "gekündigt"}
 _LEAVE = {"leave", "on leave", "leave of absence", "loa", "parental leave", "garden leave", "sabbatical",
-          "medical leave", "maternity leave", "paternity leave"}
-_PENDING = {"hired", "accepted", "onboarding", "pre hire", "prehire", "pending", "offer accepted", "not started"}
+          "medical leave", "maternity leave", "paternity leave", "beurlaubt", "elternzeit", "abwesend"}
+_PENDING = {"hired", "accepted", "onboarding", "pre hire", "prehire", "pending", "offer accepted", "not started",
+            "eingestellt", "vorab"}
 _NO_CHECK = {"n a", "na", "not applicable", "not required", "not started", "not done", "waived", "none"}
 _DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$")

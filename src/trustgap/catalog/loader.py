@@ -277,9 +277,9 @@ def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
     nist = {f.id for f in cat.nist_csf}
     crit = set(ids)
     for i, ctl in enumerate(cat.controls):
-        for j, c in enumerate(ctl.criteria):
-            if c not in crit:
-                fail("controls.yaml", f"{ctl.id}: unknown criterion {c}", ("controls", i, "criteria", j))
+        for j, cid in enumerate(ctl.criteria):
+            if cid not in crit:
+                fail("controls.yaml", f"{ctl.id}: unknown criterion {cid}", ("controls", i, "criteria", j))
         if ctl.owner_role not in roles:
             fail("controls.yaml", f"{ctl.id}: unknown owner role {ctl.owner_role}", ("controls", i, "owner_role"))
         if ctl.policy is not None and ctl.policy not in POLICY_KEYS:

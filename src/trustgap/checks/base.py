@@ -63,13 +63,16 @@ class CheckMeta:
     gap_kind: GapKind = "not_operating"  # what a failure means by default
 
 
+EntityStatus = Literal["pass", "fail", "partial"]
+
+
 @dataclass(frozen=True)
 class EntityResult:
     """The verdict of a check on one entity."""
 
     entity_type: str  # "user", "account", "bucket", "pull_request", "vendor", "policy", "quarter", ...
     entity: str  # its name as a person would look for it: email, bucket name, "acme/api#123"
-    status: Literal["pass", "fail", "partial"]
+    status: EntityStatus
     reason: str
     evidence: tuple[Src, ...] = ()
     gap_kind: GapKind | None = None  # overrides the check's default for this entity
@@ -238,9 +241,9 @@ def check(**meta: Any) -> Callable[[CheckFn], CheckFn]:
     """Register a check function with its metadata (see module docstring)."""
 
     def deco(fn: CheckFn) -> CheckFn:
-        m = CheckMeta(
-            **{k: tuple(v) if k in ("controls", "criteria", "sources", "thresholds") else v for k, v in meta.items()}
-        )
+        fields: dict[str, Any] = {k: tuple(v) if k in ("controls", "criteria", "sources", "thresholds") else v
+                                  for k, v in meta.items()}
+        m = CheckMeta(**fields)
         if m.id in _REGISTRY and _REGISTRY[m.id].fn.__qualname__ != fn.__qualname__:
             raise ValueError(f"check {m.id!r} registered twice")
         _REGISTRY[m.id] = Check(m, fn)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from trustgap.checks._util import srcs, utc
-from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.checks.base import CheckContext, CheckResult, EntityResult, EntityStatus, check
 from trustgap.dates import to_utc_start
 from trustgap.facts import BranchProtection, Change
 
@@ -153,7 +153,7 @@ def min_approvals_met(ctx: CheckContext) -> CheckResult:
     for c in _changes(ctx):
         before, after = _approvers(c)
         got = len(before) + (len(after) if c.emergency else 0)
-        status = "pass" if got >= need else "fail"
+        status: EntityStatus = "pass" if got >= need else "fail"
         entities.append(EntityResult("pull_request", _label(c), status, f"{got} independent approval(s), {need} "
                                      "required", srcs(c), measured={"approvals": got, "required": need}))
     return ctx.result(entities, empty=_empty(ctx))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from trustgap.checks._util import days_since, fmt_dt, srcs
-from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.checks.base import CheckContext, CheckResult, EntityResult, EntityStatus, check
 from trustgap.facts import Account, Credential, system_kind
 
 # CIS AWS Foundations Benchmark (recommendations 1.8 and 1.9): length of at least 14, reuse of the last 24
@@ -50,7 +50,7 @@ def keys_rotated(ctx: CheckContext) -> CheckResult:
                                          gap_kind="insufficient_evidence"))
             continue
         days = days_since(ctx, c.created_or_rotated_at)
-        status = "fail" if days > limit else "pass"
+        status: EntityStatus = "fail" if days > limit else "pass"
         entities.append(EntityResult("credential", _label(c), status,
                                      f"last rotated {days} days ago (limit {limit})", srcs(c),
                                      measured={"days": days}))
@@ -81,7 +81,7 @@ def unused_removed(ctx: CheckContext) -> CheckResult:
     for c in keys:
         if c.last_used_at is not None:
             days = days_since(ctx, c.last_used_at)
-            status = "fail" if days > limit else "pass"
+            status: EntityStatus = "fail" if days > limit else "pass"
             entities.append(EntityResult("credential", _label(c), status, f"last used {days} days ago (limit {limit})",
                                          srcs(c), measured={"days": days}))
         elif c.created_or_rotated_at is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from trustgap.checks._util import active_people, is_done, latest_by_subject, srcs
-from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.checks.base import CheckContext, CheckResult, EntityResult, EntityStatus, check
 from trustgap.dates import add_months
 from trustgap.facts import Person, Record
 
@@ -99,7 +99,7 @@ def new_hires_trained(ctx: CheckContext) -> CheckResult:
                                          srcs(p)))
             continue
         days = (first.performed_on - p.hire_date).days
-        status = "pass" if days <= grace else "fail"
+        status: EntityStatus = "pass" if days <= grace else "fail"
         entities.append(EntityResult("person", p.email or "", status,
                                      f"hired {p.hire_date.isoformat()}, trained {max(days, 0)} days later "
                                      f"(limit {grace})", srcs(p, first), measured={"days": days}))
@@ -166,17 +166,17 @@ def _ack_check(ctx: CheckContext, records: list[Record], what: str) -> CheckResu
                 by_person[k] = r
     entities = []
     for p in people:
-        r = by_person.get(_key(ctx, p))
-        if r is None:
+        found = by_person.get(_key(ctx, p))
+        if found is None:
             entities.append(EntityResult("person", p.email or "", "fail", f"no {what} acknowledgement on record",
                                          srcs(p)))
-        elif not ctx.within(r.performed_on, months):
+        elif not ctx.within(found.performed_on, months):
             entities.append(EntityResult("person", p.email or "", "fail",
-                                         f"last acknowledged {r.performed_on.isoformat()}, over {months} months ago",
-                                         srcs(p, r), gap_kind="stale"))
+                                         f"last acknowledged {found.performed_on.isoformat()}, over {months} months "
+                                         "ago", srcs(p, found), gap_kind="stale"))
         else:
             entities.append(EntityResult("person", p.email or "", "pass",
-                                         f"acknowledged {r.performed_on.isoformat()}", srcs(p, r)))
+                                         f"acknowledged {found.performed_on.isoformat()}", srcs(p, found)))
     return ctx.result(entities)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from trustgap.checks._util import cadence_result, days_since, srcs, utc
-from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.checks.base import CheckContext, CheckResult, EntityResult, EntityStatus, check
 from trustgap.dates import to_utc_start
 from trustgap.facts import Record, Scan, Src, Vulnerability
 
@@ -51,7 +51,7 @@ def _sla_check(ctx: CheckContext, severity: str, sla: int) -> CheckResult:
         if v.fixed_at is None:
             days = days_since(ctx, first)
             measured = {"days": days, "sla_days": sla, "open": True}
-            status = "fail" if days > sla else "pass"
+            status: EntityStatus = "fail" if days > sla else "pass"
             reason = f"open {days} days (SLA {sla}){fixed_note}"
         else:
             days = (utc(v.fixed_at) - first).days

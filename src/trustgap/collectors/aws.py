@@ -38,6 +38,7 @@ source ``aws:<service>.<Operation>``); the facts each service emits are document
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -90,8 +91,8 @@ def collect_aws(
             return lambda: fn(*args)
 
         if "iam" in services:
-            tasks.append(("aws.iam", lambda c=caller, a=acct: aws_iam.collect_iam(
-                c, a, rec, sleep=sleep, wait_seconds=aws_cfg.credential_report_wait_seconds)))
+            tasks.append(("aws.iam", functools.partial(aws_iam.collect_iam, caller, acct, rec, sleep=sleep,
+                                                       wait_seconds=aws_cfg.credential_report_wait_seconds)))
         if "s3" in services:
             tasks.append(("aws.s3", bind(aws_storage.s3_tasks, caller, acct, rec)))
         for region in acct.regions:

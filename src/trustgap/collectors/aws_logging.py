@@ -120,12 +120,12 @@ def guardduty_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str)
     for detector_id, _src in ids:
         try:
             det, src = caller.call("aws.guardduty", "guardduty", "get_detector", DetectorId=detector_id, region=region,
-                                   name_extra=detector_id)
+                                   name_extra=str(detector_id))
         except CallFailed:
             failed = True
             continue
         status = str((det or {}).get("Status") or "")
-        rec.add(Resource(src=src, system=acct.system, kind="aws.guardduty.detector", resource_id=detector_id,
+        rec.add(Resource(src=src, system=acct.system, kind="aws.guardduty.detector", resource_id=str(detector_id),
                          region=region, attrs={"status": status}))
         if status.upper() == "ENABLED":
             enabled = True

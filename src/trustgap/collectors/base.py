@@ -98,7 +98,7 @@ class GithubConfig(BaseModel):
     lookback_days: int = Field(90, ge=1)
     include_archived: bool = False
     parts: list[Literal["org", "members", "protection", "pulls", "dependabot"]] = Field(
-        default_factory=lambda: list(GITHUB_PARTS),
+        default_factory=lambda: list(GITHUB_PARTS),  # type: ignore[arg-type]  # the same literals
         description="what to collect: organisation settings, default-branch protection and rules, merged pull "
         "requests with reviews (default: all; an assessment leaves out what no check in scope needs)",
     )

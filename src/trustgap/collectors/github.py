@@ -34,6 +34,7 @@ never stored. Rate limits are honoured by :class:`~trustgap.collectors.http.Http
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -171,10 +172,10 @@ class GithubRun:
             full = repo.get("full_name") or f"{self.org}/{repo.get('name')}"
             branch = repo.get("default_branch") or "main"
             if "protection" in self.cfg.parts:
-                tasks.append(lambda f=full, b=branch: self.protection_task(f, b))
-                tasks.append(lambda f=full, b=branch: self.rules_task(f, b))
+                tasks.append(functools.partial(self.protection_task, full, branch))
+                tasks.append(functools.partial(self.rules_task, full, branch))
             if "pulls" in self.cfg.parts:
-                tasks.append(lambda f=full: self.pulls_page_task(f, 1, None))
+                tasks.append(functools.partial(self.pulls_page_task, full, 1, None))
         return tasks
 
     # ---- protection and rules ------------------------------------------------------------------
@@ -232,7 +233,8 @@ class GithubRun:
         older = any((_ts(p.get("updated_at")) or self.until) < self.since for p in pulls)
         merged = [p for p in pulls if (m := _ts(p.get("merged_at"))) is not None and self.since <= m < self.until]
         page = _Page(self, repo, n, answer.target, merged)
-        tasks: list[Callable[[], Any]] = [lambda p=pull, i=i: page.reviews_task(i, p) for i, pull in enumerate(merged)]
+        tasks: list[Callable[[], Any]] = [functools.partial(page.reviews_task, i, pull)
+                                          for i, pull in enumerate(merged)]
         if not merged:
             page.finish()
         if answer.next_url and not older:
@@ -332,7 +334,7 @@ def collect_github(
             tasks.append(("scans.dependabot", run.dependabot_task))
         if "members" in gh.parts:
             for role, filter_ in (("all", "all"), ("admin", "all"), ("all", "2fa_disabled")):
-                tasks.append(("github.members", lambda r=role, f=filter_: run.members_task(r, f)))
+                tasks.append(("github.members", functools.partial(run.members_task, role, filter_)))
         if "protection" in gh.parts or "pulls" in gh.parts:
             tasks.append(("github.repos", run.repos_task))
         run_tasks(tasks, rec, max_workers=gh.max_workers)

@@ -56,7 +56,7 @@ def collect_okta(
                     max_wait=cfg.max_wait_seconds, max_connections=o.max_workers, sleep=sleep, clock=clock,
                     on_wait=lambda s, why: rec.note(f"waiting {s:.0f} s ({why})")) as http:
         user_ids: list[str] = []
-        listings = [("users", {"limit": o.limit}),
+        listings: list[tuple[str, dict[str, Any]]] = [("users", {"limit": o.limit}),
                     ("users-deprovisioned", {"limit": o.limit, "filter": 'status eq "DEPROVISIONED"'})]
         for label, params in listings:
             n = 0

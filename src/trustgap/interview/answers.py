@@ -197,7 +197,7 @@ def interview_summary(paths: list[Path]) -> dict[str, object] | None:
         "dont_know": sum(1 for a in answers if a.value == DONT_KNOW),
         "skipped": sum(len(r.skipped) for _, r in records),
         "completed": all(r.completed for _, r in records),
-        "answered_by": sorted({a.answered_by or r.answered_by for _, r in records for a in r.answers.values()
-                               if a.answered_by or r.answered_by}),
+        "answered_by": sorted({who for _, r in records for a in r.answers.values()
+                               if (who := a.answered_by or r.answered_by)}),
         "last_answer": max(dates).isoformat() if dates else None,
     }

@@ -136,10 +136,11 @@ def ask_step(term: Terminal, session: InterviewSession, step: Step, ctx: Intervi
             continue
         else:
             head, _, tail = line.partition(";") if q.kind != "text" else (line, "", "")
-            value, note = parse_value(q, head), tail.strip() or None
-            if value is None:
+            parsed = parse_value(q, head)
+            if parsed is None:
                 term.say(f"  [yellow]please answer {escape(_hint(q))}[/]")
                 continue
+            value, note = parsed, tail.strip() or None
         break
     evidence: list[str] = list(previous.evidence) if previous else []
     rule = q.verdict_for(value)

@@ -11,11 +11,11 @@ from trustgap.engine.models import AssessmentResult
 from trustgap.errors import InputError
 from trustgap.plan.data import PHASE_KEYS, load_plan_data
 from trustgap.plan.graph import check_acyclic, collect_edges, priority_order
-from trustgap.plan.prioritize import explain, score_gap
+from trustgap.plan.prioritize import Scored, explain, score_gap
 from trustgap.plan.risks import build_register
 from trustgap.plan.roadmap import readiness_projection, schedule
-from trustgap.plan.settings import PHASES, parse_plan_settings
-from trustgap.plan.tasks import Task, build_tasks, owner_of
+from trustgap.plan.settings import PHASES, Decision, parse_plan_settings
+from trustgap.plan.tasks import Owner, Task, build_tasks, owner_of
 from trustgap.scope import Scope
 
 PLAN_VERSION = 1
@@ -81,7 +81,7 @@ def build_plan(result: AssessmentResult, cat: Catalog, scope: Scope, thresholds:
     readiness = readiness_projection(tasks, result.readiness.score, settings.audit_ready_at, sched,
                                      result.target_audit_date, result.as_of, period)
     review_months = int(thresholds.get("risk_assessment_months", 12))
-    decided_rows = []
+    decided_rows: list[tuple[str, str, list[str], str, Scored, Owner, Decision]] = []
     for v in decided:
         dec = settings.decisions[v.control_id]
         scored = score_gap(data, settings, control_id=v.control_id,

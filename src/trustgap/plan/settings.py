@@ -178,11 +178,15 @@ class ManualRisk(_M):
         return self
 
 
+def _default_points() -> dict[Literal["S", "M", "L"], int]:
+    return {"S": 1, "M": 2, "L": 3}
+
+
 class PlanSettings(_M):
     start_date: date | None = None
     phase_days: int = Field(30, ge=7, le=120)
     capacity: dict[str, list[int]] = Field(default_factory=dict)
-    effort_points: dict[Literal["S", "M", "L"], int] = Field(default_factory=lambda: {"S": 1, "M": 2, "L": 3})
+    effort_points: dict[Literal["S", "M", "L"], int] = Field(default_factory=_default_points)
     days_per_point: int = Field(5, ge=1, le=30, description="task length per effort point when an owner has "
                                                             "no capacity set")
     audit_ready_at: float = Field(90.0, gt=0, le=100)

@@ -39,9 +39,9 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     add("\n## Readiness by Trust Services category\n")
     add("| Category | Status | Readiness | Implemented | Partial | Gap | Not assessed |\n|---|---|---|---|---|---|---|")
     for ru in r.category_rollups:
-        k = ru.readiness.counts
-        add(f"| {ru.title} | {STATUS_LABELS[ru.status]} | {_pct(ru.readiness.score)} | {k.implemented} | "
-            f"{k.partial} | {k.gap} | {k.not_assessed} |")
+        n = ru.readiness.counts
+        add(f"| {ru.title} | {STATUS_LABELS[ru.status]} | {_pct(ru.readiness.score)} | {n.implemented} | "
+            f"{n.partial} | {n.gap} | {n.not_assessed} |")
     add("\n## Scope\n")
     for s in r.scope.get("systems", []):
         add(f"- {s['name']} (`{s['kind']}`{', ' + s['role'] if s.get('role') else ''})"

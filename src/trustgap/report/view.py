@@ -130,13 +130,13 @@ def build_view(result: AssessmentResult, run_id: str | None = None,
     by_control = {v.control_id: v for v in result.verdicts}
     crit_titles = {c.id: c.title for c in result.criteria}
     for ru in result.criteria:
-        first = True
+        first_row = True
         for cid in ru.controls:
-            v = by_control.get(cid)
-            if v is None:
+            verdict = by_control.get(cid)
+            if verdict is None:
                 continue
-            view.matrix.append(MatrixRow(ru.id, crit_titles.get(ru.id, ""), v, first))
-            first = False
+            view.matrix.append(MatrixRow(ru.id, crit_titles.get(ru.id, ""), verdict, first_row))
+            first_row = False
     view.implemented = [v for v in result.verdicts if v.status == "implemented"]
     view.not_assessed = [v for v in result.verdicts if v.status == "not_assessed"]
     view.not_applicable = [v for v in result.verdicts if v.status == "not_applicable"]

@@ -13,9 +13,9 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, Table, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from trustgap import config
@@ -152,7 +152,7 @@ class RunStore:
                                     (VerdictRow, _verdict_rows(run_id, result)),
                                     (FindingRow, _finding_rows(run_id, result))):
                     for batch in _chunks(rows):
-                        conn.execute(insert(table.__table__), batch)
+                        conn.execute(insert(cast(Table, table.__table__)), batch)
         except SQLAlchemyError as exc:
             raise self._fail("save the run", exc) from None
         return self._row_record(run_id)

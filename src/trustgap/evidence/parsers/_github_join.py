@@ -135,7 +135,7 @@ def merge_members(accounts: list[Account], listings: list[MemberListing]) -> lis
     for login, a in by_login.items():
         if not a.groups and only_org is not None:  # a plain member list of the one organisation in the evidence
             a = replace(a, groups=(only_org,))
-        orgs = list(a.groups) or [None]
+        orgs: list[str | None] = list(a.groups) or [None]
         is_admin = a.is_admin
         if any(login in admins.get(o, set()) for o in orgs):
             is_admin = True

@@ -110,7 +110,7 @@ def pdf_content(data: bytes, path: str, ctx: ParseContext) -> dict[str, Any]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(path, "the PDF is encrypted with a password; export an unprotected copy")
-        raw_info = reader.metadata or {}
+        raw_info: Any = reader.metadata or {}
         info_items = {str(k): raw_info[k] for k in list(raw_info.keys())}
         pages = list(reader.pages)
     except InputError:

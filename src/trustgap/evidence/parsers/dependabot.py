@@ -29,7 +29,7 @@ from typing import Any
 from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
-from trustgap.evidence.parsers._json_input import head_text, load_json, looks_like_json, text_or_none
+from trustgap.evidence.parsers._json_input import as_dict, head_text, load_json, looks_like_json, text_or_none
 from trustgap.facts import Scan, Vulnerability
 
 TOOL = "dependabot"
@@ -91,7 +91,7 @@ def _alert(alert: Any, where: str, ctx: ParseContext) -> Vulnerability | None:
         ctx.error(f"{where} is not an alert object", field=_path(where))
         return None
     advisory = alert.get("security_advisory")
-    vuln = alert.get("security_vulnerability") if isinstance(alert.get("security_vulnerability"), dict) else {}
+    vuln = as_dict(alert.get("security_vulnerability"))
     if not isinstance(advisory, dict):
         ctx.error(f"{where} has no security_advisory", field=f"{_path(where)}.security_advisory")
         return None
@@ -103,9 +103,9 @@ def _alert(alert: Any, where: str, ctx: ParseContext) -> Vulnerability | None:
     vuln_id = (text_or_none(advisory.get("cve_id")) or text_or_none(advisory.get("ghsa_id"))
                or f"alert {alert.get('number')}")
     raw_sev = (text_or_none(vuln.get("severity")) or text_or_none(advisory.get("severity")) or "").lower()
-    dependency = alert.get("dependency") if isinstance(alert.get("dependency"), dict) else {}
-    package = dependency.get("package") if isinstance(dependency.get("package"), dict) else {}
-    patched = vuln.get("first_patched_version") if isinstance(vuln.get("first_patched_version"), dict) else {}
+    dependency = as_dict(alert.get("dependency"))
+    package = as_dict(dependency.get("package"))
+    patched = as_dict(vuln.get("first_patched_version"))
     state = (text_or_none(alert.get("state")) or "").lower()
     reason = (text_or_none(alert.get("dismissed_reason")) or "").lower()
     fixed = _when(alert, "fixed_at", where, ctx)

@@ -103,7 +103,7 @@ def _when(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> datet
     if isinstance(value, str):
         try:
             day = parse_datetime(value)
-            return None if day.year <= 1601 else day  # Graph's "never" is 0001-01-01 / 1601-01-01
+            return None if day is None or day.year <= 1601 else day  # Graph's "never": 0001-01-01 / 1601-01-01
         except (DateParseError, ValueError, OverflowError):
             pass
     ctx.error(f"{where}.{key}: not a date: {value!r}", field=f"{where[2:] or '$'}.{key}")
@@ -184,9 +184,9 @@ def finalize(facts: list[Any]) -> list[Any]:
         for k in (r.user_id, r.upn):
             if k:
                 by_key[k.lower()] = r
-    for k in keyed:
-        a = k.account
-        reg = next((by_key[x.lower()] for x in (k.object_id, a.account_id) if x and x.lower() in by_key), None)
+    for item in keyed:
+        a = item.account
+        reg = next((by_key[x.lower()] for x in (item.object_id, a.account_id) if x and x.lower() in by_key), None)
         if reg is not None:
             a = replace(a, is_admin=reg.is_admin if reg.is_admin is not None else a.is_admin,
                         mfa_enabled=reg.mfa_registered if reg.mfa_registered is not None else a.mfa_enabled)

@@ -117,12 +117,12 @@ def _document(ctx: ParseContext, meta: dict[str, Any], text: str, extra_topic_te
     if isinstance(raw_approved, bool):
         approved_flag = raw_approved
         meta = {**meta, "approved_on": None}
-    for key in fields.DATE_FIELDS:
+    for name in fields.DATE_FIELDS:
         try:
-            dates[key] = fields.as_date(meta.get(key))
+            dates[name] = fields.as_date(meta.get(name))
         except (DateParseError, ValueError, OverflowError):
-            ctx.error(f"{key}: not a date: {meta.get(key)!r}", line=(lines or {}).get(key), field=key)
-            dates[key] = None
+            ctx.error(f"{name}: not a date: {meta.get(name)!r}", line=(lines or {}).get(name), field=name)
+            dates[name] = None
     title = fields.text_value(meta.get("title")) or fields.title_from_filename(ctx.path)
     key = fields.explicit_policy_key(meta.get("policy")) or fields.policy_key_from_text(
         title, *extra_topic_texts, fields.title_from_filename(ctx.path)

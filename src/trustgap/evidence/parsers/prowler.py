@@ -179,7 +179,7 @@ def _finding_v3(item: dict[str, Any]) -> dict[str, Any]:
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
     doc = load_json(data, ctx.path)
     if isinstance(doc, dict):
-        items = doc.get("findings") if isinstance(doc.get("findings"), list) else [doc]
+        items: list[Any] = doc["findings"] if isinstance(doc.get("findings"), list) else [doc]
         base = "$.findings" if isinstance(doc.get("findings"), list) else "$"
     elif isinstance(doc, list):
         items, base = doc, "$"

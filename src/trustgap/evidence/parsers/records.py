@@ -174,7 +174,7 @@ def _record(ctx: ParseContext, kind_value: Any, default_kind: str | None, values
     outcome = values.get("outcome")
     if outcome in (None, ""):  # a check export's result is empty while the check runs: its status says why
         outcome = details.get("status") or details.get("report_status")
-    common = {
+    common: dict[str, Any] = {
         "src": ctx.src(locator),
         "kind": kind,
         "performed_on": day,

@@ -18,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _child_keys(table: str) -> list[sa.SchemaItem]:
+def _child_keys(table: str) -> list[sa.schema.SchemaItem]:
     return [
         sa.Column("run_id", sa.String(64), nullable=False),
         sa.Column("position", sa.Integer(), autoincrement=False, nullable=False),

@@ -96,7 +96,7 @@ def assess(
     evidence: Annotated[Optional[Path], typer.Option(help="Evidence folder (default: FOLDER/evidence).")] = None,  # noqa: UP045
     answers: Annotated[Optional[list[Path]], typer.Option(help="Answers file(s) (default: FOLDER/answers.yaml).")] = None,  # noqa: UP045,E501
     as_of: AsOf = None,
-    collect: Annotated[Optional[list[str]], typer.Option(help="Also collect live: aws, github, google, okta, iac.")] = None,  # noqa: UP045,E501
+    collect: Annotated[Optional[list[str]], typer.Option(help="Also collect live: aws, github, google, okta, entra, iac.")] = None,  # noqa: UP045,E501
     fail_under: Annotated[Optional[float], typer.Option(help="Exit 1 when readiness is below this percentage.")] = None,  # noqa: UP045,E501
     report: Annotated[Optional[Path], typer.Option(help="Also write a report to this path.")] = None,  # noqa: UP045
     fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
@@ -272,7 +272,8 @@ def _register_optional() -> None:
     """Sub-commands that live in their own modules (each keeps its heavy imports inside its commands)."""
     from trustgap import cli_collect, cli_interview, cli_plan
 
-    app.add_typer(cli_collect.app, name="collect", help="Collect evidence live from AWS, GitHub, Google, Okta, IaC.")
+    app.add_typer(cli_collect.app, name="collect",
+                  help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
     cli_interview.register(app)
     cli_plan.register(app)
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from trustgap.scope import Scope
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="Collect evidence live from AWS, GitHub, Google, Okta, IaC.")
+                  help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
 
 ScopeOpt = Annotated[Optional[Path], typer.Option("--scope", help="Scope file whose 'collect' section to use.")]  # noqa: UP045
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As-of date (YYYY-MM-DD). Default: today.")]  # noqa: UP045
@@ -26,7 +26,9 @@ FindingsOpt = Annotated[bool, typer.Option("--findings/--no-findings", help="Run
 
 SHOW_PASSING = 10  # passing entities named per check in the findings table
 # Which checks to show after a collection: those depending on sources with this prefix.
-SOURCE_PREFIX = {"aws": "aws", "github": "github", "google": "google", "okta": "okta", "iac": "scans"}
+SOURCE_PREFIX = {"aws": "aws", "github": "github", "google": "google", "okta": "okta", "entra": "azuread",
+                 "iac": "scans"}
+SYSTEM_TOKEN = {"entra": "azuread"}  # the system token of a collector's accounts, where it differs from its name
 
 
 def _fail(message: str) -> typer.Exit:
@@ -137,8 +139,9 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
         facts=facts, thresholds=ResolvedThresholds(scope.thresholds), as_of=as_of,
         period_start=scope.report.period.start if scope.report.period else None,
         period_end=scope.report.period.end if scope.report.period else None,
-        systems_in_scope=tuple(s.kind for s in scope.in_scope_systems()) or (name,),
-        mfa_systems=tuple(s.kind for s in scope.in_scope_systems() if s.mfa_required) or (name,),
+        systems_in_scope=tuple(s.kind for s in scope.in_scope_systems()) or (SYSTEM_TOKEN.get(name, name),),
+        mfa_systems=tuple(s.kind for s in scope.in_scope_systems() if s.mfa_required) or (SYSTEM_TOKEN.get(name,
+                                                                                                        name),),
         service_account_owners=dict(scope.identity.service_accounts),
         options={"categories": tuple(scope.categories)},
     )
@@ -229,6 +232,23 @@ def okta(
     if not (collect["okta"].get("domain") or collect["okta"].get("base_url")):
         raise _fail("--domain or --base-url (or collect.okta in the scope file) is required")
     _run("okta", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+
+
+@app.command()
+def entra(
+    tenant: Annotated[Optional[str], typer.Option(help="Tenant id (else $AZURE_TENANT_ID).")] = None,  # noqa: UP045
+    base_url: Annotated[Optional[str], typer.Option(help="Graph base URL (national clouds, tests).")] = None,  # noqa: UP045,E501
+    login_url: Annotated[Optional[str], typer.Option(help="Token endpoint base URL.")] = None,  # noqa: UP045
+    token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding a bearer token.")] = None,  # noqa: UP045,E501
+    scope: ScopeOpt = None,
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Collect Microsoft Entra ID users and their MFA registration (Microsoft Graph)."""
+    sc = _load_scope(scope)
+    collect = _section(sc, "entra", {"tenant_id": tenant, "base_url": base_url, "login_url": login_url,
+                                     "token_env": token_env})
+    _run("entra", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
 
 
 @app.command()

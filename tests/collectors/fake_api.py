@@ -1,4 +1,5 @@
-"""A local HTTP server answering at the real API paths of GitHub, Google and Okta (tests only).
+"""A local HTTP server answering at the real API paths of GitHub, Google, Okta and Microsoft Graph (tests
+only).
 
 Routes map a path (without query) to a function ``(query, headers) -> (status, headers, body)``; every
 request is recorded (path, query, headers) so tests can assert what was asked and how.
@@ -20,6 +21,7 @@ Route = Callable[[dict[str, str], dict[str, str]], Reply]
 class FakeApi:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
+        self.post_routes: dict[str, Route] = {}  # path -> handler of the form fields (token endpoints)
         self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self._lock = threading.Lock()
         api = self
@@ -34,6 +36,24 @@ class FakeApi:
                 route = api.routes.get(parts.path)
                 status, extra, body = route(query, headers) if route else (404, {}, {"message": "Not Found"})
                 data = json.dumps(body).encode() if body is not None else b""
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                for k, v in extra.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server interface
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[-1] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                with api._lock:
+                    api.requests.append((parts.path, form, headers))
+                route = api.post_routes.get(parts.path)
+                status, extra, body = route(form, headers) if route else (404, {}, {"message": "Not Found"})
+                data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))

@@ -63,3 +63,21 @@ def test_bad_options_are_one_clear_line() -> None:
     assert result.exit_code == 2 and "--org" in result.output
     result = RUNNER.invoke(app, ["aws", "--service", "lambda", "--as-of", "2026-11-01"], env=WIDE)
     assert result.exit_code == 2 and "collect.aws.services" in result.output
+
+
+def test_collect_entra_cli_names_the_account_without_mfa() -> None:
+    from tests.collectors.graph_api import PLANTED_CLIENT_SECRET, TENANT, GraphApi
+
+    server = GraphApi().start()
+    try:
+        env = {**WIDE, "AZURE_TENANT_ID": TENANT, "AZURE_CLIENT_ID": "app-123",
+               "AZURE_CLIENT_SECRET": PLANTED_CLIENT_SECRET}
+        result = RUNNER.invoke(app, ["entra", "--base-url", server.base_url, "--login-url", server.api.url,
+                                     "--as-of", "2026-11-01"], env=env)
+    finally:
+        server.stop()
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "facts: Account" in out
+    rows = out[out.index("mfa.enabled_on_every_system"):]
+    assert "grady@acme.example (azuread)" in rows[:2000] and PLANTED_CLIENT_SECRET not in out

@@ -53,7 +53,7 @@ from trustgap.facts import CollectionIssue, Src
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
 AWS_SERVICES = ("iam", "s3", "rds", "ec2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
-COLLECTOR_NAMES = ("aws", "github", "google", "okta", "iac")
+COLLECTOR_NAMES = ("aws", "github", "google", "okta", "entra", "iac")
 # organisation settings, members (owners, members without 2FA), default-branch protection, pull requests,
 # Dependabot alerts
 GITHUB_PARTS = ("org", "members", "protection", "pulls", "dependabot")
@@ -135,6 +135,22 @@ class OktaConfig(BaseModel):
         raise ValueError("okta needs 'domain' or 'base_url'")
 
 
+class EntraConfig(BaseModel):
+    """Microsoft Entra ID through Microsoft Graph (see :mod:`trustgap.collectors.entra`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    tenant_id: str | None = None
+    base_url: str = "https://graph.microsoft.com/v1.0"
+    login_url: str = "https://login.microsoftonline.com"
+    scope: str = "https://graph.microsoft.com/.default"
+    token_env: str = "TRUSTGAP_ENTRA_TOKEN"
+    tenant_env: str = "AZURE_TENANT_ID"
+    client_id_env: str = "AZURE_CLIENT_ID"
+    client_secret_env: str = "AZURE_CLIENT_SECRET"
+    sign_in_activity: bool = Field(True, description="ask for last sign-ins (Entra ID P1, AuditLog.Read.All)")
+    registration: bool = Field(True, description="collect MFA registration details (AuditLog.Read.All)")
+
+
 class IacConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     paths: list[str] = Field(default_factory=list)
@@ -147,6 +163,7 @@ class CollectConfig(BaseModel):
     github: GithubConfig | None = None
     google: GoogleConfig | None = None
     okta: OktaConfig | None = None
+    entra: EntraConfig | None = None
     iac: IacConfig | None = None
     timeout_seconds: float = Field(30, gt=0)
     max_retries: int = Field(5, ge=0, le=20)

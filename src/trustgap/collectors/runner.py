@@ -117,6 +117,11 @@ def run_collector(
         from trustgap.collectors.okta import collect_okta
 
         return collect_okta(cfg, store=store, as_of=as_of, progress=progress, env=env, sleep=sleep, options=options)
+    if name == "entra":
+        from trustgap.collectors.entra import collect_entra
+
+        return collect_entra(cfg, store=store, as_of=as_of, progress=progress, env=env, sleep=sleep,
+                             options=options)
     if name == "iac":
         from trustgap.collectors.iac import collect_iac
 
@@ -135,7 +140,8 @@ def collect_sources(
     progress: Progress | None = None,
     env: Mapping[str, str] | None = None,
 ) -> SourceOutput:
-    """Collect live evidence from the named systems (``aws``, ``github``, ``google``, ``okta``, ``iac``)."""
+    """Collect live evidence from the named systems (``aws``, ``github``, ``google``, ``okta``, ``entra``,
+    ``iac``)."""
     cfg, skipped = narrow(parse_collect_config(scope.collect), sources_needed(scope))
     if skipped and progress is not None:
         progress(f"not collected (nothing in scope needs it): {', '.join(skipped)}", 0, 0)

@@ -1,0 +1,103 @@
+"""``trustgap diff``: drift between two stored runs (or result JSON files) of one organisation."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+DIFF_FORMATS = ("table", "md", "json")
+
+
+def _fail(message: str) -> typer.Exit:
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
+    return typer.Exit(2)
+
+
+def _previous(newer_id: str, organisation: str) -> str:
+    """The run stored just before ``newer_id`` for the same organisation."""
+    from trustgap.errors import TrustgapError
+    from trustgap.store.runs import RunStore
+
+    store = RunStore.open()
+    try:
+        records = store.list(limit=1000, organisation=organisation)
+    finally:
+        store.close()
+    ids = [r.id for r in records]  # newest first
+    if newer_id not in ids or ids.index(newer_id) + 1 >= len(ids):
+        raise TrustgapError(f"no earlier run of {organisation} to compare run {newer_id} with; give both runs")
+    return ids[ids.index(newer_id) + 1]
+
+
+def diff(
+    runs: Annotated[Optional[list[str]], typer.Argument(help="[OLDER] NEWER: run ids, prefixes, 'latest' or result JSON files. One run: compared with the run before it; none: the latest run.")] = None,  # noqa: UP045,E501
+    fmt: Annotated[str, typer.Option("--format", help="table, md or json.")] = "table",
+    fail_on_regression: Annotated[bool, typer.Option(help="Exit 1 when a control regressed or a critical or "
+                                                          "high finding is new.")] = False,
+) -> None:
+    """What changed between two runs: controls improved or regressed, findings new and resolved, readiness."""
+    from trustgap.cli_plan import load_run
+    from trustgap.engine.drift import compare, drift_markdown
+    from trustgap.errors import TrustgapError
+
+    refs = list(runs or [])
+    if len(refs) > 2:
+        raise _fail("give at most two runs: OLDER NEWER")
+    older, newer = (refs[0], refs[1]) if len(refs) == 2 else (None, refs[0] if refs else "latest")
+    if fmt not in DIFF_FORMATS:
+        raise _fail(f"--format: use one of {', '.join(DIFF_FORMATS)}")
+    try:
+        newer_id, newer_result = load_run(newer)
+        if older is None:
+            if newer_id is None:
+                raise TrustgapError("give the older run too when the newer one is a result JSON file")
+            older = _previous(newer_id, newer_result.organisation)
+        older_id, older_result = load_run(older)
+    except TrustgapError as exc:
+        raise _fail(str(exc)) from None
+    d = compare(older_result, newer_result, older_id=older_id, newer_id=newer_id)
+    if fmt == "json":
+        sys.stdout.write(json.dumps(d.as_dict(), indent=2, sort_keys=True, default=str) + "\n")
+    elif fmt == "md":
+        sys.stdout.write(drift_markdown(d))
+    else:
+        _print_table(d)
+    new_severe = [f for f in d.new_findings if f.severity in ("critical", "high")]
+    if fail_on_regression and (d.regressions or new_severe):
+        raise typer.Exit(1)
+
+
+def _print_table(d) -> None:  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.table import Table
+
+    from trustgap.engine.models import STATUS_LABELS
+
+    con = Console(highlight=False, markup=False)
+    o, n = d.older, d.newer
+    delta = f" ({d.readiness_delta:+.1f} points)" if d.readiness_delta is not None else ""
+    con.print(f"{n['organisation']}: run {o['run']} (as of {o['as_of']}, readiness {o['readiness']}%) -> run "
+              f"{n['run']} (as of {n['as_of']}, readiness {n['readiness']}%){delta}")
+    if d.changes:
+        t = Table("control", "title", "before", "after", "direction")
+        for c in d.changes:
+            t.add_row(c.control_id, c.title, STATUS_LABELS.get(c.before or "", "new"), STATUS_LABELS[c.after],
+                      c.direction)
+        con.print(t)
+    else:
+        con.print("no control changed status")
+    con.print(f"findings: {len(d.new_findings)} new, {len(d.resolved_findings)} resolved, "
+              f"{d.carried_findings} still open")
+    for f in d.new_findings[:20]:
+        con.print(f"  new [{f.severity}] {f.control_id} {f.entity or ''}: {f.reason[:110]}")
+    for f in d.resolved_findings[:20]:
+        con.print(f"  resolved {f.control_id} {f.entity or ''}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("diff")(diff)

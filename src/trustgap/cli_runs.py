@@ -1,9 +1,11 @@
-"""``trustgap diff``: drift between two stored runs (or result JSON files) of one organisation."""
+"""Commands over stored runs: ``trustgap diff`` (drift between two runs of one organisation) and
+``trustgap package`` (the evidence package of a run, organised by criterion)."""
 
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -99,5 +101,37 @@ def _print_table(d) -> None:  # type: ignore[no-untyped-def]
         con.print(f"  resolved {f.control_id} {f.entity or ''}")
 
 
+def package(
+    run: Annotated[str, typer.Argument(help="Run id, prefix, 'latest' or result JSON file.")] = "latest",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="ZIP file to write.")] = None,  # noqa: UP045
+) -> None:
+    """Write the evidence package of a run for the auditor: a ZIP organised by criterion, with every raw
+    evidence file, its sha256 and the run itself."""
+    from trustgap import config
+    from trustgap.cli_plan import load_run
+    from trustgap.errors import TrustgapError
+    from trustgap.evidence.store import EvidenceStore
+    from trustgap.report.package import build_package
+
+    try:
+        run_id, result = load_run(run)
+    except TrustgapError as exc:
+        raise _fail(str(exc)) from None
+    store = EvidenceStore(config.evidence_dir())
+    data, missing = build_package(result, lambda sha: store.get(sha) if store.verify(sha) else None,
+                                  run_id=run_id)
+    out = output or Path(f"trustgap-evidence-{run_id or result.as_of.isoformat()}.zip")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    from rich.console import Console
+
+    con = Console(highlight=False, markup=False)
+    con.print(f"evidence package: {out.resolve()}")
+    if missing:
+        con.print(f"{len(missing)} evidence file(s) not in the evidence store {config.evidence_dir()} "
+                  "(listed in the package's README)")
+
+
 def register(app: typer.Typer) -> None:
     app.command("diff")(diff)
+    app.command("package")(package)

@@ -159,6 +159,33 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
         con.print(f"report: [bold]{report.resolve()}[/]")
     if run_id:
         con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
+        since = _since_previous(result, run_id)
+        if since:
+            con.print(since, markup=False)
+
+
+def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
+    """One line of drift against the organisation's previous stored run (``trustgap diff`` has the detail)."""
+    from trustgap.engine.drift import compare
+    from trustgap.errors import TrustgapError
+    from trustgap.store.runs import RunStore
+
+    try:
+        store = RunStore.open()
+        try:
+            ids = [r.id for r in store.list(limit=2, organisation=result.organisation)]
+            if len(ids) < 2 or ids[0] != run_id:
+                return None
+            _, older = store.get(ids[1])
+        finally:
+            store.close()
+    except TrustgapError:
+        return None
+    d = compare(older, result)
+    delta = f"{d.readiness_delta:+.1f} points" if d.readiness_delta is not None else "readiness n/a"
+    return (f"since run {ids[1]} (as of {older.as_of}): {delta}, {len(d.improvements)} control(s) improved, "
+            f"{len(d.regressions)} regressed; {len(d.new_findings)} new finding(s), {len(d.resolved_findings)} "
+            f"resolved (trustgap diff shows them)")
 
 
 @app.command()

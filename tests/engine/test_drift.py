@@ -71,9 +71,14 @@ def test_diff_command_on_result_files(pair: tuple[AssessmentResult, AssessmentRe
 
 def test_diff_of_stored_runs_defaults_to_the_previous_run(tmp_path: Path) -> None:
     runner = CliRunner(env={"COLUMNS": "200"})
+    outputs = []
     for day in ("2026-09-30", DEMO_AS_OF.isoformat()):
         r = runner.invoke(app, ["assess", str(demo_folder()), "--as-of", day])
         assert r.exit_code == 0, r.output
+        outputs.append(r.output)
+    # the second run says in one line what changed since the first
+    assert "since run" not in outputs[0]
+    assert "since run" in outputs[1] and "(as of 2026-09-30)" in outputs[1] and "7 new finding(s)" in outputs[1]
     r = runner.invoke(app, ["diff"])
     assert r.exit_code == 0, r.output
     assert "as of 2026-09-30" in r.output and f"as of {DEMO_AS_OF.isoformat()}" in r.output

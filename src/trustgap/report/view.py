@@ -60,6 +60,9 @@ class ReportView:
     gap_kind_labels: dict[str, str] = field(default_factory=lambda: dict(GAP_KIND_LABELS))
     framework_summary: dict[str, dict[str, Any]] = field(default_factory=dict)
     interview_line: str | None = None
+    evidence_words: dict[str, str] = field(default_factory=lambda: {
+        "answers": "answers file(s)", "scope": "scope file", "parsed": "parsed", "failed": "failed",
+        "parsed_with_errors": "parsed with errors", "not_recognised": "not recognised"})
     method: list[str] = field(default_factory=list)
 
 

@@ -63,3 +63,18 @@ def test_package_command(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "evidence package:" in r.output and zipfile.is_zipfile(out)
     assert len([n for n in zipfile.ZipFile(out).namelist() if n.startswith("evidence/")]) >= 30
+
+
+def test_verify_finds_missing_and_altered_evidence(tmp_path: Path) -> None:
+    from trustgap import config
+
+    runner = CliRunner(env={"COLUMNS": "200"})
+    assert runner.invoke(app, ["assess", str(demo_folder()), "--as-of", DEMO_AS_OF.isoformat()]).exit_code == 0
+    ok = runner.invoke(app, ["verify", "latest"])
+    assert ok.exit_code == 0 and "present and unchanged" in ok.output
+    blobs = sorted(p for p in config.evidence_dir().rglob("*") if p.is_file())
+    blobs[0].write_bytes(blobs[0].read_bytes() + b"tampered")
+    blobs[1].unlink()
+    bad = runner.invoke(app, ["verify", "latest"])
+    assert bad.exit_code == 1
+    assert bad.output.count("ALTERED") == 1 and bad.output.count("missing") == 1

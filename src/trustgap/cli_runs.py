@@ -1,5 +1,6 @@
-"""Commands over stored runs: ``trustgap diff`` (drift between two runs of one organisation) and
-``trustgap package`` (the evidence package of a run, organised by criterion)."""
+"""Commands over stored runs: ``trustgap diff`` (drift between two runs of one organisation), ``trustgap
+package`` (the evidence package of a run, organised by criterion) and ``trustgap verify`` (its evidence is
+still there and unchanged)."""
 
 from __future__ import annotations
 
@@ -132,6 +133,38 @@ def package(
                   "(listed in the package's README)")
 
 
+def verify(
+    run: Annotated[str, typer.Argument(help="Run id, prefix, 'latest' or result JSON file.")] = "latest",
+) -> None:
+    """Check that every piece of evidence a run rests on is still in the evidence store, unchanged (its bytes
+    still hash to the sha256 recorded in the run). Exit 1 when one is missing or altered."""
+    from rich.console import Console
+
+    from trustgap import config
+    from trustgap.cli_plan import load_run
+    from trustgap.errors import TrustgapError
+    from trustgap.evidence.store import EvidenceStore
+
+    try:
+        run_id, result = load_run(run)
+    except TrustgapError as exc:
+        raise _fail(str(exc)) from None
+    store = EvidenceStore(config.evidence_dir())
+    items = [e for e in result.evidence if e.sha256]
+    missing = [e for e in items if not store.has(e.sha256)]
+    altered = [e for e in items if store.has(e.sha256) and not store.verify(e.sha256)]
+    con = Console(highlight=False, markup=False)
+    con.print(f"run {run_id or run}: {len(items) - len(missing) - len(altered)} of {len(items)} evidence items "
+              f"present and unchanged in {config.evidence_dir()}")
+    for e in missing:
+        con.print(f"  missing  {e.name} ({e.sha256[:12]})")
+    for e in altered:
+        con.print(f"  ALTERED  {e.name} ({e.sha256[:12]}): its bytes no longer hash to the recorded sha256")
+    if missing or altered:
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command("diff")(diff)
     app.command("package")(package)
+    app.command("verify")(verify)

@@ -17,22 +17,28 @@ from __future__ import annotations
 
 import re
 
-_PATTERNS: tuple[tuple[str, re.Pattern[bytes]], ...] = (
-    ("private key", re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")),
-    ("AWS secret access key", re.compile(
+# (kind, literals one of which must occur, pattern): the literal search is a fast byte scan, so the regular
+# expression runs only on the rare file that could hold that kind of credential
+_PATTERNS: tuple[tuple[str, tuple[bytes, ...], re.Pattern[bytes]], ...] = (
+    ("private key", (b"PRIVATE KEY",),
+     re.compile(rb"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")),
+    ("AWS secret access key", (b"ecret", b"ECRET"), re.compile(
         rb"(?i)aws_?secret_?(?:access_?)?key[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])")),
-    ("GitHub token", re.compile(rb"\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{50,}\b")),
-    ("Slack token", re.compile(rb"\bxox[abposr]-[0-9A-Za-z-]{10,}")),
-    ("Stripe secret key", re.compile(rb"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
-    ("Google API key", re.compile(rb"\bAIza[0-9A-Za-z_-]{35}\b")),
-    ("Okta API token", re.compile(rb"\bSSWS\s+00[0-9A-Za-z_-]{40}\b")),
+    ("GitHub token", (b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"github_pat_"),
+     re.compile(rb"\bgh[pousr]_[A-Za-z0-9]{36,}\b|\bgithub_pat_[A-Za-z0-9_]{50,}\b")),
+    ("Slack token", (b"xox",), re.compile(rb"\bxox[abposr]-[0-9A-Za-z-]{10,}")),
+    ("Stripe secret key", (b"_live_",), re.compile(rb"\b[sr]k_live_[0-9A-Za-z]{20,}\b")),
+    ("Google API key", (b"AIza",), re.compile(rb"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("Okta API token", (b"SSWS",), re.compile(rb"\bSSWS\s+00[0-9A-Za-z_-]{40}\b")),
 )
 
 
 def find_secret(data: bytes) -> tuple[int, str] | None:
     """(line, kind of credential) of the first credential in ``data``, or None."""
     first: tuple[int, str] | None = None
-    for kind, pattern in _PATTERNS:
+    for kind, literals, pattern in _PATTERNS:
+        if not any(lit in data for lit in literals):
+            continue
         m = pattern.search(data)
         if m and (first is None or m.start() < first[0]):
             first = (m.start(), kind)

@@ -16,8 +16,9 @@ else the GHSA id; ``first_seen`` = ``created_at`` (when Dependabot raised it), `
 ``fixed_at`` is the fix date; a dismissal counts as resolved only when it says the alert did not apply
 (``inaccurate``, ``not_used``) or GitHub dismissed it automatically; dismissing as ``tolerable_risk``,
 ``no_bandwidth`` or ``fix_started`` is a decision to live with it, not a fix, so the alert stays open (its
-title says it was dismissed and why). One :class:`Scan` per repository, dated when the listing was exported,
-records that Dependabot watches it. An alert without an advisory or a creation date is reported with its path.
+title says it was dismissed and why). No :class:`Scan` facts: Dependabot watches continuously rather than in
+scan runs, so it says nothing about the quarterly cadence of scheduled scans (Trivy, Prowler). An alert without
+an advisory or a creation date is reported with its path.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers._json_input import as_dict, head_text, load_json, looks_like_json, text_or_none
-from trustgap.facts import Scan, Vulnerability
+from trustgap.facts import Vulnerability
 
 TOOL = "dependabot"
 _NOT_APPLICABLE = frozenset({"inaccurate", "not_used"})
@@ -142,9 +143,6 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
             v = _alert(alert, f"{base}[{i}]", ctx)
             if v is not None:
                 facts.append(v)
-    exported = ctx.ref.collected_at
-    for repo in sorted({v.target for v in facts}):
-        facts.append(Scan(src=ctx.src("$"), tool=TOOL, target=repo, scanned_at=exported))
     return ParseResult(facts=facts)
 
 

@@ -525,3 +525,10 @@ def test_json_lines_and_back_to_back_pages() -> None:
     broken = lines + b'{"primaryEmail": \n'
     err = run("google_users", broken, "users.jsonl").errors
     assert err and err[0].line == len(users) + 2  # the line of the broken document
+
+
+def test_entra_bare_list_errors_name_the_item() -> None:
+    users = json.loads(fixture("entra-users.json"))["value"]
+    users[1]["accountEnabled"] = "sometimes"
+    res = run("entra_users", json.dumps(users).encode(), "users.json")
+    assert [e.field for e in res.errors] == ["[1].accountEnabled"]

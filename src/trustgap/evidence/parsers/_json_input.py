@@ -9,10 +9,15 @@ where it starts, so a file damaged half-way says where.
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.tabular import decode_text
+
+if TYPE_CHECKING:
+    from trustgap.evidence.detect import ParseContext
 
 HEAD_BYTES = 65536
 
@@ -126,3 +131,36 @@ def text_or_none(value: Any) -> str | None:
         return None
     s = str(value).strip()
     return s or None
+
+
+def json_field(where: str, key: str | None = None) -> str:
+    """A JSON path as an error's field: '$.users[3]' + 'suspended' -> 'users[3].suspended', '$[3]' -> '[3]'."""
+    path = where[1:].lstrip(".") if where.startswith("$") else where
+    if key:
+        path = f"{path}.{key}" if path else key
+    return path or "$"
+
+
+def json_flag(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> bool | None:
+    """A boolean member (``true`` / ``false``, also as strings); anything else is an error naming the field."""
+    value = obj.get(key)
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    ctx.error(f"{where}.{key}: not true or false: {value!r}", field=json_field(where, key))
+    return None
+
+
+def json_when(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> datetime | None:
+    """A timestamp member; null or empty is absent, anything unreadable is an error naming the field."""
+    value = obj.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            return parse_datetime(value)
+        except (DateParseError, ValueError, OverflowError):
+            pass
+    ctx.error(f"{where}.{key}: not a date: {value!r}", field=json_field(where, key))
+    return None

@@ -27,10 +27,17 @@ import re
 from datetime import datetime
 from typing import Any
 
-from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
-from trustgap.evidence.parsers._json_input import as_dict, head_text, load_json, looks_like_json, text_or_none
+from trustgap.evidence.parsers._json_input import (
+    as_dict,
+    head_text,
+    json_field,
+    json_when,
+    load_json,
+    looks_like_json,
+    text_or_none,
+)
 from trustgap.facts import Vulnerability
 
 TOOL = "dependabot"
@@ -58,24 +65,6 @@ def _alerts(doc: Any, path: str) -> list[tuple[str, list[Any]]]:
     raise InputError(path, "not a Dependabot alerts listing: expected an array of alerts", line=1)
 
 
-def _path(where: str) -> str:
-    """'$[3]' -> '[3]', '$.alerts[3]' -> 'alerts[3]': a JSON path as an error's field."""
-    return where[1:].lstrip(".") or "$"
-
-
-def _when(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> datetime | None:
-    value = obj.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            return parse_datetime(value)
-        except (DateParseError, ValueError, OverflowError):
-            pass
-    ctx.error(f"{where}.{key}: not a date: {value!r}", field=f"{_path(where)}.{key}")
-    return None
-
-
 def _repo(alert: dict[str, Any], fallback: str) -> str:
     repo = alert.get("repository")
     if isinstance(repo, dict) and text_or_none(repo.get("full_name")):
@@ -89,17 +78,17 @@ def _repo(alert: dict[str, Any], fallback: str) -> str:
 
 def _alert(alert: Any, where: str, ctx: ParseContext) -> Vulnerability | None:
     if not isinstance(alert, dict):
-        ctx.error(f"{where} is not an alert object", field=_path(where))
+        ctx.error(f"{where} is not an alert object", field=json_field(where))
         return None
     advisory = alert.get("security_advisory")
     vuln = as_dict(alert.get("security_vulnerability"))
     if not isinstance(advisory, dict):
-        ctx.error(f"{where} has no security_advisory", field=f"{_path(where)}.security_advisory")
+        ctx.error(f"{where} has no security_advisory", field=f"{json_field(where)}.security_advisory")
         return None
-    created = _when(alert, "created_at", where, ctx)
+    created = json_when(alert, "created_at", where, ctx)
     if created is None:
         if alert.get("created_at") in (None, ""):
-            ctx.error(f"{where} has no created_at", field=f"{_path(where)}.created_at")
+            ctx.error(f"{where} has no created_at", field=f"{json_field(where)}.created_at")
         return None
     vuln_id = (text_or_none(advisory.get("cve_id")) or text_or_none(advisory.get("ghsa_id"))
                or f"alert {alert.get('number')}")
@@ -109,13 +98,13 @@ def _alert(alert: Any, where: str, ctx: ParseContext) -> Vulnerability | None:
     patched = as_dict(vuln.get("first_patched_version"))
     state = (text_or_none(alert.get("state")) or "").lower()
     reason = (text_or_none(alert.get("dismissed_reason")) or "").lower()
-    fixed = _when(alert, "fixed_at", where, ctx)
-    dismissed = _when(alert, "dismissed_at", where, ctx)
-    auto = _when(alert, "auto_dismissed_at", where, ctx)
+    fixed = json_when(alert, "fixed_at", where, ctx)
+    dismissed = json_when(alert, "dismissed_at", where, ctx)
+    auto = json_when(alert, "auto_dismissed_at", where, ctx)
     title = text_or_none(advisory.get("summary"))
     resolved: datetime | None = None
     if state == "fixed":
-        resolved = fixed or _when(alert, "updated_at", where, ctx)
+        resolved = fixed or json_when(alert, "updated_at", where, ctx)
     elif state == "auto_dismissed":
         resolved = auto or dismissed
     elif state == "dismissed":
@@ -130,8 +119,8 @@ def _alert(alert: Any, where: str, ctx: ParseContext) -> Vulnerability | None:
         src=ctx.src(where), tool=TOOL, target=_repo(alert, ctx.path), vuln_id=vuln_id,
         package=f"{name} ({manifest})" if name and manifest else name, installed_version=None,
         fixed_version=text_or_none(patched.get("identifier")), severity=_SEVERITIES.get(raw_sev, "unknown"),
-        first_seen=created, last_seen=_when(alert, "updated_at", where, ctx) or created, fixed_at=resolved,
-        published_at=_when(advisory, "published_at", f"{where}.security_advisory", ctx), title=title,
+        first_seen=created, last_seen=json_when(alert, "updated_at", where, ctx) or created, fixed_at=resolved,
+        published_at=json_when(advisory, "published_at", f"{where}.security_advisory", ctx), title=title,
     )
 
 

@@ -33,10 +33,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
-from trustgap.evidence.parsers._json_input import head_text, load_json, looks_like_json, text_or_none
+from trustgap.evidence.parsers._json_input import (
+    head_text,
+    json_field,
+    json_flag,
+    json_when,
+    load_json,
+    looks_like_json,
+    text_or_none,
+)
 from trustgap.facts import Account, Src, norm_email
 
 SYSTEM = "azuread"
@@ -86,28 +93,9 @@ def _items(doc: Any, path: str) -> list[tuple[str, list[Any]]]:
     raise InputError(path, "not a Graph users collection: expected an object with 'value' or a list", line=1)
 
 
-def _flag(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> bool | None:
-    value = obj.get(key)
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    ctx.error(f"{where}.{key}: not true or false: {value!r}", field=f"{where[2:] or '$'}.{key}")
-    return None
-
-
 def _when(obj: dict[str, Any], key: str, where: str, ctx: ParseContext) -> datetime | None:
-    value = obj.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            day = parse_datetime(value)
-            return None if day is None or day.year <= 1601 else day  # Graph's "never": 0001-01-01 / 1601-01-01
-        except (DateParseError, ValueError, OverflowError):
-            pass
-    ctx.error(f"{where}.{key}: not a date: {value!r}", field=f"{where[2:] or '$'}.{key}")
-    return None
+    day = json_when(obj, key, where, ctx)
+    return None if day is None or day.year <= 1601 else day  # Graph's "never": 0001-01-01 / 1601-01-01
 
 
 def _is_registration(obj: dict[str, Any]) -> bool:
@@ -117,9 +105,9 @@ def _is_registration(obj: dict[str, Any]) -> bool:
 def _account(obj: dict[str, Any], where: str, ctx: ParseContext) -> Account | None:
     upn = text_or_none(obj.get("userPrincipalName"))
     if not upn:
-        ctx.error(f"{where} has no userPrincipalName", field=f"{where[2:] or '$'}.userPrincipalName")
+        ctx.error(f"{where} has no userPrincipalName", field=json_field(where, "userPrincipalName"))
         return None
-    enabled = _flag(obj, "accountEnabled", where, ctx)
+    enabled = json_flag(obj, "accountEnabled", where, ctx)
     activity = obj.get("signInActivity")
     last = None
     if isinstance(activity, dict):
@@ -141,10 +129,10 @@ def _account(obj: dict[str, Any], where: str, ctx: ParseContext) -> Account | No
 def _registration(obj: dict[str, Any], where: str, ctx: ParseContext) -> Registration | None:
     upn, uid = text_or_none(obj.get("userPrincipalName")), text_or_none(obj.get("id"))
     if not upn and not uid:
-        ctx.error(f"{where} names no user (no userPrincipalName or id)", field=f"{where[2:] or '$'}.userPrincipalName")
+        ctx.error(f"{where} names no user (no userPrincipalName or id)", field=json_field(where, "userPrincipalName"))
         return None
     return Registration(ctx.src(where), uid, upn, text_or_none(obj.get("userDisplayName")),
-                        _flag(obj, "isAdmin", where, ctx), _flag(obj, "isMfaRegistered", where, ctx),
+                        json_flag(obj, "isAdmin", where, ctx), json_flag(obj, "isMfaRegistered", where, ctx),
                         (text_or_none(obj.get("userType")) or "").lower() == "guest")
 
 
@@ -155,7 +143,7 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
         for i, obj in enumerate(items):
             where = f"{base}[{i}]"
             if not isinstance(obj, dict):
-                ctx.error(f"{where} is not a user object", field=where[2:])
+                ctx.error(f"{where} is not a user object", field=json_field(where))
                 continue
             fact = _registration(obj, where, ctx) if _is_registration(obj) else _account(obj, where, ctx)
             if fact is not None:

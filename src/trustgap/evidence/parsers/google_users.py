@@ -40,7 +40,14 @@ from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers import _google_csv
-from trustgap.evidence.parsers._json_input import head_text, load_json, looks_like_json, text_or_none
+from trustgap.evidence.parsers._json_input import (
+    head_text,
+    json_field,
+    json_flag,
+    load_json,
+    looks_like_json,
+    text_or_none,
+)
 from trustgap.facts import Account, norm_email
 
 SYSTEM = "google"
@@ -60,14 +67,6 @@ def sniff(data: bytes, name: str) -> int:
     if '"primaryEmail"' in head and sum(k in head for k in _DIRECTORY_KEYS) >= 2:
         return 9
     return 0
-
-
-def _field(where: str, key: str | None = None) -> str:
-    """A JSON path as an error's field: '$.users[3]' + 'suspended' -> 'users[3].suspended'."""
-    path = where[1:].lstrip(".") if where.startswith("$") else where
-    if key:
-        path = f"{path}.{key}" if path else key
-    return path or "$"
 
 
 def _is_user(obj: Any) -> bool:
@@ -122,13 +121,7 @@ class _User:
         self.ctx = ctx
 
     def flag(self, key: str) -> bool | None:
-        value = self.obj.get(key)
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true"
-        self.ctx.error(f"{self.where}.{key}: not true or false: {value!r}", field=_field(self.where, key))
-        return None
+        return json_flag(self.obj, key, self.where, self.ctx)
 
     def when(self, key: str) -> datetime | None:
         value = self.obj.get(key)
@@ -139,7 +132,7 @@ class _User:
                 return parse_datetime(value)
         except (DateParseError, ValueError, OverflowError):
             pass
-        self.ctx.error(f"{self.where}.{key}: not a date: {value!r}", field=_field(self.where, key))
+        self.ctx.error(f"{self.where}.{key}: not a date: {value!r}", field=json_field(self.where, key))
         return None
 
 
@@ -156,11 +149,11 @@ def _display_name(obj: dict[str, Any]) -> str | None:
 
 def _account(obj: Any, where: str, ctx: ParseContext) -> Account | None:
     if not isinstance(obj, dict):
-        ctx.error(f"{where} is not a user object", field=_field(where))
+        ctx.error(f"{where} is not a user object", field=json_field(where))
         return None
     email = obj.get("primaryEmail")
     if not isinstance(email, str) or "@" not in email:
-        ctx.error(f"{where} has no primaryEmail", field=_field(where, "primaryEmail"))
+        ctx.error(f"{where} has no primaryEmail", field=json_field(where, "primaryEmail"))
         return None
     u = _User(obj, where, ctx)
     suspended = u.flag("suspended")
@@ -233,7 +226,7 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
     facts: list[Any] = []
     for list_path, users in _user_lists(doc, ctx.path):
         if not isinstance(users, list):
-            ctx.error(f"{list_path} is not a users list", field=_field(list_path))
+            ctx.error(f"{list_path} is not a users list", field=json_field(list_path))
             continue
         for i, obj in enumerate(users):
             account = _account(obj, f"{list_path}[{i}]", ctx)

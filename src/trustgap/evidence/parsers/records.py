@@ -248,6 +248,7 @@ def _yaml_field(where: str) -> Callable[[str], str]:
     return lambda canon: f"{where}.{canon}"
 
 
+# normalised key name -> the Record field it names (YAML records)
 _CANON = {norm_header(a): canon for canon, names in rf.FIELD_ALIASES.items() for a in [canon, *names]}
 
 
@@ -263,7 +264,6 @@ def _parse_yaml(data: bytes, ctx: ParseContext) -> ParseResult:
         groups = [(None, [located.data], ())]
     if not groups:
         raise InputError(ctx.path, "no records: expected a 'records:' list or lists such as 'access_reviews:'", line=1)
-    aliases = {norm_header(a): canon for canon, names in rf.FIELD_ALIASES.items() for a in [canon, *names]}
     facts: list[Any] = []
     for default_kind, items, path in groups:
         for i, item in enumerate(items):
@@ -275,14 +275,14 @@ def _parse_yaml(data: bytes, ctx: ParseContext) -> ParseResult:
             values: dict[str, Any] = {}
             extra: dict[str, Any] = {}
             for key, value in item.items():
-                canon = aliases.get(norm_header(str(key)))
+                canon = _CANON.get(norm_header(str(key)))
                 if canon and canon not in values:
                     values[canon] = value
                 else:
                     extra[str(key)] = value
             key_path: tuple[Any, ...] = () if single else (*path, i)
             fields_line = {canon: located.line_of((*key_path, key)) for key, canon in
-                           ((k, aliases.get(norm_header(str(k)))) for k in item) if canon}
+                           ((k, _CANON.get(norm_header(str(k)))) for k in item) if canon}
             facts.extend(_record(ctx, values.get("kind"), default_kind, values, extra, fields_line.get("date", line),
                                  f"line {line}" if line else where, _yaml_field(where)))
     return ParseResult(facts=facts)

@@ -108,6 +108,11 @@ class Thresholds(BaseModel):
 ThresholdOrigin = Literal["default", "scope", "policy", "answer"]
 
 
+def cite(source: str, locator: str) -> str:
+    """A promise's source with its locator ("policies/x.md line 9"), unless the source already names it."""
+    return f"{source} {locator}" if locator and locator not in source else source
+
+
 @dataclass(frozen=True)
 class Promise:
     """Something the organisation says it does, with its source, e.g. a policy line "User access is
@@ -126,7 +131,7 @@ class Promise:
     @property
     def cited(self) -> str:
         """The source with its locator, as quoted in findings."""
-        return f"{self.source} {self.locator}" if self.locator and self.locator not in self.source else self.source
+        return cite(self.source, self.locator)
 
 
 @dataclass(frozen=True)

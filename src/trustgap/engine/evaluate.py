@@ -49,7 +49,7 @@ from trustgap.engine.models import (
     Verdict,
 )
 from trustgap.facts import Src
-from trustgap.thresholds import ResolvedThresholds
+from trustgap.thresholds import ResolvedThresholds, cite
 
 PASSING_EXAMPLES = 5
 
@@ -117,10 +117,6 @@ def _promise_for(meta: CheckMeta, thresholds: ResolvedThresholds) -> PromiseQuot
     return None
 
 
-def _cited(p: PromiseQuote) -> str:
-    return f"{p.source} {p.locator}" if p.locator and p.locator not in p.source else p.source
-
-
 def in_scope(control: Control, catalog: Catalog, categories: Iterable[str]) -> bool:
     return bool(catalog.categories_of(control) & set(categories))
 
@@ -158,7 +154,7 @@ def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_
     reason = e.reason
     if promise:
         also = f"; also {', '.join(promise.also)}" if promise.also else ""
-        reason = f"{reason} (promised: \u201c{promise.quote}\u201d, {_cited(promise)}{also})"
+        reason = f"{reason} (promised: \u201c{promise.quote}\u201d, {cite(promise.source, promise.locator)}{also})"
     return Finding(
         id=_finding_id(meta.id, e.entity_type, e.entity),
         control_id=control_id,
@@ -324,7 +320,7 @@ def _verdict(
             said = answer.quote or answer.note or "implemented"
             sides.append(f"answer says \u201c{said}\u201d ({answer.source})")
         if broken is not None and broken.quote != said:
-            sides.append(f"promised \u201c{broken.quote}\u201d ({_cited(broken)})")
+            sides.append(f"promised \u201c{broken.quote}\u201d ({cite(broken.source, broken.locator)})")
         if broken is not None or (said is not None and worst.status == "fail"):
             # practice contradicts what was promised or said: the control does not operate as described
             kind, status = "not_operating", "gap"

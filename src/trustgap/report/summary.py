@@ -7,6 +7,7 @@ from typing import Any
 from rich.markup import escape
 
 from trustgap.engine.models import STATUS_LABELS, AssessmentResult
+from trustgap.thresholds import cite
 
 
 def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
@@ -42,8 +43,7 @@ def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
                 reason = reason[:120].rsplit(" ", 1)[0] + " …"
             broken = ""
             if f.promise:
-                p = f.promise
-                where = f"{p.source} {p.locator}" if p.locator and p.locator not in p.source else p.source
+                where = cite(f.promise.source, f.promise.locator)
                 broken = f" [dim](breaks the promise in {escape(where)})[/]"
             line = escape(f"[{f.severity}] {f.control_id} {f.title}: {f.entity or ''} — {reason}")
             console.print(f"  {line}{broken}", markup=True, highlight=False)

@@ -173,17 +173,17 @@ def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
     try:
         store = RunStore.open()
         try:
-            ids = [r.id for r in store.list(limit=2, organisation=result.organisation)]
-            if len(ids) < 2 or ids[0] != run_id:
+            previous = store.previous(run_id)
+            if previous is None:
                 return None
-            _, older = store.get(ids[1])
+            _, older = store.get(previous)
         finally:
             store.close()
     except TrustgapError:
         return None
     d = compare(older, result)
     delta = f"{d.readiness_delta:+.1f} points" if d.readiness_delta is not None else "readiness n/a"
-    return (f"since run {ids[1]} (as of {older.as_of}): {delta}, {len(d.improvements)} control(s) improved, "
+    return (f"since run {previous} (as of {older.as_of}): {delta}, {len(d.improvements)} control(s) improved, "
             f"{len(d.regressions)} regressed; {len(d.new_findings)} new finding(s), {len(d.resolved_findings)} "
             f"resolved (trustgap diff shows them)")
 

@@ -28,13 +28,12 @@ def _previous(newer_id: str, organisation: str) -> str:
 
     store = RunStore.open()
     try:
-        records = store.list(limit=1000, organisation=organisation)
+        previous = store.previous(newer_id)
     finally:
         store.close()
-    ids = [r.id for r in records]  # newest first
-    if newer_id not in ids or ids.index(newer_id) + 1 >= len(ids):
+    if previous is None:
         raise TrustgapError(f"no earlier run of {organisation} to compare run {newer_id} with; give both runs")
-    return ids[ids.index(newer_id) + 1]
+    return previous
 
 
 def diff(

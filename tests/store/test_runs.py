@@ -93,6 +93,18 @@ def test_list_is_newest_first_with_limit_and_organisation(db_url: str) -> None:
         assert all(isinstance(r, RunRecord) for r in store.list())
 
 
+def test_previous_run_of_the_same_organisation(db_url: str) -> None:
+    with RunStore.open(db_url) as store:
+        a = store.save(make_result("Acme"), created_at=T0)
+        b = store.save(make_result("Northwind Traders", findings=1), created_at=T0 + timedelta(hours=1))
+        c = store.save(make_result("Acme", findings=2), created_at=T0 + timedelta(hours=2))
+        d = store.save(make_result("Acme", findings=3), created_at=T0 + timedelta(hours=2))  # same second as c
+        order = [r.id for r in store.list(organisation="Acme")]  # newest first; ties broken by id
+        assert set(order[:2]) == {c.id, d.id} and order[2] == a.id
+        assert [store.previous(i) for i in order] == [order[1], order[2], None]
+        assert store.previous(b.id) is None
+
+
 def test_latest_and_prefix_refs(db_url: str) -> None:
     with RunStore.open(db_url) as store:
         old = store.save(make_result(findings=1), created_at=T0)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, delete, func, insert, select
+from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from trustgap import config
@@ -201,6 +201,19 @@ class RunStore:
                 return [_record_from_mapping(m) for m in conn.execute(query).mappings()]
         except SQLAlchemyError as exc:
             raise self._fail("list runs", exc) from None
+
+    def previous(self, run_id: str) -> str | None:
+        """The id of the run of the same organisation stored just before ``run_id`` (in ``list`` order)."""
+        this = self._resolve(run_id)
+        created = _utc_naive(this.created_at)
+        query = (select(RunRow.id).where(RunRow.organisation == this.organisation)
+                 .where(or_(RunRow.created_at < created, and_(RunRow.created_at == created, RunRow.id < this.id)))
+                 .order_by(RunRow.created_at.desc(), RunRow.id.desc()).limit(1))
+        try:
+            with self._engine.connect() as conn:
+                return conn.scalar(query)
+        except SQLAlchemyError as exc:
+            raise self._fail("look up the previous run", exc) from None
 
     def count(self) -> int:
         with self._engine.connect() as conn:

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from trustgap.cli_common import fail as _fail
+
 if TYPE_CHECKING:
     from trustgap.engine.models import AssessmentResult
 
@@ -33,16 +35,6 @@ def _console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
     return Console(stderr=False, highlight=False)
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    from rich.console import Console
-    from rich.markup import escape
-
-    # soft wrap: a long path or field name stays on one line, so it can be copied and searched
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {escape(message)}", markup=True,
-                                                soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _as_of(value: str | None) -> date:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import fail as _fail
+
 if TYPE_CHECKING:
     from trustgap.evidence.ingest import SourceOutput
     from trustgap.scope import Scope
@@ -29,13 +31,6 @@ SHOW_PASSING = 10  # passing entities named per check in the findings table
 SOURCE_PREFIX = {"aws": "aws", "github": "github", "google": "google", "okta": "okta", "entra": "azuread",
                  "iac": "scans"}
 SYSTEM_TOKEN = {"entra": "azuread"}  # the system token of a collector's accounts, where it differs from its name
-
-
-def _fail(message: str) -> typer.Exit:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}")
-    return typer.Exit(2)
 
 
 def _as_of(value: str | None) -> date:

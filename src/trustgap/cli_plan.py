@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from trustgap.cli_common import fail as _fail
+
 if TYPE_CHECKING:
     from trustgap.engine.models import AssessmentResult
 
@@ -18,13 +20,6 @@ RISK_FORMATS = ("table", "md", "json", "csv")
 
 RunArg = Annotated[str, typer.Argument(help="Stored run id (or unique prefix, or 'latest'), or a result JSON file.")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")]  # noqa: UP045
-
-
-def _fail(message: str) -> typer.Exit:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
-    return typer.Exit(2)
 
 
 def _console():  # type: ignore[no-untyped-def]

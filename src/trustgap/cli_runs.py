@@ -11,14 +11,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from trustgap.cli_common import fail as _fail
+
 DIFF_FORMATS = ("table", "md", "json")
-
-
-def _fail(message: str) -> typer.Exit:
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}", markup=True)
-    return typer.Exit(2)
 
 
 def _previous(newer_id: str, organisation: str) -> str:

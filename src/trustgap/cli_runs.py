@@ -113,8 +113,7 @@ def package(
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
     store = EvidenceStore(config.evidence_dir())
-    data, missing = build_package(result, lambda sha: store.get(sha) if store.verify(sha) else None,
-                                  run_id=run_id)
+    data, missing = build_package(result, store.read_verified, run_id=run_id)
     out = output or Path(f"trustgap-evidence-{run_id or result.as_of.isoformat()}.zip")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
@@ -146,7 +145,7 @@ def verify(
     store = EvidenceStore(config.evidence_dir())
     items = [e for e in result.evidence if e.sha256]
     missing = [e for e in items if not store.has(e.sha256)]
-    altered = [e for e in items if store.has(e.sha256) and not store.verify(e.sha256)]
+    altered = [e for e in items if e not in missing and store.read_verified(e.sha256) is None]
     con = Console(highlight=False, markup=False)
     con.print(f"run {run_id or run}: {len(items) - len(missing) - len(altered)} of {len(items)} evidence items "
               f"present and unchanged in {config.evidence_dir()}")

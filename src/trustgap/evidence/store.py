@@ -83,4 +83,11 @@ class EvidenceStore:
 
     def verify(self, sha: str) -> bool:
         """True when the stored bytes still hash to their name."""
-        return self.has(sha) and sha256_bytes(self.get(sha)) == sha
+        return self.read_verified(sha) is not None
+
+    def read_verified(self, sha: str) -> bytes | None:
+        """The stored bytes, read once, when they are there and still hash to their name; else None."""
+        if not self.has(sha):
+            return None
+        data = self.get(sha)
+        return data if sha256_bytes(data) == sha else None

@@ -9,17 +9,21 @@ its generous limit into a failure naming the input, instead of a hung test suite
 
 from __future__ import annotations
 
+import io
 import signal
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+import docx
 import pytest
+from tests.evidence.test_parsers_documents import make_pdf
 
 from trustgap.engine.reconcile import promises_in_text
-from trustgap.evidence.detect import ParseContext, load_parsers
-from trustgap.evidence.parsers import _doc_text, _document_fields, _record_fields
+from trustgap.evidence.detect import ParseContext, load_parsers, parse_with
+from trustgap.evidence.parsers import _doc_text, _document_fields, _office, _record_fields
 from trustgap.evidence.store import EvidenceRef, sha256_bytes
 
 SIZE = 30_000
@@ -54,7 +58,7 @@ def readers() -> list[tuple[str, Callable[[str], Any]]]:
     parsers = load_parsers()
     policy, records = parsers["policy_document"], parsers["process_records"]
 
-    def parse_with(parser: Any, name: str) -> Callable[[str], Any]:
+    def sniff_then_parse(parser: Any, name: str) -> Callable[[str], Any]:
         def run(text: str) -> Any:
             data = text.encode()
             if parser.sniff(data, name):
@@ -68,7 +72,7 @@ def readers() -> list[tuple[str, Callable[[str], Any]]]:
     return [
         ("policy sniff .md", lambda t: policy.sniff(t.encode(), "a.md")),
         ("policy sniff .txt", lambda t: policy.sniff(t.encode(), "a.txt")),
-        ("policy parse .md", parse_with(policy, "policy.md")),
+        ("policy parse .md", sniff_then_parse(policy, "policy.md")),
         ("policy parse .txt", lambda t: policy.parse(t.encode(), ctx_for(t.encode(), "a.txt"))),
         ("records sniff", lambda t: records.sniff(t.encode(), "records.yaml")),
         ("records parse .csv", lambda t: _swallow(records.parse, t.encode(), "access-reviews.csv")),
@@ -124,3 +128,53 @@ def test_label_and_heading_readers_still_read_real_lines() -> None:
     assert _record_fields.people("a@x.io ;  b@x.io,\tc@x.io | Dana Lee") == ("a@x.io", "b@x.io", "c@x.io",
                                                                               "Dana Lee")
     assert _record_fields.systems("Okta ; AWS  and   GitHub") == ["Okta", "AWS", "GitHub"]
+
+
+def _docx_with_part(name: str, payload_size: int) -> bytes:
+    """A Word package (python-docx's default document) plus one highly compressible part."""
+    buf = io.BytesIO()
+    document = docx.Document()
+    document.add_heading("Encryption Policy", level=0)
+    document.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename != name:
+                dst.writestr(item, src.read(item.filename))
+        with dst.open(name, "w") as part:  # streamed, so the test itself never holds the inflated part
+            chunk = b" " * (1024 * 1024)
+            for _ in range(payload_size // len(chunk)):
+                part.write(chunk)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/media/image1.png"])
+def test_a_word_zip_bomb_is_refused_by_declared_size_without_inflating(part: str) -> None:
+    data = _docx_with_part(part, 300 * 1024 * 1024)
+    assert len(data) < 2 * 1024 * 1024  # 300 MiB of spaces compress to a few hundred KiB
+    res = load_parsers()["policy_document"]
+    ctx = ctx_for(data, "bomb.docx")
+    with guard("zip bomb check", 30):
+        result = parse_with(res, data, ctx)
+    assert result.facts == []
+    [err] = result.errors
+    assert err.field == part and "bomb.docx" in str(err) and "limit" in err.message
+
+
+def test_the_ratio_limit_applies_to_parts_over_one_mib() -> None:
+    data = _docx_with_part("customXml/item9.xml", 2 * 1024 * 1024)  # 2 MiB at a ratio over 200 is refused
+    result = parse_with(load_parsers()["policy_document"], data, ctx_for(data, "p.docx"))
+    assert [e.field for e in result.errors] == ["customXml/item9.xml"]
+    small = _docx_with_part("customXml/item9.xml", 1024 * 1024)  # 1 MiB: under the ratio floor
+    result = parse_with(load_parsers()["policy_document"], small, ctx_for(small, "p.docx"))
+    assert result.errors == [] and result.facts[0].title == "Encryption Policy"
+
+
+def test_pdf_text_is_read_up_to_its_limit_and_the_cut_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = make_pdf(["Logging Policy", "Logs are kept for one year."], {"/Title": "Logging Policy"})
+    monkeypatch.setattr(_office, "MAX_TEXT_CHARS", 10)
+    result = parse_with(load_parsers()["policy_document"], data, ctx_for(data, "log.pdf"))
+    [err] = result.errors
+    assert err.field == "page 1" and "10 characters" in err.message
+    assert result.facts[0].text == ""

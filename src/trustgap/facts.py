@@ -80,7 +80,9 @@ class Person:
     def active_on(self, day: date) -> bool:
         if self.hire_date and self.hire_date > day:
             return False
-        if self.termination_date and self.termination_date <= day:
+        rehired = (self.termination_date is not None and self.hire_date is not None
+                   and self.termination_date < self.hire_date and self.status != "terminated")
+        if self.termination_date and self.termination_date <= day and not rehired:
             return False
         return not (self.termination_date is None and self.status == "terminated")
 

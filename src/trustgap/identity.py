@@ -270,9 +270,21 @@ class IdentityGraph:
                 rec.employee_ids.add(p.employee_id)
             rec.logins.update(x.strip().lower() for x in p.logins if x.strip())
             rec.employment_type = p.employment_type or rec.employment_type
-            rec.spans.append(self._span(p))
+            rec.spans.extend(self._spans(p))
         rec.spans = _dedupe_spans(rec.spans)
         return rec
+
+    def _spans(self, p: Person) -> list[Span]:
+        """One row's employment. A termination dated before the (re)hire date of an active row is the end of an
+        earlier employment (a rehire whose export keeps the old termination date beside the new hire date): two
+        spans, the current one open."""
+        if (p.termination_date is not None and p.hire_date is not None and p.termination_date < p.hire_date
+                and p.status != "terminated"):
+            earlier = Span(start=None, end=p.termination_date,
+                           end_at=p.termination_at.astimezone(UTC) if p.termination_at else local_day_end(
+                               p.termination_date, self.tz), src=p.src)
+            return [earlier, Span(start=p.hire_date, end=None, end_at=None, src=p.src)]
+        return [self._span(p)]
 
     def _span(self, p: Person) -> Span:
         end = p.termination_date

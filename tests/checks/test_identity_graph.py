@@ -91,6 +91,17 @@ def test_rehire_has_two_spans_and_is_active_again() -> None:
     assert kim.leavings(date(2026, 1, 1)) == [(kim.spans[0], date(2025, 3, 3))]
 
 
+def test_old_termination_beside_a_newer_hire_date_is_a_rehire() -> None:
+    # BambooHR keeps the old Termination Date when a person is rehired: Hire Date moves, Status is Active
+    row = person("bea@acme.io", "Bea Coelho", date(2024, 3, 29), hire=date(2025, 2, 3))
+    row = Person(src=row.src, email=row.email, name=row.name, hire_date=row.hire_date,
+                 termination_date=row.termination_date, status="active")
+    (bea,) = IdentityGraph([row]).people
+    assert [(s.start, s.end) for s in bea.spans] == [(None, date(2024, 3, 29)), (date(2025, 2, 3), None)]
+    assert bea.active_on(date(2026, 11, 1), UTC)
+    assert bea.leavings(date(2026, 11, 1)) == [(bea.spans[0], date(2025, 2, 3))]
+
+
 def test_newest_roster_decides_and_the_disagreement_is_kept() -> None:
     old = person("ann@acme.io", "Ann Wu", src=HR_OLD)  # active in September's export
     new = person("ann@acme.io", "Ann Wu", date(2026, 10, 2))  # terminated in November's

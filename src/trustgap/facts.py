@@ -212,6 +212,12 @@ class Vulnerability:
     fixed_at: datetime | None = None  # first scan of the same target in which it no longer appears
     published_at: datetime | None = None
     title: str | None = None
+    # other ids of the same vulnerability the source names (Grype relatedVulnerabilities, Dependabot's CVE of
+    # a GHSA, Trivy's VendorIDs), so that one flaw reported under two ids is recognised as one
+    aliases: tuple[str, ...] = ()
+    # whether a fix exists, as the source says: "fixed" (a fixed version exists), "not_fixed", "wont_fix",
+    # "unknown"; None when the source does not say
+    fix_state: str | None = None
 
 
 # --------------------------------------------------------------------------- change management

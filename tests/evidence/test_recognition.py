@@ -36,6 +36,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
                "../gitlab/v17/group-members.json", "../gitlab/v17/group-projects.json",
                "../gitlab/v17/protected-branches-infra.json"),
     "entra_users": ("identity/entra-users.json", "identity/entra-registration.json"),
+    "grype": ("../grype/api-1.4.0.json", "../grype/web-dir-0.65.json"),
     "google_users": ("identity/google-users.json", "identity/google-users-gam.csv",
                      "identity/google-users-console.csv"),
     "hr_roster": ("hr/bamboohr-employees.csv", "hr/rippling-employees.csv", "hr/workday-workers.csv",

@@ -43,6 +43,8 @@ FIXTURES: dict[str, tuple[str, ...]] = {
                   "hr/personio-employees.csv", "hr/adp-wfn-employees.csv", "hr/deel-people.csv"),
     "lms_training": ("training/knowbe4-campaign-users.csv", "training/lms-completions.csv"),
     "okta": ("identity/okta-users.json", "identity/okta-factors.json", "identity/okta-roles.json"),
+    "okta_system_log": ("../okta/system-log-api.json", "../okta/system-log-event-hook.jsonl",
+                        "../okta/system-log-eventbridge.jsonl"),
     "policy_document": ("policies/information-security-policy.md", "policies/incident-response-plan.md"),
     "process_records": ("records/process-records.csv", "records/records.yaml", "records/checkr-reports.csv",
                         "records/tabletop-single.yaml"),

@@ -10,7 +10,7 @@ The ``collect`` section (validated by :class:`CollectConfig`)::
             role_arn: arn:aws:iam::123456789012:role/trustgap-audit   # assumed with sts:AssumeRole (optional)
             external_id: null
             regions: [us-east-1, eu-west-1]
-        services: [iam, s3, rds, ec2, kms, cloudtrail, logs, guardduty, backup, config]   # default: all
+        services: [iam, s3, rds, ec2, elbv2, kms, cloudtrail, logs, guardduty, backup, config]   # default: all
         endpoint_url: null                      # e.g. a local moto server; applies to every client
         max_workers: 8
       github:
@@ -56,7 +56,7 @@ from trustgap.facts import CollectionIssue, Src
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
-AWS_SERVICES = ("iam", "s3", "rds", "ec2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
+AWS_SERVICES = ("iam", "s3", "rds", "ec2", "elbv2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
 COLLECTOR_NAMES = ("aws", "github", "gitlab", "google", "okta", "entra", "iac")
 # organisation settings, members (owners, members without 2FA), default-branch protection, pull requests,
 # Dependabot alerts

@@ -61,16 +61,36 @@ def monitor(
     folder: Annotated[Path, typer.Argument(help="Organisation folder (scope.yaml with a monitor: section).")],
     once: Annotated[bool, typer.Option("--once", help="Run every schedule now, once, and exit.")] = False,
     schedule: Annotated[Optional[str], typer.Option("--schedule", help="Only this schedule (with --once).")] = None,  # noqa: UP045
+    broker: Annotated[Optional[str], typer.Option("--broker", help="Queue the jobs on Celery workers at this broker URL (amqp://... or redis://...) instead of running them here.")] = None,  # noqa: UP045,E501
+    queue: Annotated[str, typer.Option(help="Celery queue (with --broker).")] = "trustgap",
+    wait: Annotated[float, typer.Option(help="With --broker and --once: seconds to wait for the snapshot.")] = 600,
 ) -> None:
     """Run the scope's monitor schedules in the foreground (Ctrl-C stops), or once with --once.
 
     Example: trustgap monitor acme --once
+    Example: trustgap monitor acme --once --broker redis://127.0.0.1:6379/0
     """
     from trustgap.monitor.schedule import Scheduler
 
     con = _console()
+    dispatch = None
+    if broker is not None:
+        from trustgap.monitor.distributed import create_app, dispatch_snapshot, wait_for
+
+        celery_app = create_app(broker, queue=queue)
+
+        def dispatch(folder: Path, name: str, at: Any) -> Any:
+            key = dispatch_snapshot(celery_app, folder, name, scheduled_for=at, queue=queue)
+            con.print(f"{at:%Y-%m-%d %H:%M} {name}: snapshot {key} queued on {queue}")
+            if not once:
+                return None
+            rec = wait_for(key, timeout=wait)
+            con.print(f"  {rec.status}; run {rec.run_id or '-'}" + (f"; error: {rec.error}" if rec.error else ""))
+            return None
 
     def said(folder: Path, name: str, when: Any, out: Any) -> None:
+        if out is None:
+            return
         s = out.snapshot
         state = "already done" if not out.created else s.status
         con.print(f"{when:%Y-%m-%d %H:%M} {name}: snapshot {s.id} {state}; run {s.run_id or '-'}"
@@ -86,7 +106,7 @@ def monitor(
     def failed(folder: Path, name: str, when: Any, exc: BaseException) -> None:
         con.print(f"{when:%Y-%m-%d %H:%M} {name}: failed: {exc}")
 
-    sched = Scheduler([folder], on_result=said, on_error=failed)
+    sched = Scheduler([folder], on_result=said, on_error=failed, dispatch=dispatch)
     if once:
         sched.run_now(schedule)
         return
@@ -195,9 +215,33 @@ def trend(
     trend_table(report, _console())
 
 
+def worker(
+    broker: Annotated[str, typer.Option("--broker", help="amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0")],  # noqa: E501
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    queue: Annotated[str, typer.Option(help="Celery queue to consume.")] = "trustgap",
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+    max_retries: Annotated[int, typer.Option(help="Retries of a failing part before it is recorded as failed.")] = 3,
+    retry_backoff: Annotated[float, typer.Option(help="First retry after this many seconds, doubling.")] = 2.0,
+) -> None:
+    """A Celery worker that collects and assesses monitoring snapshots (needs the 'scale' extra).
+
+    Every worker uses the same TRUSTGAP_DATABASE_URL (PostgreSQL) and TRUSTGAP_HOME (evidence).
+    Example: trustgap worker --broker redis://127.0.0.1:6379/0 --concurrency 4
+    """
+    try:
+        import celery  # noqa: F401
+    except ImportError:
+        raise _fail("Celery is not installed: pip install 'trustgap[scale]'") from None
+    from trustgap.monitor.distributed import run_worker
+
+    run_worker(broker, concurrency=concurrency, queue=queue, loglevel=loglevel, max_retries=max_retries,
+               retry_backoff=retry_backoff)
+
+
 def register(app: typer.Typer) -> None:
     app.command("monitor")(monitor)
     app.command("snapshots")(snapshots)
     app.command("timeline")(timeline)
     app.command("freshness")(freshness)
     app.command("trend")(trend)
+    app.command("worker")(worker)

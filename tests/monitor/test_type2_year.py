@@ -158,3 +158,20 @@ def test_rerunning_a_day_changes_nothing(year: tuple[Path, str, PeriodResult]) -
     assert not out.created and out.snapshot.id == next(s.id for s in before if s.as_of == date(2026, 6, 1))
     with SnapshotStore.open(url) as snaps:
         assert snaps.history("Yearly Ltd") == before
+
+
+def test_trend_over_the_year(year: tuple[Path, str, PeriodResult]) -> None:
+    from trustgap.monitor.trend import trend_report
+
+    folder, url, _ = year
+    report = trend_report(folder, store_url=url)
+    assert len(report.points) == 365 and report.points[0].as_of == date(2026, 1, 1)
+    assert set(report.points[0].categories) == {"security"}
+    by_day = {p.as_of: p for p in report.points}
+    # bob's lapse costs readiness on the days it lasts, and it comes back when he is fixed
+    assert by_day[date(2026, 5, 10)].readiness < by_day[date(2026, 5, 9)].readiness  # type: ignore[operator]
+    assert by_day[date(2026, 5, 12)].readiness == by_day[date(2026, 5, 9)].readiness
+    assert by_day[date(2026, 5, 9)].categories["security"] == by_day[date(2026, 5, 9)].readiness
+    assert report.baseline_run == report.points[0].run_id and report.burn_down
+    assert report.burn_down[0].open_tasks == report.baseline_tasks
+    assert report.forecast is not None and report.forecast.target == 90

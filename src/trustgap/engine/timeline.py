@@ -199,7 +199,26 @@ def _system_of(entity: str | None) -> str | None:
     return m[1].split(":", 1)[0] if m else None
 
 
-def _judged(o: ObservationLike, control_id: str, check_id: str | None, entity: str | None = None) -> bool:
+_Blind = dict[str, tuple[set[str], dict[tuple[str, str | None], set[str]]]]
+
+
+def _blind(o: ObservationLike, cache: _Blind) -> tuple[set[str], dict[tuple[str, str | None], set[str]]]:
+    """Systems a snapshot had no evidence from at all, and per (control, check) the entities it could not judge."""
+    got = cache.get(o.snapshot_id)
+    if got is None:
+        systems: set[str] = set()
+        per_check: dict[tuple[str, str | None], set[str]] = {}
+        for f in o.findings:
+            if f.gap_kind == "insufficient_evidence" and f.entity:
+                per_check.setdefault((f.control_id, f.check_id), set()).add(f.entity)
+                if f.entity_type == "system":
+                    systems.add(f.entity)
+        got = cache[o.snapshot_id] = (systems, per_check)
+    return got
+
+
+def _judged(o: ObservationLike, control_id: str, check_id: str | None, entity: str | None = None,
+            cache: _Blind | None = None) -> bool:
     """Could this snapshot judge the check (and the entity's system) at all?"""
     if check_id is None:
         return o.verdicts.get(control_id, "not_assessed") not in ("not_assessed", "not_applicable")
@@ -208,15 +227,15 @@ def _judged(o: ObservationLike, control_id: str, check_id: str | None, entity: s
     if entity is not None:
         # a system that some check of the snapshot reported as having no evidence at all, or that this check
         # could not judge: the check ran, but saw nothing of this entity's system that day
-        blind = {f.entity for f in o.findings if f.gap_kind == "insufficient_evidence"
-                 and (f.entity_type == "system" or (f.control_id == control_id and f.check_id == check_id))}
+        systems, per_check = _blind(o, cache if cache is not None else {})
+        blind = systems | per_check.get((control_id, check_id), set())
         if blind and (entity in blind or _system_of(entity) in blind):
             return False
     return True
 
 
-def _lapses(control_id: str, obs: Sequence[ObservationLike], deadline: Deadline, start: date, end: date
-            ) -> tuple[list[Lapse], int]:
+def _lapses(control_id: str, obs: Sequence[ObservationLike], deadline: Deadline, start: date, end: date,
+            cache: _Blind) -> tuple[list[Lapse], int]:
     """Every lapse of one control that overlaps [start, end], and how many lay wholly outside."""
     seen: dict[str, list[int]] = {}
     info: dict[str, Any] = {}
@@ -243,12 +262,12 @@ def _lapses(control_id: str, obs: Sequence[ObservationLike], deadline: Deadline,
             while j < len(obs):
                 if j in present:
                     last = j
-                elif _judged(obs[j], control_id, f.check_id, f.entity):
+                elif _judged(obs[j], control_id, f.check_id, f.entity, cache):
                     fixed = j
                     break
                 j += 1
-            clean = next((k for k in range(first - 1, -1, -1) if _judged(obs[k], control_id, f.check_id, f.entity)),
-                         None)
+            clean = next((k for k in range(first - 1, -1, -1)
+                          if _judged(obs[k], control_id, f.check_id, f.entity, cache)), None)
             lapse_start = obs[first].day
             lapse_end = obs[fixed].day if fixed is not None else None  # exclusive: the fix was seen on this day
             i = (fixed if fixed is not None else len(obs)) + 1
@@ -343,15 +362,20 @@ def evaluate_period(observations: Sequence[ObservationLike], *, period_start: da
     window = [o for o in obs if o.day <= period_end]  # what came later cannot change the period
     # but a fix seen just after the period still tells how long a lapse lasted
     after = [o for o in obs if o.day > period_end][:1]
+    cache: _Blind = {}
+    checks_of: dict[str, set[str]] = {}
+    for o in in_period:
+        for (c, k), status in o.checks.items():
+            if status in ("pass", "fail", "partial"):
+                checks_of.setdefault(c, set()).add(k)
     for cid in ids:
         latest = next((o.verdicts[cid] for o in reversed(in_period) if cid in o.verdicts), None)
         if latest == "not_applicable":
             result.controls[cid] = ControlPeriod(cid, "not_applicable", None, "not applicable in the latest snapshot",
                                                  _segments(cid, in_period))
             continue
-        lapses, outside = _lapses(cid, [*window, *after], deadline, period_start, period_end)
-        checks = {k for o in in_period for (c, k) in o.checks if c == cid}
-        judged_checks = {k for k in checks if any(_judged(o, cid, k) for o in in_period)}
+        lapses, outside = _lapses(cid, [*window, *after], deadline, period_start, period_end, cache)
+        judged_checks = checks_of.get(cid, set())
         holes = (_holes(cid, judged_checks, window, period_start, horizon, max_gap)
                  + _blind_spots(cid, window, period_start, horizon, max_gap))
         cp = ControlPeriod(cid, "implemented", None, "", _segments(cid, in_period), lapses, holes, outside)

@@ -148,7 +148,8 @@ def timeline(
     fmt: Annotated[str, typer.Option("--format", help="table, json, md or html.")] = "table",
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,  # noqa: UP045
 ) -> None:
-    """Type II over the stored snapshots: period verdict per control, deviations, holes.
+    """Type II over the stored snapshots: period verdict per control, deviations, holes (HTML: with the
+    readiness trend, the forecast and the evidence expiring).
 
     Example: trustgap timeline acme --format html -o acme-type2.html
     """
@@ -168,7 +169,17 @@ def timeline(
     elif fmt == "html":
         if out is None:
             raise _fail("--format html needs -o FILE")
-        _write(period_html(result, ctx), out)
+        from trustgap.engine.freshness import evidence_expiry
+        from trustgap.monitor.trend import trend_report
+        from trustgap.store.runs import RunStore
+
+        trend = trend_report(folder)
+        expiry = None
+        if trend.points:
+            with RunStore.open() as rs:
+                _, latest = rs.get(trend.points[-1].run_id)
+            expiry = evidence_expiry(latest)
+        _write(period_html(result, ctx, trend, expiry), out)
     else:
         period_table(result, ctx, _console())
 

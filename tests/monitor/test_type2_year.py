@@ -144,6 +144,7 @@ def test_cli_timeline_json_html_and_table(year: tuple[Path, str, PeriodResult], 
     page = html.read_text()
     assert "<script" not in page and page.count("<svg") >= 6
     assert "carol@yearly.example (google)" in page and "deviation: still open" in page
+    assert "Readiness over time" in page and "<polyline" in page and "Burn-down against the roadmap" in page
     out = runner.invoke(app, ["timeline", str(folder), "--control", "AC-04"], env={**env, "COLUMNS": "250"})
     assert out.exit_code == 0, out.output
     assert "dave@yearly.example" in out.output and "AC-08" not in out.output

@@ -109,7 +109,46 @@ def period_svg(cp: ControlPeriod, start: date, end: date, width: int = 720, heig
     return "".join(parts)
 
 
-def period_html(result: PeriodResult, ctx: dict[str, Any]) -> str:
+def trend_svg(report: TrendReport, width: int = 720, height: int = 180) -> str:
+    """Readiness over time (overall and per category) and the forecast line to the target, as one SVG."""
+    pts = [p for p in report.points if p.readiness is not None]
+    if len(pts) < 2:
+        return ""
+    f = report.forecast
+    first, last = pts[0].as_of, pts[-1].as_of
+    end = max([last, *(d for d in (f.reach_on if f else None, f.target_audit_date if f else None) if d)])
+    span = max((end - first).days, 1)
+
+    def xy(d: date, v: float) -> str:
+        return f"{40 + (width - 50) * (d - first).days / span:.1f},{10 + (height - 30) * (1 - v / 100):.1f}"
+
+    palette = ["#37474f", "#1565c0", "#6a1b9a", "#00838f", "#ef6c00", "#2e7d32"]
+    lines = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+             'aria-label="readiness over time">',
+             f'<line x1="40" y1="{height - 20}" x2="{width - 10}" y2="{height - 20}" stroke="#999"/>',
+             f'<text x="0" y="14" font-size="10">100%</text><text x="8" y="{height - 20}" font-size="10">0%</text>']
+    series = [("overall", [(p.as_of, p.readiness) for p in pts])]
+    for cat in pts[-1].categories:
+        series.append((cat, [(p.as_of, p.categories.get(cat)) for p in pts if p.categories.get(cat) is not None]))
+    for n, (name, vals) in enumerate(series):
+        path = " ".join(xy(d, float(v)) for d, v in vals if v is not None)
+        lines.append(f'<polyline fill="none" stroke="{palette[n % len(palette)]}" stroke-width="{2 if n == 0 else 1}" '
+                     f'points="{path}"><title>{escape(name)}</title></polyline>')
+        lines.append(f'<text x="{width - 120}" y="{14 + 12 * n}" font-size="10" fill="{palette[n % len(palette)]}">'
+                     f'{escape(name)}</text>')
+    if f is not None and f.reach_on is not None and f.current is not None:
+        lines.append(f'<polyline fill="none" stroke="#555" stroke-dasharray="4 3" points="{xy(last, f.current)} '
+                     f'{xy(f.reach_on, f.target)}"><title>forecast</title></polyline>')
+    if f is not None and f.target_audit_date is not None:
+        x = xy(f.target_audit_date, 0).split(",")[0]
+        lines.append(f'<line x1="{x}" y1="10" x2="{x}" y2="{height - 20}" stroke="#c62828" stroke-dasharray="2 2">'
+                     f'<title>target audit date {f.target_audit_date}</title></line>')
+    lines.append("</svg>")
+    return "".join(lines)
+
+
+def period_html(result: PeriodResult, ctx: dict[str, Any], trend: TrendReport | None = None,
+                expiry: list[Any] | None = None) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
     from markupsafe import Markup
 
@@ -120,7 +159,9 @@ def period_html(result: PeriodResult, ctx: dict[str, Any]) -> str:
             for cp in controls}
     return env.get_template("period.html.j2").render(
         r=result, ctx=ctx, controls=controls, svgs=svgs, status_labels=STATUS_LABELS, kinds=GAP_KIND_LABELS,
-        outcomes=OUTCOME_LABELS, colours=COLOURS)
+        outcomes=OUTCOME_LABELS, colours=COLOURS, trend=trend,
+        trend_svg=Markup(trend_svg(trend)) if trend else "",  # noqa: S704 - built from escaped parts
+        expiry=[e for e in expiry or [] if e.state != "fresh"])
 
 
 def trend_table(report: TrendReport, con: Any) -> None:

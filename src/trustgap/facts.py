@@ -671,17 +671,22 @@ class FactSet:
         self.observed: Mapping[str, datetime] = observed or {}
         self.conflicts: list[SourceConflict] = list(conflicts)
         self._graph: IdentityGraph | None = None
+        # values derived once per assessment from the facts and shared by the checks that need them (a pull
+        # request's approvers, say); keyed by the deriving function's name and the fact's identity
+        self.derived: dict[tuple[str, int], Any] = {}
         for f in facts:
             self._by_type[type(f)].append(f)
 
     def add(self, fact: Any) -> None:
         self._by_type[type(fact)].append(fact)
         self._graph = None
+        self.derived.clear()
 
     def extend(self, facts: Iterable[Any]) -> None:
         for f in facts:
             self._by_type[type(f)].append(f)
         self._graph = None
+        self.derived.clear()
 
     @property
     def identity(self) -> IdentityGraph:

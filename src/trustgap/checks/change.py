@@ -61,7 +61,17 @@ def _changes(ctx: CheckContext) -> Iterator[Change]:
         yield c
 
 
-def _approvers(c: Change) -> tuple[set[str], set[str]]:
+def _approvers(ctx: CheckContext, c: Change) -> tuple[frozenset[str], frozenset[str]]:
+    """(approvers before or at merge, approvers after merge), computed once per pull request per assessment and
+    shared by every check that needs them."""
+    key = ("approvers", id(c))
+    hit = ctx.facts.derived.get(key)
+    if hit is None:
+        hit = ctx.facts.derived[key] = _compute_approvers(c)
+    return hit  # type: ignore[no-any-return]
+
+
+def _compute_approvers(c: Change) -> tuple[frozenset[str], frozenset[str]]:
     """(approvers before or at merge, approvers after merge), authors excluded, latest decision per reviewer."""
     author = (c.author or "").lower()
     latest: dict[str, tuple[str, datetime | None]] = {}
@@ -81,7 +91,7 @@ def _approvers(c: Change) -> tuple[set[str], set[str]]:
             before.add(who)
         else:
             after.add(who)
-    return before, after
+    return frozenset(before), frozenset(after)
 
 
 def _label(c: Change) -> str:
@@ -113,7 +123,7 @@ def pr_approved_by_other(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no pull request evidence")
     entities = []
     for c in _changes(ctx):
-        before, after = _approvers(c)
+        before, after = _approvers(ctx, c)
         ev = srcs(c)
         if before:
             entities.append(EntityResult("pull_request", _label(c), "pass",
@@ -151,7 +161,7 @@ def min_approvals_met(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no pull request evidence")
     entities = []
     for c in _changes(ctx):
-        before, after = _approvers(c)
+        before, after = _approvers(ctx, c)
         got = len(before) + (len(after) if c.emergency else 0)
         status: EntityStatus = "pass" if got >= need else "fail"
         entities.append(EntityResult("pull_request", _label(c), status, f"{got} independent approval(s), {need} "
@@ -178,7 +188,7 @@ def emergency_approved_after(ctx: CheckContext) -> CheckResult:
     for c in _changes(ctx):
         if not c.emergency:
             continue
-        before, after = _approvers(c)
+        before, after = _approvers(ctx, c)
         if before or after:
             entities.append(EntityResult("pull_request", _label(c), "pass",
                                          f"approved by {', '.join(sorted(before | after))}", srcs(c)))

@@ -116,9 +116,9 @@ def assess(
     scope = loaded.scope
     say("facts", "joining facts")
     observed = observed_times((i.sha256, i.name, i.collected_at) for i in sources.items)
-    merged, conflicts = reconcile(finalize_facts(sources), observed, as_of)
-    facts = FactSet(merged, identity=scope.identity.config(scope.organisation.time_zone), observed=observed,
-                    conflicts=conflicts)
+    merged = reconcile(finalize_facts(sources), observed, as_of, formats={i.sha256: i.format for i in sources.items})
+    facts = FactSet(merged.facts, identity=scope.identity.config(scope.organisation.time_zone), observed=observed,
+                    conflicts=merged.conflicts, history=merged.history)
     identity = facts.identity
     facts.conflicts.extend(identity.conflicts)
 

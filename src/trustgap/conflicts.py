@@ -23,6 +23,7 @@ import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -81,17 +82,29 @@ def observed_times(items: Iterable[tuple[str, str, str]]) -> dict[str, datetime]
     return out
 
 
-def reconcile(facts: list[Any], observed: Mapping[str, datetime], as_of: date
-              ) -> tuple[list[Any], list[SourceConflict]]:
-    """Merge descriptions of one thing from different evidence files (see the module docstring)."""
+@dataclass
+class Reconciled:
+    """The facts of a run after merging descriptions of one thing, what disagreed, and what was superseded."""
+
+    facts: list[Any]
+    conflicts: list[SourceConflict] = field(default_factory=list)
+    # id(merged fact) -> the older descriptions it replaced, with the time each was observed: for Type II, a state
+    # shown inside the audit period is a fact about that date even when a newer export shows another
+    history: dict[int, list[tuple[datetime | None, Any]]] = field(default_factory=dict)
+
+
+def reconcile(facts: list[Any], observed: Mapping[str, datetime], as_of: date,
+              formats: Mapping[str, str | None] | None = None) -> Reconciled:
+    """Merge descriptions of one thing from different evidence files (see the module docstring). ``formats``
+    (sha256 -> format id) lets an account missing from a newer complete listing of its system be read as gone."""
     target = datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC) + timedelta(days=1)
     groups: dict[tuple[type, tuple[str, ...]], list[Any]] = defaultdict(list)
-    out: list[Any] = []
+    out = Reconciled(facts=[])
     seen: set[Any] = set()
     for f in facts:
         key_fn = _KEYS.get(type(f))
         if key_fn is None:
-            out.append(f)
+            out.facts.append(f)
             continue
         try:
             if f in seen:  # the same file twice (same bytes, same place): one description, not two
@@ -100,15 +113,65 @@ def reconcile(facts: list[Any], observed: Mapping[str, datetime], as_of: date
         except TypeError:  # a value that cannot be hashed (a setting holding a mapping): kept as it is
             pass
         groups[(type(f), key_fn(f))].append(f)
-    conflicts: list[SourceConflict] = []
-    for (cls, _key), group in groups.items():
-        if len({f.src.sha256 for f in group}) < 2:
-            out.extend(group)
+    listings = _listings(groups, observed, formats or {})
+    for (cls, key), group in groups.items():
+        merged = group[0]
+        if len({f.src.sha256 for f in group}) >= 2:
+            merged, found, older = _merge(cls, group, observed, target)
+            out.conflicts.extend(found)
+            if older:
+                out.history[id(merged)] = older
+        if cls is Account:
+            merged = _gone(merged, key, group, listings, observed)
+        out.facts.append(merged)
+    return out
+
+
+def _listings(groups: Mapping[tuple[type, tuple[str, ...]], list[Any]], observed: Mapping[str, datetime],
+              formats: Mapping[str, str | None]) -> dict[tuple[str, str], list[tuple[datetime, str, set[tuple]]]]:
+    """(format, system) -> the account listings of that format, oldest first: (observed, sha256, account keys)."""
+    keys_by_sha: dict[str, set[tuple]] = defaultdict(set)
+    for (cls, key), group in groups.items():
+        if cls is Account:
+            for f in group:
+                keys_by_sha[f.src.sha256].add(key)
+    out: dict[tuple[str, str], list[tuple[datetime, str, set[tuple]]]] = defaultdict(list)
+    for sha, keys in keys_by_sha.items():
+        fmt, when = formats.get(sha), observed.get(sha)
+        if fmt is None or when is None:
             continue
-        merged, found = _merge(cls, group, observed, target)
-        out.append(merged)
-        conflicts.extend(found)
-    return out, conflicts
+        for system in {k[1] for k in keys}:
+            out[(fmt, system)].append((when, sha, {k for k in keys if k[1] == system}))
+    for lst in out.values():
+        lst.sort(key=lambda x: (x[0], x[1]))
+    return out
+
+
+def _gone(account: Account, key: tuple[str, ...], group: list[Any],
+          listings: Mapping[tuple[str, str], list[tuple[datetime, str, set[tuple]]]],
+          observed: Mapping[str, datetime]) -> Account:
+    """An account that a newer complete listing of its system (same format) no longer lists was removed by then:
+    it cannot sign in, and when it was removed is for an audit log to say."""
+    if account.active is False:
+        return account
+    shas = {f.src.sha256 for f in group}
+    newest = max((observed[s] for s in shas if s in observed), default=None)
+    if newest is None:
+        return account
+    for (fmt, system), lst in listings.items():
+        mine = [len(keys) for _, sha, keys in lst if sha in shas]
+        if system != account.system or not mine:
+            continue
+        # a listing of the whole system, not a file about one account (per-user factor answers): at least two
+        # accounts and half as many as the listing this account was in
+        least = max(2, max(mine) // 2)
+        later = [(when, sha) for when, sha, keys in lst if when > newest and key not in keys and len(keys) >= least]
+        if later:
+            when, _ = later[0]
+            return dataclasses.replace(account, active=False,
+                                       status=f"not listed in the {when:%Y-%m-%d} export ({fmt})",
+                                       observed_at=when)
+    return account
 
 
 def _when(f: Any, observed: Mapping[str, datetime]) -> datetime | None:
@@ -117,7 +180,7 @@ def _when(f: Any, observed: Mapping[str, datetime]) -> datetime | None:
 
 
 def _merge(cls: type, group: list[Any], observed: Mapping[str, datetime], target: datetime
-           ) -> tuple[Any, list[SourceConflict]]:
+           ) -> tuple[Any, list[SourceConflict], list[tuple[datetime | None, Any]]]:
     def rank(f: Any) -> tuple[int, float, str]:
         when = _when(f, observed)
         if when is None:
@@ -157,7 +220,8 @@ def _merge(cls: type, group: list[Any], observed: Mapping[str, datetime], target
                 if not _empty(ov) and not _empty(v) and ov != v:
                     conflicts.append(SourceConflict(subject, k, _show(v), best.src, _show(ov), other.src))
         updates["attrs"] = attrs
-    return (dataclasses.replace(best, **updates) if updates else best), conflicts
+    older = [(_when(f, observed), f) for f in ordered[1:] if f.src.sha256 != best.src.sha256]
+    return (dataclasses.replace(best, **updates) if updates else best), conflicts, older
 
 
 def _subject(f: Any) -> str:

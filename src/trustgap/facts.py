@@ -659,7 +659,8 @@ class FactSet:
 
     def __init__(self, facts: Iterable[Any] = (), aliases: dict[str, str] | None = None, *,
                  identity: IdentityConfig | None = None, observed: Mapping[str, datetime] | None = None,
-                 conflicts: Iterable[SourceConflict] = ()) -> None:
+                 conflicts: Iterable[SourceConflict] = (),
+                 history: Mapping[int, list[tuple[datetime | None, Any]]] | None = None) -> None:
         self._by_type: dict[type, list[Any]] = defaultdict(list)
         if identity is None:
             from trustgap.identity import IdentityConfig
@@ -670,6 +671,8 @@ class FactSet:
         self.aliases: dict[str, str] = {k.lower(): v.lower() for k, v in (aliases or identity.aliases).items()}
         self.observed: Mapping[str, datetime] = observed or {}
         self.conflicts: list[SourceConflict] = list(conflicts)
+        # id(fact) -> older descriptions of the same thing it superseded, with when each was observed
+        self.history: Mapping[int, list[tuple[datetime | None, Any]]] = history or {}
         self._graph: IdentityGraph | None = None
         # values derived once per assessment from the facts and shared by the checks that need them (a pull
         # request's approvers, say); keyed by the deriving function's name and the fact's identity
@@ -687,6 +690,10 @@ class FactSet:
             self._by_type[type(f)].append(f)
         self._graph = None
         self.derived.clear()
+
+    def earlier_states(self, fact: Any) -> list[tuple[datetime | None, Any]]:
+        """Older descriptions of the thing ``fact`` describes (other exports of other dates), with their dates."""
+        return list(self.history.get(id(fact), ()))
 
     @property
     def identity(self) -> IdentityGraph:

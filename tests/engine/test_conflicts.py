@@ -78,7 +78,9 @@ def test_reconcile_merges_unknown_fields_and_keeps_latest_sign_in() -> None:
     a_new = Account(src=new, system="okta", account_id="00u1", active=False,
                     last_login_at=datetime(2026, 10, 1, tzinfo=UTC))
     observed = {old.sha256: datetime(2026, 10, 31, tzinfo=UTC), new.sha256: datetime(2026, 11, 1, tzinfo=UTC)}
-    (merged,), conflicts = reconcile([a_old, a_new], observed, date(2026, 11, 1))
+    out = reconcile([a_old, a_new], observed, date(2026, 11, 1))
+    (merged,), conflicts = out.facts, out.conflicts
+    assert [(when, f.src) for when, f in out.history[id(merged)]] == [(observed[old.sha256], old)]
     assert merged.src == new and merged.active is False and merged.email == "a@x.io" and merged.is_admin is True
     assert merged.last_login_at == datetime(2026, 10, 30, tzinfo=UTC)
     assert [(c.field, c.chosen, c.other) for c in conflicts] == [("active", "False", "True")]
@@ -91,3 +93,47 @@ def test_dates_in_file_names() -> None:
     times = observed_times([("a" * 64, "x-2026-01-05.csv", "2026-03-01T00:00:00+00:00"),
                             ("b" * 64, "y.csv", "2026-03-01T00:00:00+00:00")])
     assert times["a" * 64].date() == date(2026, 1, 5) and times["b" * 64].date() == date(2026, 3, 1)
+
+
+def test_account_missing_from_a_newer_complete_listing_is_gone() -> None:
+    may, nov = Src("1" * 64, "$"), Src("2" * 64, "$")
+    def u(src: Src, name: str) -> Account:
+        return Account(src=src, system="google", account_id=f"{name}@x.io", email=f"{name}@x.io", active=True)
+    facts = [u(may, "ann"), u(may, "bo"), u(may, "cy"), u(nov, "ann"), u(nov, "cy")]
+    observed = {may.sha256: datetime(2026, 5, 4, tzinfo=UTC), nov.sha256: datetime(2026, 11, 12, tzinfo=UTC)}
+    fmts = {may.sha256: "google_users", nov.sha256: "google_users"}
+    out = reconcile(facts, observed, date(2026, 11, 20), formats=fmts)
+    by = {f.account_id: f for f in out.facts}
+    assert by["bo@x.io"].active is False and "not listed in the 2026-11-12 export" in (by["bo@x.io"].status or "")
+    assert by["ann@x.io"].active is True
+    # a file about one account (a per-user answer) is not a listing of the system
+    single = Src("3" * 64, "$")
+    lone = reconcile([u(may, "ann"), u(may, "bo"), u(single, "ann")],
+                     {**observed, single.sha256: datetime(2026, 11, 12, tzinfo=UTC)}, date(2026, 11, 20),
+                     formats={may.sha256: "google_users", single.sha256: "google_users"})
+    assert all(f.active for f in lone.facts)
+
+
+def _type2(org: Path, start: str) -> None:
+    (org / "scope.yaml").write_text("organisation: {name: Acme, time_zone: Europe/Berlin}\n"
+                                    f"report: {{type: type2, period: {{start: {start}, end: 2026-12-31}}}}\n"
+                                    "systems:\n  - {name: Google Workspace, kind: google}\n", encoding="utf-8")
+
+
+def test_type2_a_lapse_shown_inside_the_period_is_a_deviation_though_fixed_now(tmp_path: Path) -> None:
+    org = _org(tmp_path, old_enrolled=False, new_enrolled=True)
+    _type2(org, "2026-01-01")  # the export of 2026-09-01 is inside the period
+    result, _ = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", as_of=date(2026, 11, 2),
+                               save=False)
+    (f,) = [f for f in result.findings if f.check_id == "mfa.enabled_on_every_system"]
+    assert f.entity == "ann.lee@acme.example (google)" and f.gap_kind == "not_operating"
+    assert "2026-09-01, inside the audit period" in f.reason and "deviation" in f.reason
+    assert len({e.sha256 for e in f.evidence}) == 2  # both exports: the lapse and the fix
+
+
+def test_type2_an_earlier_state_before_the_period_is_only_a_superseded_source(tmp_path: Path) -> None:
+    org = _org(tmp_path, old_enrolled=False, new_enrolled=True)
+    _type2(org, "2026-10-01")  # the export of 2026-09-01 predates the period
+    result, _ = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", as_of=date(2026, 11, 2),
+                               save=False)
+    assert not [f for f in result.findings if f.check_id == "mfa.enabled_on_every_system"]

@@ -27,6 +27,7 @@ FIX = Path(__file__).parent.parent / "fixtures" / "evidence"
 
 # parser name -> its fixture files under tests/fixtures/evidence (one per variant of the format)
 FIXTURES: dict[str, tuple[str, ...]] = {
+    "google_reports_activities": ("google/admin-activities.json", "google/login-activities-pages.json"),
     "aws_iam_credential_report": ("identity/aws-credential-report.csv", "identity/aws-credential-report-cli.json"),
     "checkov": ("checkov/results_json.json", "checkov/empty-report.json", "checkov/summary-only.json"),
     "github": ("github/org.json", "github/members.json", "github/repos.json", "github/protection-api.json",

@@ -11,8 +11,9 @@ Time conventions used by every check:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult
 from trustgap.dates import add_months, to_utc_start
@@ -85,6 +86,31 @@ def accounts_by_email(facts: FactSet, *, humans_only: bool = True) -> dict[str, 
         if key:
             out[key].append(a)
     return out
+
+
+def period_lapses(ctx: CheckContext, fact: Any, failing: Callable[[Any], bool]) -> list[tuple[datetime, Any]]:
+    """Type II: older descriptions of ``fact`` (exports of other dates) observed inside the audit period, up to the
+    evaluation end, whose state fails ``failing``. Each is a deviation during the period even when the newest
+    evidence shows the thing fixed: two states at two dates, not a conflict between sources."""
+    if not ctx.type2 or ctx.period_start is None:
+        return []
+    start, end = to_utc_start(ctx.period_start), as_of_end(ctx)
+    return sorted(((when, old) for when, old in ctx.facts.earlier_states(fact)
+                   if when is not None and start <= when < end and failing(old)), key=lambda x: x[0])
+
+
+def lapse_result(ctx: CheckContext, entity_type: str, label: str, fact: Any, failing: Callable[[Any], bool],
+                 what: str) -> EntityResult | None:
+    """The failing entity for the first in-period lapse of ``fact`` (see :func:`period_lapses`), else None."""
+    lapses = period_lapses(ctx, fact, failing)
+    if not lapses:
+        return None
+    when, old = lapses[0]
+    more = f" (and {len(lapses) - 1} more export(s))" if len(lapses) > 1 else ""
+    return EntityResult(entity_type, label, "fail",
+                        f"{what} in the evidence of {when:%Y-%m-%d}, inside the audit period{more}; fixed since: "
+                        "a deviation during the period", srcs(old, fact), gap_kind="not_operating",
+                        measured={"lapse_seen": when.date().isoformat()})
 
 
 def person_of(ctx: CheckContext, a: Account) -> PersonRecord | None:

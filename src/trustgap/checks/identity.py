@@ -3,7 +3,16 @@ and required by the source-control organisation."""
 
 from __future__ import annotations
 
-from trustgap.checks._util import IDP_SYSTEMS, account_label, can_log_in, is_admin, is_human, srcs, systems_of
+from trustgap.checks._util import (
+    IDP_SYSTEMS,
+    account_label,
+    can_log_in,
+    is_admin,
+    is_human,
+    lapse_result,
+    srcs,
+    systems_of,
+)
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.facts import Account, Setting, system_kind
 
@@ -23,6 +32,11 @@ def _enforced_by_setting(ctx: CheckContext, kind: str) -> Setting | None:
     if found and all(s.value is True for s in found):
         return found[0]
     return None
+
+
+def _without_mfa(a: Account) -> bool:
+    """An earlier state of an account that could sign in interactively without a second factor."""
+    return a.mfa_enabled is False and a.active is not False and _needs_mfa(a)
 
 
 def _needs_mfa(a: Account) -> bool:
@@ -67,7 +81,10 @@ def mfa_enabled_on_every_system(ctx: CheckContext) -> CheckResult:
         assessed = True
         enforcing = _enforced_by_setting(ctx, kind)
         for a in accounts:
-            if a.mfa_enabled is True:
+            lapse = lapse_result(ctx, "account", account_label(a), a, _without_mfa, "no MFA")
+            if a.mfa_enabled is True and lapse is not None:
+                entities.append(lapse)
+            elif a.mfa_enabled is True:
                 entities.append(EntityResult("account", account_label(a), "pass", "MFA enrolled", srcs(a)))
             elif a.mfa_enabled is None and enforcing is not None:
                 entities.append(EntityResult(
@@ -140,7 +157,10 @@ def admins_mfa_enabled(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no administrator accounts identified in the evidence")
     entities = []
     for a in admins:
-        if a.mfa_enabled is True:
+        lapse = lapse_result(ctx, "account", account_label(a), a, _without_mfa, "administrator without MFA")
+        if a.mfa_enabled is True and lapse is not None:
+            entities.append(lapse)
+        elif a.mfa_enabled is True:
             entities.append(EntityResult("account", account_label(a), "pass", "administrator with MFA", srcs(a)))
         elif a.mfa_enabled is None:
             setting = _enforced_by_setting(ctx, system_kind(a.system))

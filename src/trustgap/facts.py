@@ -115,6 +115,9 @@ class Account:
     # "security_question", or the source's value lower-cased; () with mfa_enabled=False means "none"
     mfa_factors: tuple[str, ...] = ()
     status_changed_at: datetime | None = None  # last change of ``status`` (Okta statusChanged, ...)
+    # other names the account is known by in its system (an Okta login that is not the e-mail, an Entra
+    # userPrincipalName): the identity graph matches the scope's account map and e-mails against them too
+    aliases: tuple[str, ...] = ()
     observed_at: datetime | None = None  # when the source described this state (export / API time), if known
 
 

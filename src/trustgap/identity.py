@@ -341,9 +341,21 @@ class IdentityGraph:
         return self._by_email.get(e) if e else None
 
     def resolve(self, account: Account) -> Resolution:
-        return self.resolve_name(account.account_id, system=account.system, email=account.email,
-                                 display_name=account.display_name, owner=account.owner_email,
-                                 service=account.kind == "service")
+        """The account's person: by its id, then by each other name it is known by (an Okta login), so that the
+        scope's account map and HR logins can name it either way."""
+        first = self.resolve_name(account.account_id, system=account.system, email=account.email,
+                                  display_name=account.display_name, owner=account.owner_email,
+                                  service=account.kind == "service")
+        if first.person is not None or first.status == "ambiguous":
+            return first
+        for alias in account.aliases:
+            alias_email = alias if "@" in alias else None
+            r = self.resolve_name(alias, system=account.system, email=alias_email,
+                                  display_name=account.display_name, owner=account.owner_email,
+                                  service=account.kind == "service")
+            if r.person is not None and r.method in EXACT_METHODS:
+                return r
+        return first
 
     def resolve_name(self, name: str, *, system: str | None = None, email: str | None = None,
                      display_name: str | None = None, owner: str | None = None,

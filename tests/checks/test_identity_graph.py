@@ -214,3 +214,43 @@ def test_fact_set_builds_the_graph_with_the_scope_settings() -> None:
                                          time_zone=zone("Europe/Berlin")))
     r = fs.identity.resolve(acc("dl-gh", system="github"))
     assert r.person is not None and r.method == "scope" and str(fs.identity.tz) == "Europe/Berlin"
+
+
+def test_scope_map_names_an_account_by_its_other_login() -> None:
+    g = graph(accounts={"okta:taro": "omar.haddad@acme.io"})
+    okta = acc("00u5", email="taro@acme.io", aliases=("taro",))
+    r = g.resolve(okta)
+    assert r.person is not None and r.person.email == "omar.haddad@acme.io" and r.method == "scope"
+
+
+def test_account_left_active_through_a_rehire_gap_is_a_failure(run) -> None:  # noqa: ANN001
+    facts = [person("kim@acme.io", "Kim Park", date(2024, 6, 28), hire=date(2021, 2, 1)),
+             person("kim@acme.io", "Kim Park", hire=date(2026, 3, 2)),
+             acc("00u7", email="kim@acme.io", active=True, status="ACTIVE",
+                 status_changed_at=datetime(2021, 2, 1, 9, tzinfo=UTC))]
+    res = run("offboarding.access_revoked_in_time", facts, as_of=date(2026, 11, 1),
+              period=(date(2026, 1, 1), date(2026, 10, 31)))
+    (e,) = res.entities
+    assert e.status == "fail" and "stayed active while its owner was not employed" in e.reason
+    assert e.measured["days"] == 612  # type: ignore[index]
+
+
+def test_contractor_hired_as_employee_the_next_day_needs_no_removal(run) -> None:  # noqa: ANN001
+    facts = [Person(src=HR_OLD, email="noa@acme.io", name="Noa Hayashi", hire_date=date(2025, 5, 1),
+                    termination_date=date(2026, 3, 31), employment_type="contractor", source_kind="contractors"),
+             person("noa@acme.io", "Noa Hayashi", hire=date(2026, 4, 1)),
+             acc("00u8", email="noa@acme.io", active=True, status_changed_at=datetime(2025, 5, 1, tzinfo=UTC))]
+    res = run("offboarding.access_revoked_in_time", facts, as_of=date(2026, 11, 1))
+    assert res.entities == [] and res.status == "not_assessed"
+
+
+def test_service_account_whose_owner_left_is_owned_by_nobody(run) -> None:  # noqa: ANN001
+    facts = [*STAFF, person("yara@acme.io", "Yara Tanaka", date(2026, 6, 12)),
+             acc("svc-reports@acme.io", email="svc-reports@acme.io", kind="service", active=True),
+             acc("svc-backup@acme.io", email="svc-backup@acme.io", kind="service", active=True)]
+    res = run("accounts.service_accounts_owned", facts,
+              owners={"svc-reports@acme.io": "yara@acme.io", "svc-backup@acme.io": "dana.lee@acme.io"})
+    by = {e.entity: e for e in res.entities}
+    assert by["svc-reports@acme.io (okta)"].status == "fail" and "left on 2026-06-12" in by[
+        "svc-reports@acme.io (okta)"].reason
+    assert by["svc-backup@acme.io (okta)"].status == "pass"

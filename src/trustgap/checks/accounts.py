@@ -80,14 +80,29 @@ def service_accounts_owned(ctx: CheckContext) -> CheckResult:
     services = [a for a in ctx.facts.of(Account) if a.kind == "service" and can_log_in(a)]
     if not services:
         return ctx.not_assessed("no service accounts identified in the evidence")
+    graph = ctx.facts.identity
+    day, tz = ctx.evaluation_end, graph.tz
     entities = []
     for a in services:
         owner = _owner(ctx, a)
-        if owner:
-            entities.append(EntityResult("account", account_label(a), "pass", f"owned by {owner}", srcs(a)))
-        else:
+        person = graph.person_by_email(owner) if owner else None
+        if not owner:
             entities.append(EntityResult("account", account_label(a), "fail", "service account without an owner",
                                          srcs(a)))
+        elif person is None or not graph.people:
+            why = f"owned by {owner}" + (", who is on no HR roster or contractor list" if graph.people else "")
+            status = "partial" if graph.people else "pass"
+            entities.append(EntityResult("account", account_label(a), status, why, srcs(a),  # type: ignore[arg-type]
+                                         gap_kind="insufficient_evidence" if graph.people else None))
+        elif person.active_on(day, tz):
+            entities.append(EntityResult("account", account_label(a), "pass", f"owned by {person.label}",
+                                         srcs(a, person)))
+        else:
+            left = max((s.end for s in person.spans if s.end is not None), default=None)
+            entities.append(EntityResult("account", account_label(a), "fail",
+                                         f"its owner {person.label} left"
+                                         + (f" on {left.isoformat()}" if left else "") + ": nobody owns it now",
+                                         srcs(a, person)))
     return ctx.result(entities)
 
 

@@ -100,10 +100,21 @@ def _judge_leaver_account(ctx: CheckContext, a: Account, span: Span, rehired: da
     graph = ctx.facts.identity
     since = local_day_start(span.start, graph.tz) if span.start else datetime.min.replace(tzinfo=effective.tzinfo)
     before = local_day_start(rehired, graph.tz) if rehired else None
+    if before is not None and before <= deadline:
+        return None  # back (a contractor hired as an employee, say) before the access had to go: nothing to remove
     deactivated = graph.deactivated_between(a, since, before)
     if rehired is not None and deactivated is None:
+        timed = timed or rehired >= _timing_window_start(ctx)  # the gap reaches into the period judged
         if not timed:
             return None
+        unchanged = a.status_changed_at
+        if a.active is True and unchanged is not None and unchanged < effective:
+            days = (rehired - span.end).days
+            return EntityResult("account", label, "fail",
+                                f"stayed active while its owner was not employed: terminated {term}, rehired "
+                                f"{rehired.isoformat()} ({days} days), status unchanged since {fmt_dt(unchanged)}"
+                                f"{how}", ev, measured={"days": days, "terminated": term,
+                                                         "rehired": rehired.isoformat()})
         return EntityResult("account", label, "partial",
                             f"terminated {term}, rehired {rehired.isoformat()}: the evidence does not show the access "
                             f"being removed in between{how}", ev, gap_kind="insufficient_evidence")

@@ -227,6 +227,8 @@ def _account(obj: Any, where: str, ctx: ParseContext) -> Account | None:
         created_at=_when(obj, "created", where, ctx),
         last_login_at=_when(obj, "lastLogin", where, ctx),
         deactivated_at=changed if status in DEACTIVATED_STATUSES else None,
+        status_changed_at=changed,
+        aliases=(login,) if login and login.lower() not in (uid.lower(), email or "") else (),
     )
 
 

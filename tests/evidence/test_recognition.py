@@ -27,6 +27,10 @@ FIX = Path(__file__).parent.parent / "fixtures" / "evidence"
 
 # parser name -> its fixture files under tests/fixtures/evidence (one per variant of the format)
 FIXTURES: dict[str, tuple[str, ...]] = {
+    "aws_cli": ("../aws_cli/v2/rds-describe-db-instances.json", "../aws_cli/v2/ec2-describe-security-groups.json",
+                "../aws_cli/v2/elbv2-describe-listeners-portal.json", "../aws_cli/v2/kms-list-aliases.json",
+                "../aws_cli/v2/s3api-get-bucket-encryption-acme-audit-logs.json",
+                "../aws_cli/v1/acme-audit-logs/policy.json", "../aws_cli/v1/logs-describe-log-groups.json"),
     "aws_iam_credential_report": ("identity/aws-credential-report.csv", "identity/aws-credential-report-cli.json"),
     "checkov": ("checkov/results_json.json", "checkov/empty-report.json", "checkov/summary-only.json"),
     "github": ("github/org.json", "github/members.json", "github/repos.json", "github/protection-api.json",

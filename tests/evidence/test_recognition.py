@@ -54,6 +54,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
                         "records/tabletop-single.yaml"),
     "risk_register": ("risk/risk-register.csv",),
     "prowler": ("prowler/prowler-output-123456789012-20260301.ocsf.json", "prowler/prowler-v3-output.json"),
+    "talentlms": ("../talentlms/users.json", "../talentlms/course-12.json", "../talentlms/user-5.json"),
     "trivy": ("trivy/api-2026-01-05.json",),
     "vendor_inventory": ("vendors/vendor-inventory.csv",),
 }

@@ -47,6 +47,8 @@ FIXTURES: dict[str, tuple[str, ...]] = {
                   "hr/personio-employees.csv", "hr/adp-wfn-employees.csv", "hr/deel-people.csv"),
     "azure_role_assignments": ("../azure/role-assignment-list.json",),
     "azure_storage_accounts": ("../azure/storage-account-list.json",),
+    "docusign_envelopes": ("../docusign/envelopes-list-status-changes.json", "../docusign/envelope-get-onboarding.json"),
+    "dropbox_sign_requests": ("../dropbox_sign/signature-request-list.json",),
     "gcp_iam_policy": ("../gcp/projects-get-iam-policy-acme-prod.json",
                        "../gcp/buckets/acme-partner-share/get-iam-policy.json"),
     "gcp_service_account_keys": ("../gcp/service-account-keys-ci-deployer.json",),

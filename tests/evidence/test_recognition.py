@@ -27,6 +27,10 @@ FIX = Path(__file__).parent.parent / "fixtures" / "evidence"
 
 # parser name -> its fixture files under tests/fixtures/evidence (one per variant of the format)
 FIXTURES: dict[str, tuple[str, ...]] = {
+    "access_review_decisions": ("../access_reviews/okta-past-campaign-details.csv",
+                                "../access_reviews/github-access-review-q1.csv"),
+    "contractor_list": ("../contractors/contractor-register.csv", "../contractors/contingent-workers-eu.csv"),
+    "jira_changes": ("../jira/jsm-change-requests.csv", "../jira/jira-software-issues.csv"),
     "aws_cli": ("../aws_cli/v2/rds-describe-db-instances.json", "../aws_cli/v2/ec2-describe-security-groups.json",
                 "../aws_cli/v2/elbv2-describe-listeners-portal.json", "../aws_cli/v2/kms-list-aliases.json",
                 "../aws_cli/v2/s3api-get-bucket-encryption-acme-audit-logs.json",
@@ -47,7 +51,8 @@ FIXTURES: dict[str, tuple[str, ...]] = {
                   "hr/personio-employees.csv", "hr/adp-wfn-employees.csv", "hr/deel-people.csv"),
     "azure_role_assignments": ("../azure/role-assignment-list.json",),
     "azure_storage_accounts": ("../azure/storage-account-list.json",),
-    "docusign_envelopes": ("../docusign/envelopes-list-status-changes.json", "../docusign/envelope-get-onboarding.json"),
+    "docusign_envelopes": ("../docusign/envelopes-list-status-changes.json",
+                           "../docusign/envelope-get-onboarding.json"),
     "dropbox_sign_requests": ("../dropbox_sign/signature-request-list.json",),
     "gcp_iam_policy": ("../gcp/projects-get-iam-policy-acme-prod.json",
                        "../gcp/buckets/acme-partner-share/get-iam-policy.json"),

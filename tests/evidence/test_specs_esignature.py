@@ -37,19 +37,19 @@ def test_recognised_by_content(fmt: str, rel: str) -> None:
 
 def test_docusign_signers_signed_declined_and_waiting() -> None:
     got = records("docusign_envelopes", FILES["docusign_envelopes"][0])
-    assert (got["eli@acme.io"].outcome, got["eli@acme.io"].performed_on) == ("signed", date(2026, 1, 13))
+    assert (got["eli@acme.io"].outcome, got["eli@acme.io"].performed_on) == ("completed", date(2026, 1, 13))
     assert got["eli@acme.io"].kind == "policy_acknowledgement"
     assert got["eli@acme.io"].title == "Please sign: Information Security Policy v4 and Acceptable Use"
     assert (got["hal@acme.io"].outcome, got["hal@acme.io"].performed_on) == ("declined", date(2026, 1, 13))
     gus = got["gus@contractors.acme.io"]
     assert (gus.outcome, gus.performed_on, gus.details["date_from"]) == ("not signed", date(2026, 1, 12), "sent")
     one = records("docusign_envelopes", FILES["docusign_envelopes"][1])
-    assert one["ivy@acme.io"].performed_on == date(2026, 2, 2) and one["ivy@acme.io"].outcome == "signed"
+    assert one["ivy@acme.io"].performed_on == date(2026, 2, 2) and one["ivy@acme.io"].outcome == "completed"
 
 
 def test_dropbox_sign() -> None:
     got = records("dropbox_sign_requests", FILES["dropbox_sign_requests"][0])
-    assert (got["eli@acme.io"].outcome, got["eli@acme.io"].performed_on) == ("signed", date(2026, 2, 2))
+    assert (got["eli@acme.io"].outcome, got["eli@acme.io"].performed_on) == ("completed", date(2026, 2, 2))
     assert got["jo@acme.io"].outcome == "not signed" and got["jo@acme.io"].title == "Acceptable Use Policy 2026"
 
 

@@ -2,7 +2,8 @@
 of each envelope or signature request (the specs are ``docusign_envelopes`` and ``dropbox_sign_requests`` in
 ``trustgap/evidence/formats/``).
 
-A signer who signed: ``performed_on`` = the signing day, outcome ``signed``. Declined: the day declined, outcome
+A signer who signed: ``performed_on`` = the signing day, outcome ``completed`` (DocuSign's own word for a signer
+who signed; the raw status stays in ``details["signer_status"]``). Declined: the day declined, outcome
 ``declined``. Not (yet) signed: the day it was sent, outcome ``not signed`` (``details["date_from"] = "sent"``),
 never counted as an acknowledgement. An envelope answer without its recipients (listStatusChanges asked without
 ``include=recipients``) cannot say who signed: it is reported and counted as lost evidence.
@@ -36,7 +37,7 @@ def _record(row: MappedRow, hc: HookContext, *, email: Any, title: Any, signed: 
         hc.dropped.append(row.locator)
         return None
     if signed is not None:
-        when, outcome = signed, "signed"
+        when, outcome = signed, "completed"
     elif declined is not None:
         when, outcome = declined, "declined"
     elif sent is not None:

@@ -29,7 +29,6 @@ FIX = Path(__file__).parent.parent / "fixtures" / "evidence"
 FIXTURES: dict[str, tuple[str, ...]] = {
     "access_review_decisions": ("../access_reviews/okta-past-campaign-details.csv",
                                 "../access_reviews/github-access-review-q1.csv"),
-    "contractor_list": ("../contractors/contractor-register.csv", "../contractors/contingent-workers-eu.csv"),
     "jira_changes": ("../jira/jsm-change-requests.csv", "../jira/jira-software-issues.csv"),
     "aws_cli": ("../aws_cli/v2/rds-describe-db-instances.json", "../aws_cli/v2/ec2-describe-security-groups.json",
                 "../aws_cli/v2/elbv2-describe-listeners-portal.json", "../aws_cli/v2/kms-list-aliases.json",

@@ -1,6 +1,6 @@
-"""Contractor lists, access-review decisions and Jira change tickets, read by their format specs (two variants each:
-a register and a European semicolon export; Okta Identity Governance's campaign details and a plain review sheet;
-Jira Service Management change requests and Jira Software issues)."""
+"""Access-review decisions and Jira change tickets, read by their format specs (two variants each: Okta Identity
+Governance's campaign details and a plain review sheet; Jira Service Management change requests and Jira Software
+issues)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ import pytest
 
 from trustgap.evidence.detect import ParseContext, ParseResult, load_parsers, parse_with, recognise
 from trustgap.evidence.store import EvidenceRef, sha256_bytes
-from trustgap.facts import AccessDecision, Change, CollectionIssue, Person
+from trustgap.facts import AccessDecision, Change
 
 FIX = Path(__file__).parent.parent / "fixtures"
 FILES = {
-    "contractor_list": ("contractors/contractor-register.csv", "contractors/contingent-workers-eu.csv"),
     "access_review_decisions": ("access_reviews/okta-past-campaign-details.csv",
                                 "access_reviews/github-access-review-q1.csv"),
     "jira_changes": ("jira/jsm-change-requests.csv", "jira/jira-software-issues.csv"),
@@ -32,26 +31,6 @@ def run(fmt: str, rel: str) -> ParseResult:
 def test_recognised_by_content(fmt: str, rel: str) -> None:
     parser = recognise((FIX / rel).read_bytes(), "export.csv")
     assert parser is not None and parser.name == fmt
-
-
-def test_contractors_are_people_vouched_for_by_the_list() -> None:
-    res = run("contractor_list", FILES["contractor_list"][0])
-    assert res.errors == []
-    people = {p.email: p for p in res.facts if isinstance(p, Person)}
-    gus = people["gus@contractors.acme.io"]
-    assert (gus.source_kind, gus.employment_type, gus.hire_date, gus.termination_date) == (
-        "contractors", "contractor", date(2025, 9, 1), date(2026, 6, 30))
-    assert gus.manager_email == "dana@acme.io" and gus.department == "Nordic Dev AB" and gus.status == "active"
-    assert people["kim.ortega@contractors.acme.io"].status == "terminated"
-
-
-def test_european_contractor_export_and_a_row_without_email() -> None:
-    res = run("contractor_list", FILES["contractor_list"][1])
-    people = [p for p in res.facts if isinstance(p, Person)]
-    assert [(p.email, p.hire_date, p.termination_date, p.department) for p in people] == [
-        ("lea.brandt@acme.io", date(2026, 2, 1), date(2026, 7, 31), "Data")]
-    assert len(res.errors) == 1 and res.errors[0].line == 3 and "Work email" in str(res.errors[0])
-    assert [i.source for i in res.facts if isinstance(i, CollectionIssue)] == ["hr.roster"]
 
 
 def test_okta_campaign_decisions() -> None:

@@ -1,7 +1,6 @@
-"""What the people and access-review specs cannot say as a mapping (``contractor_list`` and
-``access_review_decisions`` in ``trustgap/evidence/formats/``): a contractor row without an e-mail cannot vouch for
-anyone (reported and counted as lost), and the agency stands in for the department when the list gives none; an
-access review's decisions also make the dated review itself, one per system and day."""
+"""What the access-review spec cannot say as a mapping (``access_review_decisions`` in
+``trustgap/evidence/formats/``): an access review's decisions also make the dated review itself, one per system and
+day."""
 
 from __future__ import annotations
 
@@ -10,19 +9,6 @@ from typing import Any
 from trustgap.evidence.mapping import HookContext, MappedRow
 from trustgap.evidence.mapping_registry import register_hook
 from trustgap.facts import Record
-
-
-@register_hook("contractor_list")
-def contractor_list(rows: list[MappedRow], hc: HookContext) -> list[Any]:
-    out: list[Any] = []
-    for row in rows:
-        if not row.get("email"):
-            why = "could not be read" if "email" in row.bad else "is empty"
-            hc.skip(row, f"{row.header('email')} {why}: the contractor is skipped", "email")
-            continue
-        department = row.get("department") or row.get("company")
-        out.append(hc.fact(row, department=department))
-    return out
 
 
 @register_hook("access_review_decisions")

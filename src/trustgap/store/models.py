@@ -116,3 +116,7 @@ class FindingRow(Base):
         Index("ix_findings_control_id", "control_id"),
         Index("ix_findings_finding_id", "finding_id"),
     )
+
+
+# the web app's tables share this metadata (migrations compare against all of it)
+import trustgap.store.web_models  # noqa: E402,F401

@@ -1,0 +1,227 @@
+"""What the web pages and the JSON API read from stored runs, behind one set of functions.
+
+Routes never query tables or parse result JSON themselves: they call :class:`RunQueries`. Lists (findings,
+evidence, history across runs) come from the per-run rows; the parts of a run a page shows besides them
+(roll-ups, verdict details, checks, plan and risk register) come from a compact summary derived once from the
+result JSON (verified against its SHA-256) and kept in ``web_run_summaries``. When the stored runs move to
+fully indexed tables, only this module changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, case, func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from trustgap.errors import TrustgapError
+from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+from trustgap.store.runs import RunRecord, RunStore, _headline_columns, _record_from_mapping
+from trustgap.store.web_models import RunSummaryRow
+
+SUMMARY_KEYS = ("as_of", "organisation", "report_type", "period_start", "period_end", "target_audit_date",
+                "categories", "readiness", "category_rollups", "criteria", "frameworks", "verdicts", "checks",
+                "evidence_requests", "interview", "plan", "threshold_conflicts", "catalog_version", "tool_version")
+SEVERITIES = ("critical", "high", "medium", "low")
+
+
+class NotFound(TrustgapError):
+    """Asked for something that is not there (or not in this organisation)."""
+
+
+@dataclass(frozen=True)
+class FindingEntry:
+    id: str
+    control_id: str
+    check_id: str | None
+    severity: str
+    gap_kind: str | None
+    entity_type: str | None
+    entity: str | None
+    reason: str
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class EvidenceEntry:
+    sha256: str
+    name: str
+    source: str
+    collected_at: str
+    size: int
+    format: str | None
+    status: str
+    errors: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    run_id: str
+    created_at: datetime
+    as_of: Any
+    status: str
+    gap_kind: str | None
+
+
+class RunSummary:
+    """The derived summary of one run, with lookups the pages need."""
+
+    def __init__(self, run: RunRecord, data: dict[str, Any]) -> None:
+        self.run = run
+        self.data = data
+        self.verdicts: dict[str, dict[str, Any]] = {v["control_id"]: v for v in data.get("verdicts", [])}
+        self.checks: dict[str, dict[str, Any]] = {c["check_id"]: c for c in data.get("checks", [])}
+
+    @property
+    def plan(self) -> dict[str, Any]:
+        return self.data.get("plan") or {}
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data.get(key)
+
+
+def _finding(m: Any) -> FindingEntry:
+    return FindingEntry(m["finding_id"], m["control_id"], m["check_id"], m["severity"], m["gap_kind"],
+                        m["entity_type"], m["entity"], m["reason"], m["evidence_sha256s"].split())
+
+
+def _evidence(m: Any) -> EvidenceEntry:
+    return EvidenceEntry(m["sha256"], m["name"], m["source"], m["collected_at"], m["size"], m["format"], m["status"],
+                         json.loads(m["errors_json"]))
+
+
+class RunQueries:
+    """Read-only queries over the stored runs of one organisation name (the scope file's organisation)."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self._engine = engine
+        self._runs = RunStore(engine, url)
+
+    # -- runs ---------------------------------------------------------------------------------------
+    def runs(self, organisation: str, limit: int = 100) -> list[RunRecord]:
+        return self._runs.list(limit=limit, organisation=organisation)
+
+    def latest(self, organisation: str) -> RunRecord | None:
+        found = self._runs.list(limit=1, organisation=organisation)
+        return found[0] if found else None
+
+    def run(self, organisation: str, run_id: str) -> RunRecord:
+        """The run with exactly this id, if it belongs to ``organisation`` ('latest': its newest run)."""
+        if run_id == "latest":
+            rec = self.latest(organisation)
+            if rec is None:
+                raise NotFound(f"{organisation} has no stored run yet")
+            return rec
+        with self._engine.connect() as conn:
+            m = conn.execute(select(*_headline_columns()).where(RunRow.id == run_id,
+                                                                RunRow.organisation == organisation)).mappings().first()
+        if m is None:
+            raise NotFound(f"no run {run_id!r} of {organisation}")
+        return _record_from_mapping(m)
+
+    def previous(self, run: RunRecord) -> RunRecord | None:
+        prev = self._runs.previous(run.id)
+        return self.run(run.organisation, prev) if prev else None
+
+    def result_json(self, run: RunRecord) -> str:
+        return self._runs.get_json(run.id)[1]
+
+    # -- the summary ----------------------------------------------------------------------------------
+    def summary(self, run: RunRecord) -> RunSummary:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(RunSummaryRow.result_sha256, RunSummaryRow.summary_json)
+                               .where(RunSummaryRow.run_id == run.id)).first()
+        if row is not None and row[0] == run.result_sha256:
+            return RunSummary(run, json.loads(row[1]))
+        data = self.build_summary(run)
+        return RunSummary(run, data)
+
+    def build_summary(self, run: RunRecord) -> dict[str, Any]:
+        """Derive (and keep) the summary of a run from its verified result JSON."""
+        full = json.loads(self.result_json(run))
+        data = {k: full.get(k) for k in SUMMARY_KEYS}
+        for c in data.get("checks") or []:
+            c.pop("passing", None)
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(insert(RunSummaryRow).values(run_id=run.id, result_sha256=run.result_sha256,
+                                                          summary_json=text))
+        except IntegrityError:
+            pass  # another request derived it at the same moment
+        return data
+
+    # -- findings -------------------------------------------------------------------------------------
+    def findings(self, run: RunRecord, *, control_id: str | None = None, severity: str | None = None,
+                 ids: list[str] | None = None, limit: int = 100, offset: int = 0) -> tuple[list[FindingEntry], int]:
+        """A page of a run's findings (most severe first) and how many match in all."""
+        cond = [FindingRow.run_id == run.id]
+        if control_id:
+            cond.append(FindingRow.control_id == control_id)
+        if severity:
+            cond.append(FindingRow.severity == severity)
+        if ids is not None:
+            cond.append(FindingRow.finding_id.in_(ids))
+        rank = case({s: i for i, s in enumerate(SEVERITIES)}, value=FindingRow.severity, else_=len(SEVERITIES))
+        order = [rank, FindingRow.position]
+        with self._engine.connect() as conn:
+            total = int(conn.scalar(select(func.count()).select_from(FindingRow).where(*cond)) or 0)
+            rows = conn.execute(select(FindingRow).where(*cond).order_by(*order).limit(limit).offset(offset)
+                                .with_only_columns(*FindingRow.__table__.columns)).mappings().all()
+        return [_finding(m) for m in rows], total
+
+    def finding(self, run: RunRecord, finding_id: str) -> FindingEntry:
+        with self._engine.connect() as conn:
+            m = conn.execute(select(*FindingRow.__table__.columns).where(
+                FindingRow.run_id == run.id, FindingRow.finding_id == finding_id)).mappings().first()
+        if m is None:
+            raise NotFound(f"no finding {finding_id!r} in run {run.id}")
+        return _finding(m)
+
+    def severity_counts(self, run: RunRecord) -> dict[str, int]:
+        q = (select(FindingRow.severity, func.count()).where(FindingRow.run_id == run.id)
+             .group_by(FindingRow.severity))
+        with self._engine.connect() as conn:
+            got = {s: int(n) for s, n in conn.execute(q).all()}
+        return {s: got.get(s, 0) for s in (*SEVERITIES, *sorted(set(got) - set(SEVERITIES)))}
+
+    def finding_counts_by_control(self, run: RunRecord) -> dict[str, int]:
+        q = (select(FindingRow.control_id, func.count()).where(FindingRow.run_id == run.id)
+             .group_by(FindingRow.control_id))
+        with self._engine.connect() as conn:
+            return {c: int(n) for c, n in conn.execute(q).all()}
+
+    # -- evidence -------------------------------------------------------------------------------------
+    def evidence(self, run: RunRecord, *, shas: list[str] | None = None, limit: int = 500,
+                 offset: int = 0) -> tuple[list[EvidenceEntry], int]:
+        cond = [EvidenceRow.run_id == run.id]
+        if shas is not None:
+            cond.append(EvidenceRow.sha256.in_(shas))
+        with self._engine.connect() as conn:
+            total = int(conn.scalar(select(func.count()).select_from(EvidenceRow).where(*cond)) or 0)
+            rows = conn.execute(select(*EvidenceRow.__table__.columns).where(*cond).order_by(EvidenceRow.position)
+                                .limit(limit).offset(offset)).mappings().all()
+        return [_evidence(m) for m in rows], total
+
+    def evidence_item(self, organisation: str, sha256: str) -> EvidenceEntry:
+        """An evidence item some run of ``organisation`` read (the newest such record)."""
+        q = (select(*EvidenceRow.__table__.columns).join(RunRow, RunRow.id == EvidenceRow.run_id)
+             .where(EvidenceRow.sha256 == sha256, RunRow.organisation == organisation)
+             .order_by(RunRow.created_at.desc()).limit(1))
+        with self._engine.connect() as conn:
+            m = conn.execute(q).mappings().first()
+        if m is None:
+            raise NotFound(f"no evidence {sha256[:12]}... in the runs of {organisation}")
+        return _evidence(m)
+
+    # -- history --------------------------------------------------------------------------------------
+    def control_history(self, organisation: str, control_id: str, limit: int = 100) -> list[HistoryPoint]:
+        q = (select(RunRow.id, RunRow.created_at, RunRow.as_of, VerdictRow.status, VerdictRow.gap_kind)
+             .join(VerdictRow, VerdictRow.run_id == RunRow.id)
+             .where(RunRow.organisation == organisation, VerdictRow.control_id == control_id)
+             .order_by(RunRow.created_at.desc(), RunRow.id.desc()).limit(limit))
+        with self._engine.connect() as conn:
+            return [HistoryPoint(r[0], r[1].replace(tzinfo=UTC), r[2], r[3], r[4]) for r in conn.execute(q).all()]

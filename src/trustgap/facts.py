@@ -65,6 +65,14 @@ class Person:
     termination_date: date | None = None
     status: str | None = None  # normalised: "active", "terminated", "leave", or the raw value lower-cased
     location: str | None = None
+    # the exact moment access should end, when the export gives a time (else the end of the local day of
+    # ``termination_date`` in the organisation's time zone applies)
+    termination_at: datetime | None = None
+    # account names this person is known by in other systems (a GitHub login column, an Okta login that is
+    # not the e-mail, an AWS IAM user name), as the source states them
+    logins: tuple[str, ...] = ()
+    personal_email: str | None = None  # never used to join accounts; kept to tell people apart
+    source_kind: str = "hr"  # "hr" roster, "contractors" list, "directory" ... (who vouches for this person)
 
     def active_on(self, day: date) -> bool:
         if self.hire_date and self.hire_date > day:
@@ -98,6 +106,11 @@ class Account:
     deactivated_at: datetime | None = None  # suspension / deprovisioning / deletion time, when known
     owner_email: str | None = None  # owner of a service account
     groups: tuple[str, ...] = ()
+    # second factors enrolled, normalised: "sms", "voice", "email", "totp", "push", "webauthn", "hardware",
+    # "security_question", or the source's value lower-cased; () with mfa_enabled=False means "none"
+    mfa_factors: tuple[str, ...] = ()
+    status_changed_at: datetime | None = None  # last change of ``status`` (Okta statusChanged, ...)
+    observed_at: datetime | None = None  # when the source described this state (export / API time), if known
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -150,6 +163,7 @@ class Resource:
     name: str | None = None
     region: str | None = None
     attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    observed_at: datetime | None = None  # when the source described this state, if known
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -229,6 +243,13 @@ class Change:
     reviews: tuple[Review, ...] = ()
     labels: tuple[str, ...] = ()
     emergency: bool = False
+    kind: str = "pull_request"  # "pull_request", "merge_request", "ticket", "deployment"
+    # approvals recorded outside code review (a change ticket's approver field, a CAB sign-off)
+    approvers: tuple[str, ...] = ()
+    approved_at: datetime | None = None
+    links: tuple[str, ...] = ()  # linked changes: ticket keys, pull request URLs or "owner/repo#12"
+    status: str | None = None  # the ticket's or request's state as the source says it
+    closed_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -266,6 +287,10 @@ class Vendor:
     dpa_date: date | None = None
     last_review_date: date | None = None
     owner: str | None = None
+    processes_personal_data: bool | None = None
+    processes_health_data: bool | None = None  # PHI: a HIPAA business associate
+    baa_signed: bool | None = None
+    contract_end: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -286,6 +311,7 @@ class Document:
     next_review: date | None = None
     status: str | None = None  # "draft", "approved", ...
     text: str = field(default="", repr=False, compare=False)
+    topics: tuple[str, ...] = ()  # every policy topic the document covers (policy_key first)
 
 
 RecordKind = Literal[
@@ -302,6 +328,10 @@ RecordKind = Literal[
     "penetration_test",
     "board_meeting",
     "incident",
+    "post_incident_review",
+    "capacity_review",
+    "management_review",
+    "privacy_notice_review",
     "other",
 ]
 
@@ -336,6 +366,249 @@ class CollectionIssue:
     reason: str
 
 
+# --------------------------------------------------------------------------- identity events and grants
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccountEvent:
+    """Something that happened to an account, with its time: from audit logs (Okta System Log, Google Admin
+    reports, Entra audit logs). ``action`` is normalised: ``created``, ``activated``, ``suspended``,
+    ``unsuspended``, ``deactivated``, ``reactivated``, ``deleted``, ``login``, ``login_failed``,
+    ``mfa_enrolled``, ``mfa_removed``, ``mfa_reset``, ``password_reset``, ``role_granted``, ``role_revoked``,
+    or the source's event type lower-cased."""
+
+    src: Src
+    system: str
+    account_id: str
+    at: datetime
+    action: str
+    email: str | None = None
+    actor: str | None = None  # who did it (an admin, a provisioning integration), as the source names them
+    outcome: str | None = None  # success / failure / ...
+    raw_type: str | None = None  # the source's own event type (user.lifecycle.deactivate)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Grant:
+    """A direct permission binding in a cloud or SaaS tenant: GCP IAM policy bindings, Azure role assignments,
+    AWS IAM policy attachments. ``principal`` keeps the source's spelling (``user:ann@acme.io``,
+    ``group:eng@acme.io``, ``serviceAccount:ci@p.iam.gserviceaccount.com``, an object id)."""
+
+    src: Src
+    system: str  # gcp, azure, aws, ...
+    principal: str
+    principal_type: str  # user, group, service_account, domain, unknown
+    role: str  # roles/owner, Owner, AdministratorAccess, ...
+    resource: str  # project, subscription, resource group, account
+    email: str | None = None  # the user's e-mail when the principal is a user
+    privileged: bool | None = None  # owner / admin-equivalent role, when known
+    observed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AccessDecision:
+    """One decision of an access review about one account: keep, revoke, modify."""
+
+    src: Src
+    system: str
+    account: str  # account id or e-mail as the review names it
+    decision: str  # keep / revoke / modify / unknown
+    reviewed_on: date
+    reviewer: str | None = None
+    review: str | None = None  # the review campaign's name or id
+    completed_on: date | None = None  # when a revoke / modify was carried out, if recorded
+    entitlement: str | None = None  # the role or group reviewed
+
+
+# --------------------------------------------------------------------------- endpoints
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Device:
+    """A managed (or known) endpoint from an MDM / endpoint-management export (Jamf, Kandji, Intune, ...)."""
+
+    src: Src
+    system: str  # jamf, kandji, intune, workspace_one, google_endpoint, ...
+    device_id: str
+    name: str | None = None
+    owner_email: str | None = None
+    owner_name: str | None = None
+    serial: str | None = None
+    platform: str | None = None  # macos, windows, linux, ios, android, chromeos
+    os_version: str | None = None
+    os_supported: bool | None = None  # the source's own verdict, when it gives one
+    encrypted: bool | None = None  # FileVault / BitLocker / ... on
+    screen_lock: bool | None = None  # a screen lock / passcode is enforced
+    screen_lock_minutes: int | None = None
+    firewall: bool | None = None
+    managed: bool | None = None  # enrolled in MDM / supervised
+    compliant: bool | None = None  # the MDM's own compliance state
+    last_seen: datetime | None = None
+    status: str | None = None  # active, retired, lost, returned, wiped, ...
+    returned_on: date | None = None
+    observed_at: datetime | None = None
+
+
+# --------------------------------------------------------------------------- availability and operations
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Incident:
+    """An incident: on-call / incident-management tools (PagerDuty, Opsgenie, incident.io), status pages,
+    security incident registers. Severity is normalised to critical / high / medium / low where the source
+    allows (SEV1/P1 -> critical, ...); ``major`` says whether the source or the organisation calls it major."""
+
+    src: Src
+    system: str
+    incident_id: str
+    title: str | None = None
+    kind: str | None = None  # availability, security, privacy, data, ... when known
+    severity: str | None = None
+    urgency: str | None = None  # high / low (PagerDuty)
+    status: str | None = None  # triggered, acknowledged, resolved, investigating, postmortem, ...
+    major: bool | None = None
+    started_at: datetime | None = None
+    detected_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    services: tuple[str, ...] = ()
+    customer_notified_at: datetime | None = None  # first public / customer update
+    postmortem_on: date | None = None  # post-incident review held / published
+    postmortem_ref: str | None = None
+    personal_data: bool | None = None  # personal data involved (privacy breach assessment)
+    breach_assessed_on: date | None = None
+    is_breach: bool | None = None  # the assessment's conclusion
+    authority_notified_at: datetime | None = None
+    subjects_notified_at: datetime | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Monitor:
+    """An uptime / synthetic monitor (UptimeRobot, Pingdom, Better Stack, Datadog synthetics, ...).
+    ``uptime`` holds (period label, percent) pairs as the source reports them, e.g. ("2026-10", 99.95) or
+    ("30d", 99.9)."""
+
+    src: Src
+    system: str
+    monitor_id: str
+    name: str | None = None
+    target: str | None = None  # URL, host or keyword target
+    kind: str | None = None  # http, keyword, ping, port, heartbeat, dns, ...
+    active: bool | None = None  # False = paused / disabled
+    status: str | None = None  # up, down, paused, not_checked_yet, ...
+    interval_seconds: int | None = None
+    created_at: datetime | None = None
+    uptime: tuple[tuple[str, float], ...] = ()
+    observed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Downtime:
+    """A period in which a monitor saw its target down (from a monitor's logs)."""
+
+    src: Src
+    system: str
+    monitor_id: str
+    started_at: datetime
+    ended_at: datetime | None = None  # None: still down when exported
+    duration_seconds: int | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcessingEvent:
+    """An operation of the system's processing that can fail and must be put right: a reconciliation with its
+    variances, a scheduled job run, a rejected input, a deletion / retention job run. ``status`` is normalised:
+    ``ok``, ``failed``, ``variance``, ``rejected``, or the source's value lower-cased; ``resolved_at`` is when
+    it was put right (variance resolved, job re-run successfully, input corrected)."""
+
+    src: Src
+    system: str
+    kind: str  # reconciliation, job_run, input_rejection, deletion_job, ...
+    ref: str  # the event's id in the source
+    name: str | None = None  # job / reconciliation / feed name
+    occurred_at: datetime | None = None
+    status: str | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    details: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+# --------------------------------------------------------------------------- confidentiality and privacy
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Request:
+    """A request with a legal or contractual deadline: data subject requests (access, erasure, rectification,
+    portability, objection, restriction, opt-out) and customer requests to dispose of confidential data
+    (``disposal``, including at contract end)."""
+
+    src: Src
+    system: str
+    request_id: str
+    kind: str
+    received_at: datetime
+    subject: str | None = None  # requester or customer, as the source names them (never more than that)
+    due_at: datetime | None = None  # the deadline the source records, if any
+    extended: bool | None = None  # deadline extended with notice (GDPR Art. 12(3))
+    extension_notified_at: datetime | None = None
+    completed_at: datetime | None = None
+    status: str | None = None
+    jurisdiction: str | None = None  # gdpr, ccpa, ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcessingActivity:
+    """One entry of a record of processing activities (GDPR Art. 30): what personal data is processed, why,
+    on which lawful basis, shared with whom, transferred where under which safeguard."""
+
+    src: Src
+    name: str
+    purpose: str | None = None
+    lawful_basis: str | None = None
+    data_categories: tuple[str, ...] = ()
+    data_subjects: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()  # third parties the data is shared with
+    transfers: tuple[str, ...] = ()  # countries / regions outside the origin
+    transfer_safeguard: str | None = None  # SCCs, adequacy, BCRs, ...
+    retention: str | None = None
+    consent_recorded: bool | None = None  # where the basis is consent: consent records kept
+    owner: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RetentionRule:
+    """A line of a retention schedule: how long a class of data is kept and how it is disposed of."""
+
+    src: Src
+    data_class: str
+    period_days: int | None  # None: "as long as the contract" or otherwise not a fixed period
+    period_text: str | None = None  # as written ("7 years", "30 days after contract end")
+    disposal: str | None = None
+    system: str | None = None
+
+
+# --------------------------------------------------------------------------- exceptions
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskAcceptance:
+    """A documented, approved exception: a risk acceptance or security exception that makes a finding accepted
+    rather than a gap while it is approved and unexpired. ``covers`` names what it applies to: control ids
+    (``AC-05``), check ids (``idp.mfa_enforced``) and/or entity names (``build-bot``, ``logs-archive``)."""
+
+    src: Src
+    ref: str
+    title: str | None = None
+    covers: tuple[str, ...] = ()
+    approved_by: str | None = None
+    approved_on: date | None = None
+    expires_on: date | None = None
+    justification: str | None = None
+    status: str | None = None  # approved, pending, rejected, expired ... as the source says
+
+
 Fact = (
     Person
     | Account
@@ -351,6 +624,18 @@ Fact = (
     | Document
     | Record
     | CollectionIssue
+    | AccountEvent
+    | Grant
+    | AccessDecision
+    | Device
+    | Incident
+    | Monitor
+    | Downtime
+    | ProcessingEvent
+    | Request
+    | ProcessingActivity
+    | RetentionRule
+    | RiskAcceptance
 )
 
 T = TypeVar("T")

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, case, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
 from trustgap.store.runs import RunRecord, RunStore, _headline_columns, _record_from_mapping
@@ -129,6 +130,10 @@ class RunQueries:
     def result_json(self, run: RunRecord) -> str:
         return self._runs.get_json(run.id)[1]
 
+    def result(self, run: RunRecord) -> AssessmentResult:
+        """The whole stored result (reports, drift, the evidence package): verified against its SHA-256."""
+        return AssessmentResult.from_json(self.result_json(run))
+
     # -- the summary ----------------------------------------------------------------------------------
     def summary(self, run: RunRecord) -> RunSummary:
         with self._engine.connect() as conn:
@@ -145,6 +150,8 @@ class RunQueries:
         data = {k: full.get(k) for k in SUMMARY_KEYS}
         for c in data.get("checks") or []:
             c.pop("passing", None)
+        data["evidence_understood"] = {e["sha256"]: {"format_title": e.get("format_title"), "facts": e.get("facts", 0)}
+                                       for e in full.get("evidence", [])}
         text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         try:
             with self._engine.begin() as conn:

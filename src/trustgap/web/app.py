@@ -61,7 +61,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                   description="SOC 2 gap analysis: stored runs, verdicts, findings and evidence of the "
                               "organisations you were granted. Authenticate with a personal API token "
                               "(`Authorization: Bearer tgp_...`), created on the Account page.",
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url=None)
     svc = Services.open(cfg)
     svc.work.fail_interrupted_jobs()
     svc.jobs = JobRunner(svc)
@@ -117,4 +117,13 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         return _error(request, 422, message)
 
     register_routes(app)
+
+    @app.get("/api/openapi.json", include_in_schema=False)
+    def openapi_document(request: Request) -> JSONResponse:
+        """The OpenAPI document of the JSON API (for signed-in people and token holders only)."""
+        from trustgap.web.deps import require_viewer
+
+        require_viewer(request)
+        return JSONResponse(app.openapi())
+
     return app

@@ -6,7 +6,20 @@ from fastapi import FastAPI
 
 
 def register_routes(app: FastAPI) -> None:
-    from trustgap.web.routes import account, api, auth, home
+    from trustgap.web.routes import (
+        account,
+        admin,
+        api,
+        auth,
+        controls,
+        evidence,
+        findings,
+        home,
+        interview,
+        plan,
+        policies,
+        runs,
+    )
 
-    for module in (auth, home, account, api):
+    for module in (auth, home, controls, findings, evidence, runs, plan, policies, interview, admin, account, api):
         app.include_router(module.router)

@@ -1,0 +1,1 @@
+"""The accuracy benchmark: fictional organisations with answer keys, and the scorer that runs trustgap on them."""

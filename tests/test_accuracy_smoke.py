@@ -1,0 +1,68 @@
+"""Small versions of every benchmark organisation, generated and scored; the figures may not fall below the
+floor in bench/accuracy/floor.json (raise the floor when trustgap improves, never lower it silently)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from bench.accuracy import orgs as registry
+from bench.accuracy import score
+
+FLOOR = json.loads((Path(__file__).resolve().parents[1] / "bench" / "accuracy" / "floor.json").read_text())
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(folder.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("accuracy")
+    for name in registry.available():
+        registry.module(name).generate(out, small=True)
+    return out
+
+
+def test_every_organisation_has_a_floor_and_a_sound_key(generated: Path) -> None:
+    names = registry.available()
+    assert len(names) >= 3
+    assert set(names) <= set(FLOOR["organisations"])
+    for name in names:
+        key = score.load_key(generated / f"{name}.key.yaml")
+        kinds = [i.kind for i in key["items"]]
+        assert kinds.count("planted") >= 10 and kinds.count("fine") >= 10, name
+        # the answer key lives outside the folder trustgap reads, and nothing inside names an item's verdict
+        folder = generated / name
+        assert not list(folder.rglob("*.key.yaml"))
+        assert (folder / "scope.yaml").is_file() and (folder / "evidence").is_dir()
+
+
+def test_generators_are_deterministic(tmp_path: Path, generated: Path) -> None:
+    name = registry.available()[0]
+    registry.module(name).generate(tmp_path, small=True)
+    assert _digest(tmp_path / name) == _digest(generated / name)
+    assert (tmp_path / f"{name}.key.yaml").read_bytes() == (generated / f"{name}.key.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("name", registry.available())
+def test_accuracy_at_or_above_the_floor(generated: Path, name: str) -> None:
+    s = score.score_org(generated, name)
+    assert s.error is None, f"trustgap crashed on {name}: {s.error}"
+    floor = FLOOR["organisations"][name]
+    detail = "\n".join(score.summary_lines([s], details=True))
+    assert s.recall >= floor["min_recall"], f"{name}: recall fell below the floor\n{detail}"
+    assert s.false_alarm_rate <= floor["max_false_alarm_rate"], f"{name}: more false alarms than the floor\n{detail}"
+    # the figures file carries every item's outcome
+    out = generated / f"{name}.scores.json"
+    score.write_json(out, [s])
+    items = json.loads(out.read_text())["organisations"][0]["items"]
+    assert len(items) == len(yaml.safe_load((generated / f"{name}.key.yaml").read_text())["items"])
+    assert {i["outcome"] for i in items} <= {"found", "missed", "false_alarm", "clean"}

@@ -17,13 +17,14 @@ from trustgap import __version__
 from trustgap.answers import Assertion, load_answers
 from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.checks.base import CheckContext, load_checks, run_checks
+from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
 from trustgap.engine.evaluate import EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_framework
 from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
-from trustgap.facts import Document, FactSet
+from trustgap.facts import Account, Document, FactSet
 from trustgap.scope import LoadedScope, load_scope
 from trustgap.thresholds import Promise, ResolvedThresholds
 
@@ -113,7 +114,12 @@ def assess(
     cat = catalog or load_catalog()
     scope = loaded.scope
     say("facts", "joining facts")
-    facts = FactSet(finalize_facts(sources), aliases=scope.identity.aliases)
+    observed = observed_times((i.sha256, i.name, i.collected_at) for i in sources.items)
+    merged, conflicts = reconcile(finalize_facts(sources), observed, as_of)
+    facts = FactSet(merged, identity=scope.identity.config(scope.organisation.time_zone), observed=observed,
+                    conflicts=conflicts)
+    identity = facts.identity
+    facts.conflicts.extend(identity.conflicts)
 
     say("reconcile", "reading promises from policies and answers")
     promises = [*extract_promises(facts.of(Document)), *extra_promises]
@@ -150,6 +156,7 @@ def assess(
         period_start=period.start if period else None,
         evidence_names=names,
         evidence_by_name={i.name: i.sha256 for i in sources.items if i.sha256},
+        conflicts={src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()},
     ))
     result = AssessmentResult(
         tool_version=__version__,
@@ -174,6 +181,8 @@ def assess(
         frameworks={f: rollup_framework(cat, out.verdicts, f) for f in ("iso27001", "nist_csf")},
         readiness=readiness_of(out.verdicts),
         evidence_requests=out.evidence_requests,
+        identity=identity.summary(facts.of(Account)),
+        conflicts=sorted(c.describe() for c in facts.conflicts),
         promises=[
             {"key": p.key, "value": p.value, "quote": p.quote, "source": p.source, "origin": p.origin,
              "ref": p.ref, "locator": p.locator}  # type: ignore[misc]

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 VerdictStatus = Literal["implemented", "partial", "gap", "not_applicable", "not_assessed"]
 GapKind = Literal["missing", "undocumented", "not_operating", "insufficient_evidence", "stale"]
+Certainty = Literal["proven", "cannot_tell"]
 STATUS_ORDER: tuple[str, ...] = ("gap", "partial", "not_assessed", "implemented", "not_applicable")
 STATUS_LABELS = {
     "implemented": "Implemented",
@@ -131,6 +132,10 @@ class Finding(_M):
     remediation: str = ""
     promise: PromiseQuote | None = None  # what the organisation said it does, when practice differs
     answer: AnswerInfo | None = None
+    # "proven": the evidence shows the entity breaking the requirement; "cannot_tell": the evidence is too thin
+    # to say either way (insufficient evidence), never counted as a proven gap
+    certainty: Certainty = "proven"
+    conflicts: list[str] = Field(default_factory=list)  # sources that disagreed about the entity, newest chosen
 
 
 class Verdict(_M):
@@ -151,6 +156,8 @@ class Verdict(_M):
     findings: list[str] = Field(default_factory=list)  # finding ids
     evidence_requests: list[str] = Field(default_factory=list)
     test_methods: list[str] = Field(default_factory=list)
+    # for Gap / Partial: "cannot_tell" when every finding behind it is for want of evidence, not a proven breach
+    certainty: Certainty | None = None
 
 
 class Counts(_M):
@@ -159,6 +166,8 @@ class Counts(_M):
     gap: int = 0
     not_applicable: int = 0
     not_assessed: int = 0
+    # of the partial and gap controls, those resting only on "cannot tell" findings (insufficient evidence)
+    cannot_tell: int = 0
 
     @property
     def in_scope(self) -> int:
@@ -219,6 +228,8 @@ class AssessmentResult(_M):
     readiness: Readiness
     evidence_requests: list[EvidenceRequest] = Field(default_factory=list)
     promises: list[PromiseQuote] = Field(default_factory=list)
+    identity: dict[str, Any] | None = None  # people, accounts resolved per method, accounts resolved to no one
+    conflicts: list[str] = Field(default_factory=list)  # evidence that disagreed, and which side was taken
     plan: dict[str, Any] | None = None  # roadmap, priorities, risk register (trustgap.plan)
     interview: dict[str, Any] | None = None  # interview progress summary (trustgap.interview)
 

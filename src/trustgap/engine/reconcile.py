@@ -15,6 +15,7 @@ to the number. Lines are split into sentences first, so one line can carry sever
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,8 @@ _WITHIN_RE = re.compile(r"\bwithin\s+" + _NUM + r"\s+(?:business\s+|working\s+|c
 _FOR_PERIOD_RE = re.compile(r"\b(?:for|of)\s+(?:at\s+least\s+)?" + _NUM + r"\s+(day|month|year)s?\b", re.IGNORECASE)
 _APPROVALS_RE = re.compile(r"\b(?:at\s+least\s+)?" + _NUM + r"\s+(?:independent\s+|other\s+|peer\s+)?"
                            r"(?:approvals?|approving\s+reviews?|reviewers?|approvers?)\b", re.IGNORECASE)
+# A "sentence" longer than this is not prose (a run of spaces, a dump pasted into a policy): not read for promises.
+MAX_SENTENCE = 2000
 _SENTENCE_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-Z0-9])")
 _MARKDOWN_PREFIX = re.compile(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|#+\s+|>\s+)*")
 
@@ -113,6 +116,14 @@ def _lacks(sentence: str, *patterns: str) -> bool:
     return not any(re.search(p, low) for p in patterns)
 
 
+def _before(sentence: str, first: str, then: str) -> bool:
+    """``first`` occurs, and ``then`` occurs after it (what ``first.*then`` says, in linear time: a pattern
+    with ``.*`` in the middle rescans the rest of the sentence from every occurrence of ``first``)."""
+    low = sentence.lower()
+    m = re.search(first, low)
+    return m is not None and re.compile(then).search(low, m.end()) is not None
+
+
 @dataclass(frozen=True)
 class _Rule:
     key: str
@@ -131,7 +142,7 @@ def _required(sentence: str) -> bool | None:
 
 _RULES: tuple[_Rule, ...] = (
     _Rule("access_review_cadence_months",
-          lambda s: _has(s, r"\baccess\b", r"\breview") and _lacks(s, r"\bpolic(y|ies)\b.*\breview"),
+          lambda s: _has(s, r"\baccess\b", r"\breview") and not _before(s, r"\bpolic(?:y|ies)\b", r"\breview"),
           _cadence_months),
     _Rule("policy_review_months",
           lambda s: _has(s, r"\bpolic(y|ies)\b", r"\b(review|re-approv|approv|updat)") and _lacks(s, r"\baccess\b"),
@@ -154,7 +165,8 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("vuln_scan_cadence_months", lambda s: _has(s, r"(vulnerabilit(y|ies) scan|\bscann(ed|ing)\b)"),
           _cadence_months),
     _Rule("incident_test_months",
-          lambda s: _has(s, r"(tabletop|incident response (plan )?(is )?(test|exercis)|(exercis|test)\w* .*incident)"),
+          lambda s: _has(s, r"tabletop|incident response (?:plan )?(?:is )?(?:test|exercis)")
+          or _before(s, r"\b(?:exercis|test)\w*\s", r"incident"),
           _cadence_months),
     _Rule("dr_test_months", lambda s: _has(s, r"(disaster recovery|\bdr\b|continuity)", r"(test|exercis)"),
           _cadence_months),
@@ -224,16 +236,19 @@ def promises_in_text(text: str, *, source: str, ref: str | None, first_line: int
     the line the sentence starts on."""
     out: list[Promise] = []
     for _, lines in _paragraphs(text):
-        joined = ""
-        starts: list[tuple[int, int]] = []  # (offset in joined, line index)
-        for idx, line in lines:
-            starts.append((len(joined), idx))
-            joined += line + " "
+        offsets: list[int] = []  # where each line starts in the joined paragraph
+        pos = 0
+        for _, line in lines:
+            offsets.append(pos)
+            pos += len(line) + 1
+        joined = " ".join(line for _, line in lines) + " "
         offset = 0
         for sentence in _sentences(joined):
-            pos = joined.find(sentence, offset)
-            offset = pos + len(sentence) if pos >= 0 else offset
-            line_idx = max((li for off, li in starts if off <= max(pos, 0)), default=lines[0][0])
+            found = joined.find(sentence, offset)
+            offset = found + len(sentence) if found >= 0 else offset
+            if len(sentence) > MAX_SENTENCE:
+                continue
+            line_idx = lines[max(bisect_right(offsets, max(found, 0)) - 1, 0)][0]
             for rule in _RULES:
                 if not rule.applies(sentence):
                     continue

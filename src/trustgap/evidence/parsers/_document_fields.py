@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from trustgap.dates import DateParseError, parse_date
+from trustgap.evidence.parsers._doc_text import label_values
 from trustgap.evidence.tabular import norm_header
 
 POLICY_KEYS = (
@@ -119,22 +120,12 @@ def title_from_filename(path: str) -> str:
     return words[:1].upper() + words[1:] if words else path
 
 
-_LABEL_LINE = re.compile(
-    r"^\s*[|>*_#\s-]*([A-Za-z][A-Za-z /_.-]{1,40}?)\s*[*_]*\s*(?::|\|)\s*[*_]*\s*(.+?)\s*[|*_]*\s*$"
-)
-
-
 def labelled_values(lines: Iterable[str], limit: int = 120) -> dict[str, str]:
     """``Label: value`` pairs (or two-column table rows) in the first ``limit`` lines, by canonical field."""
     out: dict[str, str] = {}
-    for n, line in enumerate(lines):
-        if n >= limit:
-            break
-        m = _LABEL_LINE.match(line)
-        if not m:
-            continue
-        canon = canonical_field(m.group(1))
-        value = m.group(2).strip().strip("|*_ ").strip()
+    for _, label, raw in label_values(lines, limit):
+        canon = canonical_field(label)
+        value = raw.strip()
         if canon == "status" and value.lower() not in KNOWN_STATUSES:
             continue
         if canon in _TEXT_FIELDS and value and canon not in out:

@@ -15,6 +15,13 @@ from trustgap.evidence.detect import ParseContext
 from trustgap.evidence.parsers._document_fields import canonical_field
 
 MAX_PDF_PAGES = 300
+MAX_TEXT_CHARS = 4_000_000  # text kept from one DOCX or PDF (a 1,500-page policy is about 4 million characters)
+# A Word package is a ZIP file; python-docx inflates every part it loads. Declared sizes bound what zipfile
+# inflates (it stops at the declared size and then fails the CRC check), so checking them first bounds memory.
+MAX_PART_BYTES = 64 * 1024 * 1024
+MAX_PACKAGE_BYTES = 256 * 1024 * 1024
+MAX_PART_RATIO = 200  # inflated size / compressed size of one part, for parts over 1 MiB inflated
+MAX_PARTS = 5000
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -43,14 +50,34 @@ def _custom_docx_properties(data: bytes) -> dict[str, Any]:
     return out
 
 
+def _check_package(infos: list[zipfile.ZipInfo], path: str) -> None:
+    """Refuse a package whose parts would inflate past the limits, naming the part and the limit."""
+    if len(infos) > MAX_PARTS:
+        raise InputError(path, f"not read: the Word package has {len(infos)} parts (limit {MAX_PARTS})")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES:
+            raise InputError(path, f"not read: part {info.filename} inflates to {info.file_size} bytes "
+                             f"(limit {MAX_PART_BYTES})", field=info.filename)
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_PART_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise InputError(path, f"not read: part {info.filename} inflates {ratio} times its compressed size "
+                             f"(limit {MAX_PART_RATIO})", field=info.filename)
+    if total > MAX_PACKAGE_BYTES:
+        raise InputError(path, f"not read: the Word package inflates to {total} bytes (limit {MAX_PACKAGE_BYTES})")
+
+
 def docx_content(data: bytes, path: str) -> dict[str, Any]:
     """Core and custom properties, the first heading, paragraphs, two-cell table rows and the full text."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            members = set(zf.namelist())
+            infos = zf.infolist()
+            members = {i.filename for i in infos}
     except Exception as exc:  # zipfile raises BadZipFile, ValueError, NotImplementedError, ...
         raise InputError(path, f"not a readable Word document: the ZIP container is damaged or truncated "
                          f"({type(exc).__name__}: {exc})") from None
+    _check_package(infos, path)
     if "word/document.xml" not in members:
         raise InputError(path, "not a Word document: the package has no main document part", field="word/document.xml")
     try:
@@ -134,9 +161,17 @@ def pdf_content(data: bytes, path: str, ctx: ParseContext) -> dict[str, Any]:
     texts: list[str] = []
     if len(pages) > MAX_PDF_PAGES:
         ctx.error(f"only the first {MAX_PDF_PAGES} of {len(pages)} pages were read")
+    size = 0
     for n, page in enumerate(pages[:MAX_PDF_PAGES], start=1):
         try:
-            texts.append(page.extract_text() or "")
+            page_text = page.extract_text() or ""
         except Exception as exc:  # one damaged page loses only its own text
             ctx.error(f"page {n}: text could not be extracted ({type(exc).__name__})", field=f"page {n}")
+            continue
+        size += len(page_text)
+        if size > MAX_TEXT_CHARS:
+            ctx.error(f"only the text up to page {n - 1} was read: the text passes {MAX_TEXT_CHARS} characters",
+                      field=f"page {n}")
+            break
+        texts.append(page_text)
     return {"info": info, "custom": custom, "text": "\n".join(texts)}

@@ -33,6 +33,7 @@ from trustgap.dates import DateParseError
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers import _document_fields as fields
+from trustgap.evidence.parsers._doc_text import MAX_LINE, first_heading, opens_with_heading
 from trustgap.evidence.parsers._json_input import decode, head_text, reject_binary, yaml_bad_character
 from trustgap.evidence.parsers._office import docx_content, pdf_content
 from trustgap.evidence.parsers._sheets import zip_members
@@ -41,24 +42,25 @@ from trustgap.facts import Document
 from trustgap.yamlfile import LocatedYaml
 
 MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
-_FRONT_KEY = re.compile(r"^([A-Za-z][\w -]*?)\s*:", re.M)
-_HEADING = re.compile(r"^\s{0,3}#{1,3}\s+(.+?)\s*#*\s*$", re.M)
-# a Setext heading: a line of text underlined with === (level 1) or --- (level 2)
-_SETEXT = re.compile(r"^\s{0,3}(\S.*?)\s*\n\s{0,3}(=+|-{3,})\s*$", re.M)
+_FRONT_KEY = re.compile(r"[A-Za-z][\w -]{0,59}")
+
+
+def _front_keys(front: str) -> list[str]:
+    """The top-level keys of a front matter block (``title:``, ``Approved On:``), read line by line."""
+    keys: list[str] = []
+    for line in front.split("\n"):
+        key, sep, _ = line[:MAX_LINE].partition(":")
+        key = key.rstrip(" \t")
+        if sep and _FRONT_KEY.fullmatch(key):
+            keys.append(key)
+    return keys
 
 
 def _heading(text: str) -> str | None:
     """The first ATX (``# Title``) or Setext (``Title`` over ``=====``) heading of a Markdown text."""
-    found = [(m.start(), m.group(1)) for m in (_HEADING.search(text), _SETEXT.search(text)) if m]
-    return min(found)[1] if found else None
+    return first_heading(text)
 
 
-def _opens_with_heading(text: str) -> bool:
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        return False
-    return bool(_HEADING.match(lines[0])) or (len(lines) > 1 and bool(re.fullmatch(r"\s{0,3}(=+|-{3,})\s*",
-                                                                                    lines[1])))
 _DOC_WORDS = re.compile(r"\b(polic(y|ies)|plan|procedures?|standards?|handbook|code of conduct)\b", re.I)
 _POLICY_LIKE = {"title", "policy", "approved_on", "last_reviewed", "owner", "version", "effective_date",
                 "next_review", "approved_by"}
@@ -82,7 +84,7 @@ def _md_score(data: bytes, name: str) -> int:
         return 0
     front, body, _ = _split_front_matter(head.replace("\r\n", "\n"))
     if front is not None:
-        keys = {fields.canonical_field(k) for k in _FRONT_KEY.findall(front)}
+        keys = {fields.canonical_field(k) for k in _front_keys(front)}
         if keys & _POLICY_LIKE:
             if is_md:
                 return 9
@@ -96,7 +98,7 @@ def _md_score(data: bytes, name: str) -> int:
         return 7
     # Any other name: the document's title heading on its first line and a document-control block below it
     control = fields.labelled_values(head.splitlines()[:60])
-    if _opens_with_heading(head) and set(control) & {"owner", "approved_on", "last_reviewed", "version", "approved_by"}:
+    if opens_with_heading(head) and set(control) & {"owner", "approved_on", "last_reviewed", "version", "approved_by"}:
         return 6
     return 0
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 from tests.web.conftest import ROLE_USERS, World
 
 
@@ -42,10 +43,13 @@ def test_api_conforms_to_its_openapi_document(world: World, api_token: str) -> N
         operations += 1
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None,
+                  derandomize=True)
         def run(case) -> None:  # type: ignore[no-untyped-def]
             steer(case, world)
-            case.call_and_validate(headers=headers)
+            # the API has rules a JSON schema cannot state (an expiry after today, the role that may accept a
+            # risk): a refused change is a documented 400 or 403, so "schema-valid data must be accepted" is off
+            case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         try:
             run()

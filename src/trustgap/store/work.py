@@ -26,6 +26,10 @@ MAX_COMMENT = 5000
 MAX_TEXT = 2000
 
 
+class NotPermitted(TrustgapError):
+    """The change needs a role the person does not have in this organisation."""
+
+
 @dataclass(frozen=True)
 class WorkItem:
     kind: str
@@ -136,7 +140,7 @@ class Work:
         approver = None
         if status == "risk_accepted":
             if not actor_can_accept:
-                raise TrustgapError("only an organisation admin can accept a risk")
+                raise NotPermitted("only an organisation admin can accept a risk")
             if not justification:
                 raise TrustgapError("justification: accepting a risk needs a justification")
             if accepted_until is None:

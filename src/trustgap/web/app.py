@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from trustgap import __version__
 from trustgap.errors import TrustgapError
 from trustgap.store.queries import NotFound
+from trustgap.store.work import NotPermitted
 from trustgap.web.deps import LoginRequired, PageError
 from trustgap.web.render import make_templates, page
 from trustgap.web.services import Services
@@ -95,6 +96,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return _error(request, 404, str(exc))
+
+    @app.exception_handler(NotPermitted)
+    async def not_permitted(request: Request, exc: NotPermitted) -> Response:
+        return _error(request, 403, str(exc))
 
     @app.exception_handler(TrustgapError)
     async def bad_input(request: Request, exc: TrustgapError) -> Response:

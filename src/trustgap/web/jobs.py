@@ -30,8 +30,7 @@ STAGES = ("evidence", "collect", "facts", "reconcile", "checks", "verdicts", "pl
 class JobRunner:
     def __init__(self, services: Services) -> None:
         self._svc = services
-        self._pool = ThreadPoolExecutor(max_workers=services.settings.assessment_workers,
-                                        thread_name_prefix="trustgap-assess")
+        self._pool: ThreadPoolExecutor | None = None  # started on the first job, again after a shutdown
         self._locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -42,7 +41,11 @@ class JobRunner:
     def start(self, org: Organisation, *, actor: str, as_of: date, why: str) -> Job:
         job = self._svc.work.create_job(org.id, created_by=actor, detail=why, steps_total=len(STAGES))
         if self._svc.settings.run_jobs:
-            self._pool.submit(self._run, job.id, org, as_of)
+            with self._guard:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(max_workers=self._svc.settings.assessment_workers,
+                                                    thread_name_prefix="trustgap-assess")
+                self._pool.submit(self._run, job.id, org, as_of)
         return job
 
     def _run(self, job_id: str, org: Organisation, as_of: date) -> None:
@@ -85,4 +88,8 @@ class JobRunner:
                              error=f"internal error: {exc.__class__.__name__}: {exc}")
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop taking jobs (the application is stopping); queued ones are cancelled, running ones finish."""
+        with self._guard:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

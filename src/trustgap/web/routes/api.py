@@ -19,7 +19,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "a change that is refused (e.g. accepting a risk without a justification)",
           "model": "Problem"},
     401: {"description": "no valid session or API token", "model": "Problem"},
-    403: {"description": "the role does not allow this", "model": "Problem"},
+    403: {"description": "the role does not allow this (e.g. accepting a risk is for admins)", "model": "Problem"},
     404: {"description": "no such organisation, run or item (or not granted)", "model": "Problem"},
 }
 

@@ -23,6 +23,7 @@ from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_framework
 from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
+from trustgap.evidence.mapping_registry import organisation_parsers
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
 from trustgap.facts import Account, Document, FactSet
 from trustgap.scope import LoadedScope, load_scope
@@ -219,11 +220,14 @@ def run_assessment(
     sources = SourceOutput()
     sources.items.append(_store_text_input(scope_path, store, "scope"))
     skip = [scope_path, *answers]
+    parsers, spec_items = organisation_parsers(scope_path.parent, store)  # the organisation's formats/*.yaml
+    sources.items.extend(spec_items)
     if evidence_dir is not None:
         if not evidence_dir.is_dir():
             raise InputError(str(evidence_dir), "evidence folder not found")
+        skip.extend((scope_path.parent / "formats").glob("*.y*ml"))
         sources.merge(ingest_folder(evidence_dir, store=store, as_of=as_of, options=loaded.scope.parsers,
-                                    skip=skip, on_file=lambda name: say("evidence", name)))
+                                    skip=skip, on_file=lambda name: say("evidence", name), parsers=parsers))
     if collect:
         from trustgap.collectors.runner import collect_sources
 

@@ -10,11 +10,13 @@ fully indexed tables, only this module changes.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, case, func, insert, select
+from sqlalchemy import Engine, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from trustgap.engine.models import AssessmentResult
@@ -27,6 +29,8 @@ SUMMARY_KEYS = ("as_of", "organisation", "report_type", "period_start", "period_
                 "categories", "readiness", "category_rollups", "criteria", "frameworks", "verdicts", "checks",
                 "evidence_requests", "interview", "plan", "threshold_conflicts", "catalog_version", "tool_version")
 SEVERITIES = ("critical", "high", "medium", "low")
+SUMMARY_VERSION = 2
+CACHED_SUMMARIES = 16
 
 
 class NotFound(TrustgapError):
@@ -100,6 +104,9 @@ class RunQueries:
     def __init__(self, engine: Engine, url: str) -> None:
         self._engine = engine
         self._runs = RunStore(engine, url)
+        # parsed summaries of the runs read last (runs never change: keyed by id and result digest)
+        self._cache: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
 
     # -- runs ---------------------------------------------------------------------------------------
     def runs(self, organisation: str, limit: int = 100) -> list[RunRecord]:
@@ -136,12 +143,22 @@ class RunQueries:
 
     # -- the summary ----------------------------------------------------------------------------------
     def summary(self, run: RunRecord) -> RunSummary:
-        with self._engine.connect() as conn:
-            row = conn.execute(select(RunSummaryRow.result_sha256, RunSummaryRow.summary_json)
-                               .where(RunSummaryRow.run_id == run.id)).first()
-        if row is not None and row[0] == run.result_sha256:
-            return RunSummary(run, json.loads(row[1]))
-        data = self.build_summary(run)
+        key = (run.id, run.result_sha256)
+        with self._lock:
+            data = self._cache.get(key)
+            if data is not None:
+                self._cache.move_to_end(key)
+        if data is None:
+            with self._engine.connect() as conn:
+                row = conn.execute(select(RunSummaryRow.result_sha256, RunSummaryRow.summary_json)
+                                   .where(RunSummaryRow.run_id == run.id)).first()
+            data = json.loads(row[1]) if row is not None and row[0] == run.result_sha256 else None
+            if data is None or data.get("version") != SUMMARY_VERSION:
+                data = self.build_summary(run)
+            with self._lock:
+                self._cache[key] = data
+                while len(self._cache) > CACHED_SUMMARIES:
+                    self._cache.popitem(last=False)
         return RunSummary(run, data)
 
     def build_summary(self, run: RunRecord) -> dict[str, Any]:
@@ -150,11 +167,21 @@ class RunQueries:
         data = {k: full.get(k) for k in SUMMARY_KEYS}
         for c in data.get("checks") or []:
             c.pop("passing", None)
+        data["version"] = SUMMARY_VERSION
+        severities: dict[str, int] = {}
+        by_control: dict[str, int] = {}
+        for f in full.get("findings", []):
+            severities[f["severity"]] = severities.get(f["severity"], 0) + 1
+            by_control[f["control_id"]] = by_control.get(f["control_id"], 0) + 1
+        order = (*SEVERITIES, *sorted(set(severities) - set(SEVERITIES)))
+        data["severity_counts"] = {s: severities.get(s, 0) for s in order}
+        data["findings_by_control"] = by_control
         data["evidence_understood"] = {e["sha256"]: {"format_title": e.get("format_title"), "facts": e.get("facts", 0)}
                                        for e in full.get("evidence", [])}
         text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         try:
             with self._engine.begin() as conn:
+                conn.execute(delete(RunSummaryRow).where(RunSummaryRow.run_id == run.id))
                 conn.execute(insert(RunSummaryRow).values(run_id=run.id, result_sha256=run.result_sha256,
                                                           summary_json=text))
         except IntegrityError:
@@ -189,17 +216,11 @@ class RunQueries:
         return _finding(m)
 
     def severity_counts(self, run: RunRecord) -> dict[str, int]:
-        q = (select(FindingRow.severity, func.count()).where(FindingRow.run_id == run.id)
-             .group_by(FindingRow.severity))
-        with self._engine.connect() as conn:
-            got = {s: int(n) for s, n in conn.execute(q).all()}
-        return {s: got.get(s, 0) for s in (*SEVERITIES, *sorted(set(got) - set(SEVERITIES)))}
+        """Findings per severity (most severe first), counted once when the run's summary was derived."""
+        return dict(self.summary(run)["severity_counts"])
 
     def finding_counts_by_control(self, run: RunRecord) -> dict[str, int]:
-        q = (select(FindingRow.control_id, func.count()).where(FindingRow.run_id == run.id)
-             .group_by(FindingRow.control_id))
-        with self._engine.connect() as conn:
-            return {c: int(n) for c, n in conn.execute(q).all()}
+        return dict(self.summary(run)["findings_by_control"])
 
     # -- evidence -------------------------------------------------------------------------------------
     def evidence(self, run: RunRecord, *, shas: list[str] | None = None, limit: int = 500,

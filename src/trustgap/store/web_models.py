@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from trustgap.store.models import Base
+from trustgap.store.models import Base, FindingRow
 
 
 class UserRow(Base):
@@ -187,3 +187,8 @@ class RunSummaryRow(Base):
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
     result_sha256: Mapped[str] = mapped_column(String(64))
     summary_json: Mapped[str] = mapped_column(Text)
+
+
+# A page lists one control's findings in one run: (run_id, control_id) finds them without reading the run's
+# other findings or the control's findings in every other run.
+Index("ix_findings_run_id_control_id", FindingRow.run_id, FindingRow.control_id)

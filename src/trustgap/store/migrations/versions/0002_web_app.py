@@ -1,5 +1,6 @@
 """The web app's tables: accounts, organisations and roles, sessions, API tokens, login attempts, work
-items, comments, the audit log, background jobs and run summaries.
+items, comments, the audit log, background jobs and run summaries; and an index on findings by run and
+control (a control's findings in one run, for the control page).
 
 Revision ID: 0002_web
 Revises: 0001
@@ -20,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_index("ix_findings_run_id_control_id", "findings", ["run_id", "control_id"])
     op.create_table(
         "web_audit_log",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -199,6 +201,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_findings_run_id_control_id", table_name="findings")
     op.drop_table("web_work_items")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index("ix_web_sessions_user_id")

@@ -169,7 +169,7 @@ def assess(
         period_end=period.end if period else None,
         target_audit_date=scope.report.target_audit_date,
         categories=scope.categories,
-        scope=scope.model_dump(mode="json", exclude={"collect"}),
+        scope=scope.model_dump(mode="json", exclude={"collect", "monitor", "alerts"}),
         thresholds=thresholds.provenance(),
         threshold_conflicts=thresholds.conflicts,
         evidence=sorted(sources.items, key=lambda i: (i.name, i.source, i.sha256)),
@@ -202,6 +202,7 @@ def run_assessment(
     answers: Sequence[Path] = (),
     as_of: date,
     collect: Sequence[str] = (),
+    collected: SourceOutput | None = None,
     extra_assertions: Sequence[Assertion] = (),
     extra_promises: Sequence[Promise] = (),
     save: bool = True,
@@ -210,7 +211,10 @@ def run_assessment(
     progress: Progress | None = None,
     created_at: datetime | None = None,
 ) -> tuple[AssessmentResult, str | None]:
-    """Collect, evaluate and (by default) save. Returns the result and the stored run id."""
+    """Collect, evaluate and (by default) save. Returns the result and the stored run id.
+
+    ``collected`` is live evidence already gathered elsewhere (a monitor job, or Celery workers collecting
+    one account and region each): it is merged as if ``collect`` had gathered it here."""
     from trustgap import config
 
     say = progress or (lambda stage, detail: None)
@@ -233,6 +237,8 @@ def run_assessment(
 
         sources.merge(collect_sources(loaded.scope, list(collect), store=store, as_of=as_of,
                                       progress=lambda what, done, total: say("collect", what)))
+    if collected is not None:
+        sources.merge(collected)
     a, p, items = load_answer_files(list(answers), cat, store)
     sources.assertions.extend(a)
     sources.assertions.extend(extra_assertions)

@@ -1,8 +1,8 @@
 """The scope file: what is being assessed, against which criteria, with which thresholds.
 
 Errors name the file, the line and the field (``scope.yaml:7: field 'report.period.end': ...``).
-Sections owned by later stages (``collect``, ``plan``, ``interview``, ``parsers``) are kept as plain
-mappings here and validated by the module that uses them.
+Sections owned by later stages (``collect``, ``plan``, ``interview``, ``parsers``, ``monitor``, ``alerts``) are
+kept as plain mappings here and validated by the module that uses them.
 """
 
 from __future__ import annotations
@@ -156,6 +156,8 @@ class Scope(BaseModel):
     collect: dict[str, Any] = Field(default_factory=dict)
     plan: dict[str, Any] = Field(default_factory=dict)
     interview: dict[str, Any] = Field(default_factory=dict)
+    monitor: dict[str, Any] = Field(default_factory=dict, description="schedules (trustgap.monitor.config)")
+    alerts: dict[str, Any] = Field(default_factory=dict, description="alert channels (trustgap.monitor.config)")
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -212,5 +214,9 @@ def load_scope(path: Path | str) -> LoadedScope:
         from trustgap.plan.settings import parse_plan_settings
 
         parse_plan_settings(scope.plan, source=str(path), doc=doc)
+    if scope.monitor or scope.alerts:
+        from trustgap.monitor.config import parse_monitor_settings
+
+        parse_monitor_settings(scope, source=str(path), doc=doc)
     lines = {k: doc.line_of(("thresholds", k)) or 0 for k in scope.thresholds}
     return LoadedScope(scope=scope, path=str(path), threshold_lines=lines)

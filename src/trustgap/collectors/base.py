@@ -66,6 +66,8 @@ class AwsAccountConfig(BaseModel):
     external_id: str | None = None
     session_name: str = "trustgap"
     regions: list[str] = Field(default_factory=list, description="empty: the profile's default region")
+    endpoint_url: str | None = Field(None, description="this account's endpoint (a VPC endpoint, a local test "
+                                     "server); default: collect.aws.endpoint_url")
 
 
 class AwsConfig(BaseModel):

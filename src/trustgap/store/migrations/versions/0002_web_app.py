@@ -3,7 +3,7 @@ items, comments, the audit log, background jobs and run summaries; and an index 
 control (a control's findings in one run, for the control page).
 
 Revision ID: 0002_web
-Revises: 0001
+Revises: monitor01
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_web"
-down_revision: str | None = "0001"
+down_revision: str | None = "monitor01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

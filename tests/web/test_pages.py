@@ -115,3 +115,29 @@ def test_members_and_audit_log_by_role(world: World) -> None:
     assert world.client("editor").get("/o/demo/audit").status_code == 403
     assert world.client("auditor").get("/o/demo/audit").status_code == 200
     assert "auditor@audit.example" in world.client("admin").get("/o/demo/members").text
+
+
+def test_drift_between_two_runs(world: World) -> None:
+    from datetime import UTC, date, datetime
+    from html import unescape
+    from pathlib import Path
+
+    from trustgap.assessment import resolve_inputs, run_assessment
+    from trustgap.engine.drift import compare
+
+    svc = world.app.state.services
+    inputs = resolve_inputs(Path(world.accounts.organisation("demo").folder))
+    later, run_id = run_assessment(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers,
+                                   as_of=date(2027, 3, 1), store_url=world.settings.database_url,
+                                   evidence_store=svc.evidence, created_at=datetime.now(UTC))
+    q = svc.queries
+    older = q.previous(q.run(world.demo_org_name, run_id))
+    d = compare(q.result(older), later, older_id=older.id, newer_id=run_id)
+    page = unescape(world.client("viewer").get(f"/o/demo/drift?older={older.id}&newer={run_id}").text)
+    assert (f"{len(d.improvements)} control(s) improved, {len(d.regressions)} regressed; "
+            f"{len(d.new_findings)} new finding(s), {len(d.resolved_findings)} resolved") in page
+    for c in d.changes[:5]:
+        assert f"/o/demo/controls/{c.control_id}" in page
+    r = world.client("viewer").get(f"/o/demo/drift?older={run_id}&newer={run_id}")
+    assert r.status_code == 400 and "two different runs" in r.text
+    assert world.client("viewer").get(f"/o/demo/drift?older={world.beta_run}").status_code == 404

@@ -121,6 +121,10 @@ def test_upload_saves_into_the_evidence_folder_and_assesses_in_the_background(wo
     assert len(runs) == runs_before + 1
     assert runs[0].id in page
     assert any(e.action == "assessment.start" for e in _audit(world))
+    upload = next(e for e in _audit(world) if e.action == "evidence.upload")
+    assert upload.actor == "editor@northwind.example"
+    assert upload.after["files"][0]["name"] == "roster copy.csv"
+    assert upload.after["files"][0]["sha256"] == __import__("hashlib").sha256(data).hexdigest()
 
 
 def test_bad_uploads_save_nothing(world: World) -> None:
@@ -174,6 +178,8 @@ def test_the_interview_in_the_browser_writes_the_clis_answers_file(world: World)
     entry = saved["answers"][qid]
     assert str(entry["value"]) == value or entry["value"] in (True, False)
     assert entry["answered_by"] == "editor@northwind.example" and entry["note"] == "sales laptops pending"
+    logged = next(e for e in _audit(world) if e.action == "interview.answer" and e.target == qid)
+    assert logged.actor == "editor@northwind.example" and logged.after["note"] == "sales laptops pending"
     nxt = c.get("/o/demo/interview").text
     assert f'name="qid" value="{qid}"' not in nxt  # moved on to the next question
     r = _post(world, "editor", "/o/demo/interview/answer", {"action": "back"}, page="/o/demo/interview")

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, case, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from trustgap.engine.drift import Drift
 from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
@@ -140,6 +141,12 @@ class RunQueries:
     def result(self, run: RunRecord) -> AssessmentResult:
         """The whole stored result (reports, drift, the evidence package): verified against its SHA-256."""
         return AssessmentResult.from_json(self.result_json(run))
+
+    def drift(self, older: RunRecord, newer: RunRecord) -> Drift:
+        """What changed between two runs (the same comparison as ``trustgap diff``)."""
+        from trustgap.engine.drift import compare
+
+        return compare(self.result(older), self.result(newer), older_id=older.id, newer_id=newer.id)
 
     # -- the summary ----------------------------------------------------------------------------------
     def summary(self, run: RunRecord) -> RunSummary:

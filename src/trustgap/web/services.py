@@ -49,6 +49,18 @@ class Services:
         return cls(settings=settings, engine=engine, accounts=Accounts(engine), work=Work(engine),
                    queries=RunQueries(engine, settings.database_url), evidence=EvidenceStore(settings.evidence_dir))
 
+    def record(self, *, actor: str, org_id: int | None, action: str, target: str, before: Any = None,
+               after: Any = None) -> None:
+        """Write one audit log entry for a change made outside the stores (files in an organisation's folder)."""
+        with self.engine.begin() as conn:
+            audit.record(conn, actor=actor, org_id=org_id, action=action, target=target, before=before, after=after)
+
+    def healthy(self) -> bool:
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT 1")).scalar() == 1
+
     def audit_entries(self, org_id: int, limit: int = 200, offset: int = 0) -> list[audit.AuditEntry]:
         return audit.entries(self.engine, org_id, limit=limit, offset=offset)
 

@@ -3,6 +3,7 @@ count), then all written, or none (a refused upload leaves the folder as it was)
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -28,6 +29,7 @@ def safe_name(filename: str) -> str:
 class Saved:
     name: str
     size: int
+    sha256: str
 
 
 async def save_uploads(files: list[UploadFile], target: Path, *, max_total: int, max_files: int) -> list[Saved]:
@@ -36,34 +38,36 @@ async def save_uploads(files: list[UploadFile], target: Path, *, max_total: int,
     if len(files) > max_files:
         raise PageError(400, f"file: at most {max_files} files at once ({len(files)} given)")
     target.mkdir(parents=True, exist_ok=True)
-    staged: list[tuple[Path, Path, int]] = []
+    staged: list[tuple[Path, Path, int, str]] = []
     total = 0
     try:
         for f in files:
             name = safe_name(f.filename or "")
             fd, tmp = tempfile.mkstemp(prefix=".upload-", dir=target)
             size = 0
+            digest = hashlib.sha256()
             with os.fdopen(fd, "wb") as out:
                 while chunk := await f.read(CHUNK):
                     size += len(chunk)
                     total += len(chunk)
                     if total > max_total:
-                        staged.append((Path(tmp), target / name, size))
+                        staged.append((Path(tmp), target / name, size, ""))
                         raise PageError(413, f"file: the upload is larger than the limit of "
                                              f"{max_total // (1024 * 1024)} MiB ({f.filename}); nothing was saved")
                     out.write(chunk)
-            staged.append((Path(tmp), target / name, size))
+                    digest.update(chunk)
+            staged.append((Path(tmp), target / name, size, digest.hexdigest()))
             if size == 0:
                 raise PageError(400, f"file: {f.filename or name} is empty; nothing was saved")
-        names = [dest.name for _, dest, _ in staged]
+        names = [dest.name for _, dest, _, _ in staged]
         if len(set(names)) != len(names):
             raise PageError(400, "file: two files have the same name; nothing was saved")
     except BaseException:
-        for staged_tmp, _, _ in staged:
+        for staged_tmp, _, _, _ in staged:
             staged_tmp.unlink(missing_ok=True)
         for leftover in target.glob(".upload-*"):
             leftover.unlink(missing_ok=True)
         raise
-    for staged_tmp, dest, _ in staged:
+    for staged_tmp, dest, _, _ in staged:
         os.replace(staged_tmp, dest)
-    return [Saved(dest.name, size) for _, dest, size in staged]
+    return [Saved(dest.name, size, sha) for _, dest, size, sha in staged]

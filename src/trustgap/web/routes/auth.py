@@ -7,7 +7,6 @@ import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import text
 
 from trustgap.store.accounts import LoginThrottled
 from trustgap.web.deps import LOGIN_CSRF_COOKIE, SESSION_COOKIE, current_viewer, read_form, services
@@ -40,8 +39,7 @@ def _login_page(request: Request, *, error: str | None = None, status: int = 200
 
 @router.get("/health")
 def health(request: Request) -> JSONResponse:
-    with services(request).engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    services(request).healthy()
     return JSONResponse({"status": "ok"})
 
 

@@ -75,6 +75,8 @@ async def upload(request: Request, access: OrgAccess = Depends(need("edit"))) ->
     files = [f for f in form.getlist("file") if isinstance(f, UploadFile) and (f.filename or f.size)]
     target = Path(access.org.folder) / "evidence" / UPLOAD_FOLDER
     saved = await save_uploads(files, target, max_total=limit, max_files=svc.settings.max_upload_files)
+    svc.record(actor=access.actor, org_id=access.org.id, action="evidence.upload", target=f"evidence/{UPLOAD_FOLDER}",
+               after={"files": [{"name": s.name, "size": s.size, "sha256": s.sha256} for s in saved]})
     names = ", ".join(s.name for s in saved)
     job = svc.jobs.start(access.org, actor=access.actor, as_of=as_of, why=f"uploaded {names}"[:300])
     return RedirectResponse(f"/o/{access.org.slug}/jobs/{job.id}?ok=uploaded", status_code=303)

@@ -74,6 +74,9 @@ def answer(request: Request, got: tuple[OrgAccess, FormData] = Depends(form_chec
         if step is None:
             raise PageError(404, f"no question {qid!r} in this interview (it may have closed after another answer)")
         q = step.question
+        previous = session.answer_of(qid)
+        before = previous.model_dump(mode="json") if previous else ("skipped" if qid in session.record.skipped
+                                                                    else None)
         if action == "skip":
             session.skip(qid)
         elif action == "dont_know":
@@ -96,4 +99,7 @@ def answer(request: Request, got: tuple[OrgAccess, FormData] = Depends(form_chec
                 session.answer(qid, value, evidence=evidence, note=text_field(form, "note", max_len=2000) or None)
             except InputError as exc:
                 raise PageError(400, str(exc)) from None
+        now = session.answer_of(qid)
+        svc.record(actor=access.actor, org_id=access.org.id, action=f"interview.{action}", target=qid,
+                   before=before, after=now.model_dump(mode="json") if now else "skipped")
     return RedirectResponse(base + "?ok=saved", status_code=303)

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from trustgap.policies import workspace
-from trustgap.store.audit import record
 from trustgap.web.deps import OrgAccess, form_checked, need, services, text_field
 from trustgap.web.render import page
 
@@ -31,9 +30,7 @@ def drafts(request: Request, got: tuple[OrgAccess, FormData] = Depends(form_chec
     access, _form = got
     written = workspace.write_missing_drafts(Path(access.org.folder), date.today())
     svc = services(request)
-    with svc.engine.begin() as conn:
-        record(conn, actor=access.actor, org_id=access.org.id, action="policy.drafts",
-               target="evidence/policies/drafts",
+    svc.record(actor=access.actor, org_id=access.org.id, action="policy.drafts", target="evidence/policies/drafts",
                after={"written": [w.path.name for w in written if not w.skipped],
                       "kept": [w.path.name for w in written if w.skipped]})
     return RedirectResponse(f"/o/{access.org.slug}/policies?ok=drafted", status_code=303)
@@ -45,7 +42,7 @@ def approve(request: Request, got: tuple[OrgAccess, FormData] = Depends(form_che
     relative = text_field(form, "path", required=True, max_len=500)
     today = date.today()
     workspace.approve(Path(access.org.folder), relative, approved_by=access.actor, on=today)
-    with services(request).engine.begin() as conn:
-        record(conn, actor=access.actor, org_id=access.org.id, action="policy.approve", target=relative,
-               before={"approved_on": None}, after={"approved_on": today.isoformat(), "approved_by": access.actor})
+    services(request).record(actor=access.actor, org_id=access.org.id, action="policy.approve", target=relative,
+                             before={"approved_on": None},
+                             after={"approved_on": today.isoformat(), "approved_by": access.actor})
     return RedirectResponse(f"/o/{access.org.slug}/policies?ok=approved", status_code=303)

@@ -40,8 +40,6 @@ def report(request: Request, run_id: str, access: OrgAccess = Depends(need("read
 
 @router.get("/o/{org}/drift")
 def drift(request: Request, access: OrgAccess = Depends(need("read"))) -> Response:
-    from trustgap.engine.drift import compare
-
     svc = services(request)
     q = svc.queries
     runs = q.runs(access.org.name, limit=200)
@@ -53,7 +51,7 @@ def drift(request: Request, access: OrgAccess = Depends(need("read"))) -> Respon
         return page(request, "drift.html", {"runs": runs, "newer": newer, "older": None, "d": None})
     if older.id == newer.id:
         raise PageError(400, "older and newer: choose two different runs")
-    d = compare(q.result(older), q.result(newer), older_id=older.id, newer_id=newer.id)
+    d = q.drift(older, newer)
     return page(request, "drift.html", {"runs": runs, "newer": newer, "older": older, "d": d})
 
 

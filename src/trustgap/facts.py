@@ -217,6 +217,12 @@ class Vulnerability:
     fixed_at: datetime | None = None  # first scan of the same target in which it no longer appears
     published_at: datetime | None = None
     title: str | None = None
+    # other ids of the same vulnerability the source names (Grype relatedVulnerabilities, Dependabot's CVE of
+    # a GHSA, Trivy's VendorIDs), so that one flaw reported under two ids is recognised as one
+    aliases: tuple[str, ...] = ()
+    # whether a fix exists, as the source says: "fixed" (a fixed version exists), "not_fixed", "wont_fix",
+    # "unknown"; None when the source does not say
+    fix_state: str | None = None
 
 
 # --------------------------------------------------------------------------- change management
@@ -665,17 +671,22 @@ class FactSet:
         self.observed: Mapping[str, datetime] = observed or {}
         self.conflicts: list[SourceConflict] = list(conflicts)
         self._graph: IdentityGraph | None = None
+        # values derived once per assessment from the facts and shared by the checks that need them (a pull
+        # request's approvers, say); keyed by the deriving function's name and the fact's identity
+        self.derived: dict[tuple[str, int], Any] = {}
         for f in facts:
             self._by_type[type(f)].append(f)
 
     def add(self, fact: Any) -> None:
         self._by_type[type(fact)].append(fact)
         self._graph = None
+        self.derived.clear()
 
     def extend(self, facts: Iterable[Any]) -> None:
         for f in facts:
             self._by_type[type(f)].append(f)
         self._graph = None
+        self.derived.clear()
 
     @property
     def identity(self) -> IdentityGraph:

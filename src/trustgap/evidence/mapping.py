@@ -94,7 +94,8 @@ class Compiled:
             syns = tuple((s.name, s.weight) for s in fs.columns)
             if fs.path and spec.input == "json":
                 syns = ((fs.path, 1.0), *syns)
-            wants[name] = FieldWant(name, syns, fs.expected_shapes(), tuple(fs.vocabulary()), tuple(fs.avoid))
+            wants[name] = FieldWant(name, syns, fs.expected_shapes(), tuple(fs.vocabulary()), tuple(fs.avoid),
+                                    by_values=name in spec.required_fields())
         return cls(spec, wants)
 
     def forced(self, options: dict[str, Any]) -> dict[str, str]:
@@ -152,7 +153,7 @@ def score_table(c: Compiled, table: Table, forced: dict[str, str], name: str) ->
     sig = min(1.0, strength / min(weights, 4.0)) if weights else 1.0
     filled = [h for h in table.headers if h.strip()]
     explained = len(a.pairs) / len(filled) if filled else 0.0
-    conf = 0.45 * req + 0.4 * sig + 0.15 * min(1.0, explained * 1.5)
+    conf = 0.45 * req + 0.4 * sig + 0.15 * explained
     reasons = [f"required: {', '.join(f'{f} <- {a.column(f)!r}' for f in required)}",
                f"{len(found)} distinguishing column(s): {', '.join(found[:6]) or 'none'}",
                f"{len(a.pairs)} of {len(filled)} columns understood"]
@@ -282,7 +283,7 @@ class HookContext:
         self.ctx = ctx
         self.spec = spec
         self.reading = reading
-        self.dropped: list[int] = []
+        self.dropped: list[int | str] = []  # lines of a table, JSON paths of records
         self.lost: list[Any] = []  # collection issues of rows that could not be read at all
 
     def error(self, message: str, row: MappedRow | None = None, field: str | None = None) -> None:
@@ -293,8 +294,8 @@ class HookContext:
         """A row that yields nothing: reported, and (when it may hide something) counted as lost evidence."""
         self.error(reason, row, field)
         self.reading.skipped.append((row.line, reason))
-        if count_as_lost and row.line is not None:
-            self.dropped.append(row.line)
+        if count_as_lost:
+            self.dropped.append(row.line if row.line is not None else row.locator)
 
     def fact(self, row: MappedRow, **overrides: Any) -> Any:
         """The spec's fact from a row (constants, mapped fields, ``details.*``), with ``overrides``."""
@@ -313,11 +314,14 @@ def build_fact(spec: FormatSpec, row: MappedRow, ctx: Any, overrides: dict[str, 
         if "." in name:
             if value is not None:
                 bag[name.split(".", 1)[1]] = value.isoformat() if hasattr(value, "isoformat") else value
-        elif name in names and value is not None:
+        elif name in names and (value is not None or (names[name].default is dataclasses.MISSING and
+                                                       names[name].default_factory is dataclasses.MISSING)):
             kwargs[name] = value
     if bag:
         kwargs["details" if "details" in names else "attrs"] = bag
     kwargs.update(overrides or {})
+    kwargs = {k: v for k, v in kwargs.items() if v is not None or k in names and
+              names[k].default is dataclasses.MISSING and names[k].default_factory is dataclasses.MISSING}
     kwargs = {k: v for k, v in kwargs.items() if k in names}
     kwargs["src"] = ctx.src(row.locator)
     for k, v in list(kwargs.items()):
@@ -373,8 +377,7 @@ def _default_build(rows: list[MappedRow], hc: HookContext) -> list[Any]:
             hc.reading.skipped.append((row.line, f"{row.header(f)} {why}"))
             if f not in row.bad:
                 hc.error(f"{row.header(f)} is empty: the row is skipped", row, f)
-            if row.line is not None:
-                hc.dropped.append(row.line)
+            hc.dropped.append(row.line if row.line is not None else row.locator)
             continue
         out.append(hc.fact(row))
     return out
@@ -385,6 +388,12 @@ def parse(c: Compiled, data: bytes, ctx: Any, hooks: dict[str, Hook], view: File
     from trustgap.evidence.detect import ParseResult
 
     spec = c.spec
+    columns = ctx.options.get("columns")
+    if isinstance(columns, dict):
+        unknown = sorted(str(k) for k in columns if str(k) not in spec.fields)
+        if unknown:
+            raise InputError(ctx.path, f"parsers.{spec.id}.columns names unknown field(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(spec.fields)}", field=f"parsers.{spec.id}.columns")
     view = view or FileView(data, ctx.path)
     cand = examine(c, view, ctx.options)
     reading = Reading()
@@ -442,10 +451,13 @@ def parse(c: Compiled, data: bytes, ctx: Any, hooks: dict[str, Hook], view: File
     facts = list(hook(rows, hc))
     facts.extend(hc.lost)
     if hc.dropped and spec.topics:
-        lines = sorted(set(hc.dropped))
+        lines = sorted(set(hc.dropped), key=lambda v: (isinstance(v, str), v if isinstance(v, int) else 0, str(v)))
         shown = ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "")
-        facts.extend(CollectionIssue(src=ctx.src(f"row {lines[0]}"), source=t,
-                                     reason=f"{ctx.path}: {len(lines)} row(s) could not be read (line {shown})")
+        json_rows = isinstance(lines[0], str)
+        where = f"at {shown}" if json_rows else f"line {shown}"
+        facts.extend(CollectionIssue(src=ctx.src(str(lines[0]) if json_rows else f"row {lines[0]}"), source=t,
+                                     reason=f"{ctx.path}: {len(lines)} {'record' if json_rows else 'row'}(s) could "
+                                     f"not be read ({where})")
                      for t in spec.topics)
     ctx.understanding = _understanding(reading)
     return ParseResult(facts=facts)

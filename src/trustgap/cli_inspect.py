@@ -64,7 +64,7 @@ def inspect(
         raise _fail(str(exc)) from None
     from trustgap.evidence.archives import expand, is_archive
 
-    out = []
+    out: list[dict[str, Any]] = []
     for path in files:
         data = path.read_bytes()
         members = [(str(path), data)]

@@ -17,13 +17,15 @@ from trustgap import __version__
 from trustgap.answers import Assertion, load_answers
 from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.checks.base import CheckContext, load_checks, run_checks
+from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
 from trustgap.engine.evaluate import EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_framework
 from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
+from trustgap.evidence.mapping_registry import organisation_parsers
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
-from trustgap.facts import Document, FactSet
+from trustgap.facts import Account, Document, FactSet
 from trustgap.scope import LoadedScope, load_scope
 from trustgap.thresholds import Promise, ResolvedThresholds
 
@@ -113,7 +115,12 @@ def assess(
     cat = catalog or load_catalog()
     scope = loaded.scope
     say("facts", "joining facts")
-    facts = FactSet(finalize_facts(sources), aliases=scope.identity.aliases)
+    observed = observed_times((i.sha256, i.name, i.collected_at) for i in sources.items)
+    merged, conflicts = reconcile(finalize_facts(sources), observed, as_of)
+    facts = FactSet(merged, identity=scope.identity.config(scope.organisation.time_zone), observed=observed,
+                    conflicts=conflicts)
+    identity = facts.identity
+    facts.conflicts.extend(identity.conflicts)
 
     say("reconcile", "reading promises from policies and answers")
     promises = [*extract_promises(facts.of(Document)), *extra_promises]
@@ -150,6 +157,7 @@ def assess(
         period_start=period.start if period else None,
         evidence_names=names,
         evidence_by_name={i.name: i.sha256 for i in sources.items if i.sha256},
+        conflicts={src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()},
     ))
     result = AssessmentResult(
         tool_version=__version__,
@@ -161,7 +169,7 @@ def assess(
         period_end=period.end if period else None,
         target_audit_date=scope.report.target_audit_date,
         categories=scope.categories,
-        scope=scope.model_dump(mode="json", exclude={"collect"}),
+        scope=scope.model_dump(mode="json", exclude={"collect", "monitor", "alerts"}),
         thresholds=thresholds.provenance(),
         threshold_conflicts=thresholds.conflicts,
         evidence=sorted(sources.items, key=lambda i: (i.name, i.source, i.sha256)),
@@ -174,6 +182,8 @@ def assess(
         frameworks={f: rollup_framework(cat, out.verdicts, f) for f in ("iso27001", "nist_csf")},
         readiness=readiness_of(out.verdicts),
         evidence_requests=out.evidence_requests,
+        identity=identity.summary(facts.of(Account)),
+        conflicts=sorted(c.describe() for c in facts.conflicts),
         promises=[
             {"key": p.key, "value": p.value, "quote": p.quote, "source": p.source, "origin": p.origin,
              "ref": p.ref, "locator": p.locator}  # type: ignore[misc]
@@ -192,6 +202,7 @@ def run_assessment(
     answers: Sequence[Path] = (),
     as_of: date,
     collect: Sequence[str] = (),
+    collected: SourceOutput | None = None,
     extra_assertions: Sequence[Assertion] = (),
     extra_promises: Sequence[Promise] = (),
     save: bool = True,
@@ -200,7 +211,10 @@ def run_assessment(
     progress: Progress | None = None,
     created_at: datetime | None = None,
 ) -> tuple[AssessmentResult, str | None]:
-    """Collect, evaluate and (by default) save. Returns the result and the stored run id."""
+    """Collect, evaluate and (by default) save. Returns the result and the stored run id.
+
+    ``collected`` is live evidence already gathered elsewhere (a monitor job, or Celery workers collecting
+    one account and region each): it is merged as if ``collect`` had gathered it here."""
     from trustgap import config
 
     say = progress or (lambda stage, detail: None)
@@ -210,16 +224,21 @@ def run_assessment(
     sources = SourceOutput()
     sources.items.append(_store_text_input(scope_path, store, "scope"))
     skip = [scope_path, *answers]
+    parsers, spec_items = organisation_parsers(scope_path.parent, store)  # the organisation's formats/*.yaml
+    sources.items.extend(spec_items)
     if evidence_dir is not None:
         if not evidence_dir.is_dir():
             raise InputError(str(evidence_dir), "evidence folder not found")
+        skip.extend((scope_path.parent / "formats").glob("*.y*ml"))
         sources.merge(ingest_folder(evidence_dir, store=store, as_of=as_of, options=loaded.scope.parsers,
-                                    skip=skip, on_file=lambda name: say("evidence", name)))
+                                    skip=skip, on_file=lambda name: say("evidence", name), parsers=parsers))
     if collect:
         from trustgap.collectors.runner import collect_sources
 
         sources.merge(collect_sources(loaded.scope, list(collect), store=store, as_of=as_of,
                                       progress=lambda what, done, total: say("collect", what)))
+    if collected is not None:
+        sources.merge(collected)
     a, p, items = load_answer_files(list(answers), cat, store)
     sources.assertions.extend(a)
     sources.assertions.extend(extra_assertions)

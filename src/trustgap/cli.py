@@ -289,13 +289,15 @@ def demo(
 
 def _register_optional() -> None:
     """Sub-commands that live in their own modules (each keeps its heavy imports inside its commands)."""
-    from trustgap import cli_collect, cli_interview, cli_plan, cli_runs
+    from trustgap import cli_collect, cli_inspect, cli_interview, cli_monitor, cli_plan, cli_runs
 
     app.add_typer(cli_collect.app, name="collect",
                   help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
     cli_interview.register(app)
     cli_plan.register(app)
     cli_runs.register(app)
+    cli_monitor.register(app)
+    cli_inspect.register(app)
 
 
 _register_optional()

@@ -28,8 +28,8 @@ FindingsOpt = Annotated[bool, typer.Option("--findings/--no-findings", help="Run
 
 SHOW_PASSING = 10  # passing entities named per check in the findings table
 # Which checks to show after a collection: those depending on sources with this prefix.
-SOURCE_PREFIX = {"aws": "aws", "github": "github", "google": "google", "okta": "okta", "entra": "azuread",
-                 "iac": "scans"}
+SOURCE_PREFIX = {"aws": "aws", "github": "github", "gitlab": "gitlab", "google": "google", "okta": "okta",
+                 "entra": "azuread", "iac": "scans"}
 SYSTEM_TOKEN = {"entra": "azuread"}  # the system token of a collector's accounts, where it differs from its name
 
 
@@ -258,3 +258,12 @@ def iac(
     sc = _load_scope(scope)
     _run("iac", sc, _section(sc, "iac", {"paths": [str(p) for p in paths], "frameworks": framework}),
          _as_of(as_of), findings, scoped=scope is not None)
+
+
+def _register_gitlab() -> None:
+    from trustgap.cli_collect_gitlab import gitlab
+
+    app.command("gitlab")(gitlab)
+
+
+_register_gitlab()

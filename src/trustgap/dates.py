@@ -10,7 +10,8 @@ US ``MM/DD/YYYY`` (optionally with ``HH:MM[:SS] [AM|PM]``), ``YYYY/MM/DD``, ``DD
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 EMPTY_VALUES = frozenset({"", "n/a", "na", "null", "none", "-", "--", "no_information", "not_supported", "never"})
 
@@ -113,3 +114,24 @@ def add_months(day: date, months: int) -> date:
 
 def months_between(earlier: date, later: date) -> float:
     return (later - earlier).days / 30.4375
+
+
+def zone(name: str | None) -> tzinfo:
+    """The IANA time zone ``name`` (``Europe/Berlin``); UTC when empty. Raises :class:`DateParseError`."""
+    if not name or name.strip().upper() in ("UTC", "Z", "GMT"):
+        return UTC
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise DateParseError(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin)") from exc
+
+
+def local_day_start(day: date, tz: tzinfo = UTC) -> datetime:
+    """00:00 of ``day`` in ``tz``, as an aware UTC datetime (daylight saving handled by the zone)."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+
+
+def local_day_end(day: date, tz: tzinfo = UTC) -> datetime:
+    """The instant ``day`` ends in ``tz`` (00:00 of the next local day), as an aware UTC datetime: an event dated
+    by day only (a termination on 15 May) takes effect at the end of that local day."""
+    return local_day_start(day + timedelta(days=1), tz)

@@ -18,10 +18,13 @@ Conventions
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from trustgap.identity import IdentityConfig, IdentityGraph, SourceConflict
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -77,7 +80,9 @@ class Person:
     def active_on(self, day: date) -> bool:
         if self.hire_date and self.hire_date > day:
             return False
-        if self.termination_date and self.termination_date <= day:
+        rehired = (self.termination_date is not None and self.hire_date is not None
+                   and self.termination_date < self.hire_date and self.status != "terminated")
+        if self.termination_date and self.termination_date <= day and not rehired:
             return False
         return not (self.termination_date is None and self.status == "terminated")
 
@@ -212,6 +217,12 @@ class Vulnerability:
     fixed_at: datetime | None = None  # first scan of the same target in which it no longer appears
     published_at: datetime | None = None
     title: str | None = None
+    # other ids of the same vulnerability the source names (Grype relatedVulnerabilities, Dependabot's CVE of
+    # a GHSA, Trivy's VendorIDs), so that one flaw reported under two ids is recognised as one
+    aliases: tuple[str, ...] = ()
+    # whether a fix exists, as the source says: "fixed" (a fixed version exists), "not_fixed", "wont_fix",
+    # "unknown"; None when the source does not say
+    fix_state: str | None = None
 
 
 # --------------------------------------------------------------------------- change management
@@ -658,21 +669,50 @@ T = TypeVar("T")
 
 
 class FactSet:
-    """All facts of one assessment, indexed by type, with identity joined across systems by email."""
+    """All facts of one assessment, indexed by type, with identities joined across systems by one
+    :class:`~trustgap.identity.IdentityGraph` (built on first use from the people, the account events and the
+    scope's identity settings)."""
 
-    def __init__(self, facts: Iterable[Any] = (), aliases: dict[str, str] | None = None) -> None:
+    def __init__(self, facts: Iterable[Any] = (), aliases: dict[str, str] | None = None, *,
+                 identity: IdentityConfig | None = None, observed: Mapping[str, datetime] | None = None,
+                 conflicts: Iterable[SourceConflict] = ()) -> None:
         self._by_type: dict[type, list[Any]] = defaultdict(list)
+        if identity is None:
+            from trustgap.identity import IdentityConfig
+
+            identity = IdentityConfig(aliases=aliases or {})
+        self.identity_config = identity
         # alias email -> canonical email (both lower-case)
-        self.aliases: dict[str, str] = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
+        self.aliases: dict[str, str] = {k.lower(): v.lower() for k, v in (aliases or identity.aliases).items()}
+        self.observed: Mapping[str, datetime] = observed or {}
+        self.conflicts: list[SourceConflict] = list(conflicts)
+        self._graph: IdentityGraph | None = None
+        # values derived once per assessment from the facts and shared by the checks that need them (a pull
+        # request's approvers, say); keyed by the deriving function's name and the fact's identity
+        self.derived: dict[tuple[str, int], Any] = {}
         for f in facts:
             self._by_type[type(f)].append(f)
 
     def add(self, fact: Any) -> None:
         self._by_type[type(fact)].append(fact)
+        self._graph = None
+        self.derived.clear()
 
     def extend(self, facts: Iterable[Any]) -> None:
         for f in facts:
             self._by_type[type(f)].append(f)
+        self._graph = None
+        self.derived.clear()
+
+    @property
+    def identity(self) -> IdentityGraph:
+        """Who is who: people merged across rosters (rehires as employment spans), accounts resolved to them."""
+        if self._graph is None:
+            from trustgap.identity import IdentityGraph
+
+            self._graph = IdentityGraph(self.of(Person), self.identity_config, observed=self.observed,
+                                        events=self.of(AccountEvent))
+        return self._graph
 
     def of(self, cls: type[T]) -> list[T]:
         return self._by_type.get(cls, [])

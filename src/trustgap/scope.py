@@ -1,8 +1,8 @@
 """The scope file: what is being assessed, against which criteria, with which thresholds.
 
 Errors name the file, the line and the field (``scope.yaml:7: field 'report.period.end': ...``).
-Sections owned by later stages (``collect``, ``plan``, ``interview``, ``parsers``) are kept as plain
-mappings here and validated by the module that uses them.
+Sections owned by later stages (``collect``, ``plan``, ``interview``, ``parsers``, ``monitor``, ``alerts``) are
+kept as plain mappings here and validated by the module that uses them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from trustgap.errors import InputError
+from trustgap.identity import IdentityConfig
 from trustgap.thresholds import Thresholds
 from trustgap.yamlfile import load_yaml, validation_error
 
@@ -42,6 +43,19 @@ class Organisation(BaseModel):
     website: str | None = None
     description: str | None = None
     employees: int | None = Field(None, ge=1)
+    time_zone: str = Field("UTC", description="IANA time zone the organisation's dates are written in "
+                           "(Europe/Berlin): a termination dated by day ends at the end of that local day")
+
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        from trustgap.dates import DateParseError, zone
+
+        try:
+            zone(v)
+        except DateParseError as exc:
+            raise ValueError(str(exc)) from None
+        return v.strip()
 
 
 class Period(BaseModel):
@@ -112,7 +126,16 @@ class Identity(BaseModel):
     service_accounts: dict[str, str] = Field(
         default_factory=dict, description="service account id or email -> owner email"
     )
+    accounts: dict[str, str] = Field(
+        default_factory=dict, description="account name (login, IAM user, 'system:login') -> the person's e-mail"
+    )
     email_domains: list[str] = Field(default_factory=list)
+
+    def config(self, time_zone: str = "UTC") -> IdentityConfig:
+        from trustgap.dates import zone
+
+        return IdentityConfig(aliases=self.aliases, accounts=self.accounts, service_accounts=self.service_accounts,
+                              time_zone=zone(time_zone))
 
 
 class Scope(BaseModel):
@@ -133,6 +156,8 @@ class Scope(BaseModel):
     collect: dict[str, Any] = Field(default_factory=dict)
     plan: dict[str, Any] = Field(default_factory=dict)
     interview: dict[str, Any] = Field(default_factory=dict)
+    monitor: dict[str, Any] = Field(default_factory=dict, description="schedules (trustgap.monitor.config)")
+    alerts: dict[str, Any] = Field(default_factory=dict, description="alert channels (trustgap.monitor.config)")
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -189,5 +214,9 @@ def load_scope(path: Path | str) -> LoadedScope:
         from trustgap.plan.settings import parse_plan_settings
 
         parse_plan_settings(scope.plan, source=str(path), doc=doc)
+    if scope.monitor or scope.alerts:
+        from trustgap.monitor.config import parse_monitor_settings
+
+        parse_monitor_settings(scope, source=str(path), doc=doc)
     lines = {k: doc.line_of(("thresholds", k)) or 0 for k in scope.thresholds}
     return LoadedScope(scope=scope, path=str(path), threshold_lines=lines)

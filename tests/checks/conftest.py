@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from trustgap.checks.base import CheckContext, CheckResult, load_checks
+from trustgap.dates import zone
 from trustgap.facts import FactSet
+from trustgap.identity import IdentityConfig
 from trustgap.thresholds import ResolvedThresholds
 
 MakeCtx = Callable[..., CheckContext]
@@ -27,9 +29,14 @@ def build_ctx(
     owners: dict[str, str] | None = None,
     options: dict[str, Any] | None = None,
     aliases: dict[str, str] | None = None,
+    time_zone: str = "UTC",
+    identity_accounts: dict[str, str] | None = None,
+    observed: dict[str, datetime] | None = None,
 ) -> CheckContext:
+    config = IdentityConfig(aliases=aliases or {}, accounts=identity_accounts or {},
+                            service_accounts=owners or {}, time_zone=zone(time_zone))
     return CheckContext(
-        facts=FactSet(facts, aliases=aliases),
+        facts=FactSet(facts, identity=config, observed=observed),
         thresholds=ResolvedThresholds(thresholds or {}),
         as_of=as_of,
         period_start=period[0] if period else None,

@@ -17,21 +17,24 @@ def acc(email: str, system: str = "okta", **kw: object) -> Account:
 
 
 def test_friday_termination_suspended_monday_is_a_gap_with_hours(run) -> None:  # noqa: ANN001
+    # the termination dated Friday takes effect at the end of Friday (UTC here): 58 hours to Monday 10:00
     facts = [person("fri@x.io", date(2026, 6, 5)),
              acc("fri@x.io", active=False, deactivated_at=datetime(2026, 6, 8, 10, 0, tzinfo=UTC))]
     res = run("offboarding.access_revoked_in_time", facts, as_of=date(2026, 11, 1))
     assert res.status == "fail"
     (e,) = res.entities
     assert e.entity == "fri@x.io (okta)"
-    assert e.measured is not None and e.measured["hours"] == 82.0
-    assert "82.0 hours" in e.reason and "limit 24 hours" in e.reason
+    assert e.measured is not None and e.measured["hours"] == 58.0
+    assert "58.0 hours" in e.reason and "limit 24 hours" in e.reason
 
 
 def test_revoked_within_limit_passes(run) -> None:  # noqa: ANN001
     facts = [person("a@x.io", date(2026, 6, 5)),
              acc("a@x.io", active=False, deactivated_at=datetime(2026, 6, 5, 17, 30, tzinfo=UTC))]
     res = run("offboarding.access_revoked_in_time", facts)
-    assert res.status == "pass" and res.entities[0].measured["hours"] == 17.5  # type: ignore[index]
+    # deactivated during the last working day, before the termination took effect at its end
+    assert res.status == "pass" and res.entities[0].measured["hours"] == -6.5  # type: ignore[index]
+    assert "before the termination took effect" in res.entities[0].reason
 
 
 def test_still_active_fails_with_days_and_alias_join(run) -> None:  # noqa: ANN001

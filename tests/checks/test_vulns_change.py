@@ -12,29 +12,47 @@ def dt(y: int, m: int, d: int, h: int = 12) -> datetime:
     return datetime(y, m, d, h, tzinfo=UTC)
 
 
-def vuln(sev: str, first: datetime, fixed: datetime | None = None, vid: str = "CVE-2026-1") -> Vulnerability:
-    return Vulnerability(src=S, tool="trivy", target="api:1.0", vuln_id=vid, package="openssl",
+def vuln(sev: str, first: datetime, fixed: datetime | None = None, vid: str = "CVE-2026-1", *,
+         last: datetime | None = None, tool: str = "trivy") -> Vulnerability:
+    return Vulnerability(src=S, tool=tool, target="api:1.0", vuln_id=vid, package="openssl",
                          installed_version="3.0.1", fixed_version="3.0.9", severity=sev, first_seen=first,
-                         last_seen=first, fixed_at=fixed)
+                         last_seen=last or first, fixed_at=fixed)
 
 
 def test_critical_sla_open_and_slow_fix(run) -> None:  # noqa: ANN001
-    facts = [vuln("critical", dt(2026, 8, 1)), vuln("critical", dt(2026, 9, 1), dt(2026, 9, 10), vid="CVE-2"),
-             vuln("critical", dt(2026, 3, 1), dt(2026, 6, 1), vid="CVE-3")]
+    facts = [vuln("critical", dt(2026, 8, 1), last=dt(2026, 10, 31)),  # still reported 91 days on
+             vuln("critical", dt(2026, 9, 1), dt(2026, 9, 10), vid="CVE-2"),  # gone by the scan 9 days later
+             vuln("critical", dt(2026, 3, 1), dt(2026, 6, 1), vid="CVE-3", last=dt(2026, 5, 25))]
     res = run("vulns.critical_fixed_within_sla", facts)
     assert res.status == "fail"
     bad = {e.entity: e for e in res.failing}
     assert set(bad) == {"CVE-2026-1 in openssl on api:1.0", "CVE-3 in openssl on api:1.0"}
-    assert bad["CVE-2026-1 in openssl on api:1.0"].measured["days"] == 92  # type: ignore[index]
-    assert "fixed after 92 days" in bad["CVE-3 in openssl on api:1.0"].reason
+    assert bad["CVE-2026-1 in openssl on api:1.0"].measured["days"] == 91  # type: ignore[index]
+    assert "fixed after 85 to 92 days" in bad["CVE-3 in openssl on api:1.0"].reason
+
+
+def test_fix_bracketed_between_scans_is_judged_only_when_every_date_agrees(run) -> None:  # noqa: ANN001
+    # last reported on day 19, gone at the scan on day 39: the fix may have been on day 20 (in time) or 39 (late)
+    unsure = vuln("critical", dt(2026, 9, 1), dt(2026, 10, 10), last=dt(2026, 9, 20))
+    (e,) = run("vulns.critical_fixed_within_sla", [unsure]).entities
+    assert e.status == "partial" and e.gap_kind == "insufficient_evidence" and "cannot tell" in e.reason
+    # reported once, 61 days ago, no later scan: open for sure only on the day it was seen
+    once = vuln("critical", dt(2026, 9, 1))
+    (e,) = run("vulns.critical_fixed_within_sla", [once]).entities
+    assert e.status == "partial" and "no later scan" in e.reason
+    # a continuous monitor's open alert is open when the evidence was taken
+    alert = vuln("critical", dt(2026, 9, 1), tool="dependabot")
+    (e,) = run("vulns.critical_fixed_within_sla", [alert]).entities
+    assert e.status == "fail" and e.measured["days"] == 61  # type: ignore[index]
 
 
 def test_high_and_medium_sla_pass(run) -> None:  # noqa: ANN001
     facts = [vuln("high", dt(2026, 9, 1)), vuln("medium", dt(2026, 9, 1))]
     assert run("vulns.high_fixed_within_sla", facts).status == "pass"
     assert run("vulns.medium_fixed_within_sla", facts).status == "pass"
-    assert run("vulns.high_fixed_within_sla", [vuln("high", dt(2026, 1, 1))]).status == "fail"
-    assert run("vulns.medium_fixed_within_sla", [vuln("medium", dt(2025, 1, 1))]).status == "fail"
+    assert run("vulns.high_fixed_within_sla", [vuln("high", dt(2026, 1, 1), last=dt(2026, 10, 1))]).status == "fail"
+    assert run("vulns.medium_fixed_within_sla", [vuln("medium", dt(2025, 1, 1), last=dt(2026, 1, 1))]
+               ).status == "fail"
     assert run("vulns.high_fixed_within_sla", []).status == "not_assessed"
 
 

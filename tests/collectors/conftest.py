@@ -3,6 +3,7 @@ of every kind of resource the AWS collector reads."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -105,6 +106,17 @@ def seed(url: str) -> None:
     kms.enable_key_rotation(KeyId=rotated)
     kms.create_key(Description="legacy key")
 
+    seed_network(url)
+    kms.create_alias(AliasName="alias/payments", TargetKeyId=kms.create_key(Description="payments key")["KeyMetadata"]
+                     ["KeyId"])
+    s3.put_bucket_policy(Bucket="acme-audit-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+         "Resource": ["arn:aws:s3:::acme-audit-logs", "arn:aws:s3:::acme-audit-logs/*"],
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    s3.put_bucket_policy(Bucket="acme-public-assets", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::acme-public-assets/*"}]}))
+
     ct = _client("cloudtrail", url)
     ct.create_trail(Name="org-trail", S3BucketName="acme-audit-logs", IsMultiRegionTrail=True,
                     EnableLogFileValidation=True)
@@ -131,3 +143,54 @@ def seed(url: str) -> None:
         "recordingGroup": {"allSupported": True, "includeGlobalResourceTypes": True}})
     cfg.put_delivery_channel(DeliveryChannel={"name": "default", "s3BucketName": "acme-audit-logs"})
     cfg.start_configuration_recorder(ConfigurationRecorderName="default")
+
+
+def seed_network(url: str) -> None:
+    """Security groups (SSH open to the world, HTTPS only from the office) and two load balancers: ``web`` answers
+    HTTP with a redirect to HTTPS under a TLS 1.2+ policy, ``legacy`` serves plain HTTP."""
+    ec2 = _client("ec2", url)
+    vpc = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+    subnets = [s["SubnetId"] for s in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]]
+    bastion = ec2.create_security_group(GroupName="bastion", Description="ssh", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=bastion, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    office = ec2.create_security_group(GroupName="office-https", Description="https from the office", VpcId=vpc)
+    ec2.authorize_security_group_ingress(GroupId=office["GroupId"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "198.51.100.0/24"}]}])
+    acm = _client("acm", url)
+    pem_cert, pem_key = _self_signed()
+    cert = acm.import_certificate(Certificate=pem_cert, PrivateKey=pem_key)["CertificateArn"]
+    elb = _client("elbv2", url)
+    web = elb.create_load_balancer(Name="web", Subnets=subnets[:2], SecurityGroups=[office["GroupId"]],
+                                   Scheme="internet-facing")["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elb.create_target_group(Name="web-targets", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]
+    forward = [{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}]
+    elb.create_listener(LoadBalancerArn=web, Protocol="HTTPS", Port=443,
+                        SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06", Certificates=[{"CertificateArn": cert}],
+                        DefaultActions=forward)
+    elb.create_listener(LoadBalancerArn=web, Protocol="HTTP", Port=80, DefaultActions=[
+        {"Type": "redirect", "RedirectConfig": {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}}])
+    legacy = elb.create_load_balancer(Name="legacy", Subnets=subnets[:2], Scheme="internet-facing")
+    elb.create_listener(LoadBalancerArn=legacy["LoadBalancers"][0]["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                        DefaultActions=forward)
+
+
+def _self_signed() -> tuple[bytes, bytes]:
+    """A throwaway certificate for the test load balancer (made in memory, never written anywhere)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "web.acme.test")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=30)).sign(key, hashes.SHA256()))
+    pem_key = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    return cert.public_bytes(serialization.Encoding.PEM), pem_key
+

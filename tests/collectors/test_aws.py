@@ -190,6 +190,9 @@ ACTION_NAMES = {
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+    "elbv2:DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",
+    "elbv2:DescribeListeners": "elasticloadbalancing:DescribeListeners",
+    "elbv2:DescribeSSLPolicies": "elasticloadbalancing:DescribeSSLPolicies",
 }
 
 

@@ -150,7 +150,7 @@ def test_runner_validates_names_and_sections() -> None:
     scope = Scope(organisation=Organisation(name="Acme"), collect={"github": {"org": "acme"}})
     store = EvidenceStore(None)
     with pytest.raises(InputError) as err:
-        collect_sources(scope, ["gitlab"], store=store, as_of=date(2026, 11, 1))
+        collect_sources(scope, ["bitbucket"], store=store, as_of=date(2026, 11, 1))
     assert "unknown collector" in str(err.value)
     with pytest.raises(InputError) as err:
         collect_sources(scope, ["okta"], store=store, as_of=date(2026, 11, 1))

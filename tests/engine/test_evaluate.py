@@ -220,3 +220,17 @@ def test_same_inputs_same_output(small_catalog):
     a, b = run(small_catalog, *args), run(small_catalog, *args)
     assert [f.model_dump() for f in a.findings] == [f.model_dump() for f in b.findings]
     assert [f.entity for f in a.findings] == ["amy", "bob"]
+
+
+def test_cannot_tell_findings_are_kept_apart_from_proven_ones(small_catalog):
+    thin = ent("cy", "partial", "insufficient_evidence")
+    out = run(small_catalog, [res("c1", ent("ann")), res("c2", thin, status="partial"),
+                              res("c3", ent("bob", "fail"))],
+              [meta("c1", ("AC-01",)), meta("c2", ("AC-01",)), meta("c3", ("AC-02",))])
+    by = {f.entity: f for f in out.findings}
+    assert by["cy"].certainty == "cannot_tell" and by["bob"].certainty == "proven"
+    assert verdict(out, "AC-01").status == "partial" and verdict(out, "AC-01").certainty == "cannot_tell"
+    assert verdict(out, "AC-02").status == "gap" and verdict(out, "AC-02").certainty == "proven"
+    assert verdict(out, "AC-03").certainty is None
+    counts = readiness_of(out.verdicts).counts
+    assert (counts.partial, counts.gap, counts.cannot_tell) == (1, 1, 1)

@@ -90,7 +90,7 @@ def test_policy_24h_against_72h_offboarding_is_not_operating_quoting_the_line(tm
         "1,Ann,Lee,ann.lee@acme.example,01/02/2024,,Active\n"
         "2,Bo,Kim,bo.kim@acme.example,01/02/2024,03/02/2026,Inactive\n", encoding="utf-8")
     users = [_okta_user("00u1", "ann.lee@acme.example", "ACTIVE", "2024-01-02T09:00:00.000Z"),
-             # terminated 2026-03-02 (start of day), deprovisioned 72 hours later
+             # terminated 2026-03-02 (effective at the end of that day), deprovisioned 48 hours later
              _okta_user("00u2", "bo.kim@acme.example", "DEPROVISIONED", "2026-03-05T00:00:00.000Z")]
     (ev / "okta.json").write_text(json.dumps(users), encoding="utf-8")
     (ev / "access-control.md").write_text(
@@ -101,7 +101,7 @@ def test_policy_24h_against_72h_offboarding_is_not_operating_quoting_the_line(tm
     found = [f for f in result.findings if f.check_id == "offboarding.access_revoked_in_time"]
     assert [f.entity for f in found] and "bo.kim@acme.example" in (found[0].entity or "")
     f = found[0]
-    assert f.gap_kind == "not_operating" and f.measured and f.measured["hours"] == 72.0
+    assert f.gap_kind == "not_operating" and f.measured and f.measured["hours"] == 48.0
     assert f.promise is not None and f.promise.source.endswith("access-control.md")
     assert f.promise.locator == "line 9"
     assert "revoked within 24 hours" in f.promise.quote and "revoked within 24 hours" in f.reason

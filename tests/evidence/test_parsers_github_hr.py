@@ -416,7 +416,7 @@ def test_friday_leaver_suspended_on_monday_is_a_gap_with_hours() -> None:
                       active=False, deactivated_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
     result = check("offboarding.access_revoked_in_time", [gone, account], thresholds={"offboarding_hours": 24})
     (entity,) = result.entities
-    assert entity.status == "fail" and entity.measured["hours"] == 81.5
+    assert entity.status == "fail" and entity.measured["hours"] == 57.5  # from the end of the termination day
 
 
 def test_adp_workforce_now_roster() -> None:

@@ -396,8 +396,8 @@ def test_offboarding_measured_from_friday_termination_to_monday_deprovisioning()
     result = check("offboarding.access_revoked_in_time", facts, thresholds={"offboarding_hours": 24})
     dan = next(e for e in result.entities if e.entity == "dan.okoro@acme.example (okta)")
     assert dan.status == "fail"
-    assert dan.measured is not None and dan.measured["hours"] == 81.2
-    assert "81.2 hours" in dan.reason
+    assert dan.measured is not None and dan.measured["hours"] == 57.2  # from the end of the termination day
+    assert "57.2 hours" in dan.reason
     assert any(s.locator == "$[2]" for s in dan.evidence)
 
 

@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult
 from trustgap.dates import add_months, to_utc_start
-from trustgap.facts import Account, FactSet, Person, Record, Src, system_kind
+from trustgap.facts import Account, FactSet, Record, Src, system_kind
+from trustgap.identity import PersonRecord
 
 _ONE_DAY = timedelta(days=1)
 IDP_SYSTEMS: tuple[str, ...] = ("google", "okta", "azuread", "entra", "jumpcloud", "onelogin")
@@ -67,22 +68,56 @@ def can_log_in(a: Account) -> bool:
 
 
 def accounts_by_email(facts: FactSet, *, humans_only: bool = True) -> dict[str, list[Account]]:
-    """Canonical email -> accounts across every system (root and service accounts left out by default)."""
+    """Person key (work e-mail) -> accounts across every system, joined by the identity graph (e-mail, aliases,
+    the scope's account map, HR logins, user names and display names; see :mod:`trustgap.identity`). Accounts
+    resolved to no one are keyed by their own canonical e-mail when they have one, else left out (they are
+    listed in the run's identity section). Root and service accounts are left out by default."""
+    graph = facts.identity
     out: dict[str, list[Account]] = defaultdict(list)
     for a in facts.of(Account):
         if humans_only and not is_human(a):
             continue
-        key = facts.canonical_email(a.email) or facts.canonical_email(
-            a.account_id if "@" in a.account_id else None
-        )
+        r = graph.resolve(a)
+        if r.person is not None and not r.service:
+            out[r.person.key].append(a)
+            continue
+        key = facts.canonical_email(a.email) or facts.canonical_email(a.account_id if "@" in a.account_id else None)
         if key:
             out[key].append(a)
     return out
 
 
-def active_people(ctx: CheckContext) -> list[Person]:
-    day = ctx.evaluation_end
-    return [p for p in ctx.facts.of(Person) if p.email and p.active_on(day)]
+def person_of(ctx: CheckContext, a: Account) -> PersonRecord | None:
+    """The person an account belongs to (not the owner of a service account)."""
+    r = ctx.facts.identity.resolve(a)
+    return r.person if not r.service else None
+
+
+def active_people(ctx: CheckContext) -> list[PersonRecord]:
+    """People employed at the end of the evaluation day (employees and contractors; rehires by their current
+    span), merged across rosters by the identity graph."""
+    graph = ctx.facts.identity
+    return [p for p in graph.people if p.email and p.active_on(ctx.evaluation_end, graph.tz)]
+
+
+def records_by_person(facts: FactSet, kind: str, *, done_only: bool = False) -> dict[str, list[Record]]:
+    """Person key -> records of ``kind`` about them, newest first. The subject (an e-mail, a login or a name as
+    the record names it) is resolved by the identity graph; subjects resolved to no one are keyed by their
+    canonical e-mail or lower-cased text."""
+    graph = facts.identity
+    out: dict[str, list[Record]] = defaultdict(list)
+    for r in facts.records(kind):
+        if not r.subject or (done_only and not is_done(r)):
+            continue
+        subject = r.subject.strip()
+        res = graph.resolve_name(subject, display_name=subject if "@" not in subject else None)
+        key = res.person.key if res.person is not None else (
+            facts.canonical_email(subject) if "@" in subject else subject.lower())
+        if key:
+            out[key].append(r)
+    for recs in out.values():
+        recs.sort(key=lambda r: r.performed_on, reverse=True)
+    return out
 
 
 def latest_by_subject(facts: FactSet, kind: str, *, done_only: bool = False) -> dict[str, list[Record]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from trustgap.checks._util import IDP_SYSTEMS, account_label, can_log_in, days_since, is_admin, is_human, srcs
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.facts import Account, system_kind
+from trustgap.identity import PersonRecord
 
 
 def _owner(ctx: CheckContext, a: Account) -> str | None:
@@ -36,30 +37,30 @@ def _identity_accounts(ctx: CheckContext) -> list[Account]:
     "are accepted; their ownership is judged by accounts.service_accounts_owned.",
 )
 def owned_by_person(ctx: CheckContext) -> CheckResult:
-    people = ctx.facts.people_by_email()
-    if not people:
+    graph = ctx.facts.identity
+    if not graph.people:
         return ctx.not_assessed("no HR roster in the evidence")
     accounts = [a for a in _identity_accounts(ctx) if can_log_in(a)]
     if not accounts:
         return ctx.not_assessed("no identity-provider accounts in the evidence")
     entities = []
     for a in accounts:
-        if a.kind == "service":
-            owner = _owner(ctx, a)
-            if owner:
-                entities.append(EntityResult("account", account_label(a), "pass", f"service account owned by {owner}",
-                                             srcs(a)))
-            continue
-        key = ctx.facts.canonical_email(a.email)
-        if key is None and system_kind(a.system) not in IDP_SYSTEMS:
-            continue  # e.g. IAM users or source-control logins without an email cannot be joined to HR
-        person = people.get(key or "")
-        if person is None:
+        r = graph.resolve(a)
+        if a.kind == "service" or r.service:
+            if r.person is not None:
+                entities.append(EntityResult("account", account_label(a), "pass",
+                                             f"service account owned by {r.person.label}", srcs(a, r.person)))
+            continue  # ownership of service accounts is judged by accounts.service_accounts_owned
+        if r.person is not None:
+            how = "" if r.method == "email" else f" (matched by {r.method}: {r.detail})"
+            entities.append(EntityResult("account", account_label(a), "pass", f"belongs to {r.person.label}{how}",
+                                         srcs(a, r.person)))
+        elif r.status != "ambiguous" and (a.email or system_kind(a.system) in IDP_SYSTEMS):
             entities.append(EntityResult("account", account_label(a), "fail",
-                                         "active account with no matching person on the HR roster", srcs(a)))
-        else:
-            entities.append(EntityResult("account", account_label(a), "pass", f"belongs to {person.email}",
-                                         srcs(a, person)))
+                                         "active account with no matching person on the HR roster or contractor "
+                                         "list", srcs(a)))
+        # an account without an e-mail outside the IdP that matches nobody (or several people) is listed in the
+        # run's identity section, never blamed on anyone
     return ctx.result(entities)
 
 
@@ -174,18 +175,23 @@ def never_used_removed(ctx: CheckContext) -> CheckResult:
     sources=("google.users", "okta.users", "azuread.users"),
 )
 def people_have_single_identity(ctx: CheckContext) -> CheckResult:
-    people = ctx.facts.people_by_email()
+    graph = ctx.facts.identity
     accounts = [a for a in _identity_accounts(ctx) if is_human(a) and not is_admin(a) and can_log_in(a) and a.email]
     if not accounts:
         return ctx.not_assessed("no identity-provider accounts with emails in the evidence")
     groups: dict[tuple[str, str], list[Account]] = {}
+    owners: dict[str, PersonRecord] = {}
     for a in accounts:
-        key = (a.system, ctx.facts.canonical_email(a.email) or "")
-        groups.setdefault(key, []).append(a)
+        r = graph.resolve(a)
+        person = r.person if r.person is not None and not r.service else None
+        key = person.key if person is not None else (ctx.facts.canonical_email(a.email) or "")
+        if person is not None:
+            owners[key] = person
+        groups.setdefault((a.system, key), []).append(a)
     entities = []
     for (system, email), accs in sorted(groups.items()):
         label = f"{email} ({system})"
-        ev = srcs(*accs) + srcs(people[email]) if email in people else srcs(*accs)
+        ev = srcs(*accs) + srcs(owners[email]) if email in owners else srcs(*accs)
         if len(accs) > 1:
             ids = ", ".join(sorted(a.account_id for a in accs))
             entities.append(EntityResult("account", label, "fail", f"{len(accs)} active accounts: {ids}", ev))

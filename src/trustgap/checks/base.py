@@ -267,11 +267,12 @@ def load_checks() -> dict[str, Check]:
 
 def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None) -> list[CheckResult]:
     """Run checks; a check whose sources reported a collection problem is Not assessed unless it failed
-    on what it did see (a failure found is still a failure)."""
+    on what it did see (a failure found is still a failure; a "cannot tell" is not one)."""
     out: list[CheckResult] = []
     for c in checks if checks is not None else load_checks().values():
         res = c.run(ctx)
-        if c.meta.sources and res.status in ("pass", "not_assessed"):
+        unproven = res.status == "partial" and all(e.gap_kind == "insufficient_evidence" for e in res.failing)
+        if c.meta.sources and (res.status in ("pass", "not_assessed") or unproven):
             issues = ctx.facts.issues_for(c.meta.sources)
             if issues:
                 reasons = "; ".join(sorted({f"{i.source}: {i.reason}" for i in issues}))

@@ -26,7 +26,7 @@ _FALLBACK_DEFAULTS = frozenset({"main", "master"})
 
 def _default_branches(ctx: CheckContext) -> dict[str, str]:
     out: dict[str, str] = {}
-    for r in ctx.facts.resources("github.repository"):
+    for r in [*ctx.facts.resources("github.repository"), *ctx.facts.resources("gitlab.project")]:
         branch = r.attrs.get("default_branch")
         if isinstance(branch, str):
             out[(r.name or r.resource_id).lower()] = branch
@@ -61,7 +61,17 @@ def _changes(ctx: CheckContext) -> Iterator[Change]:
         yield c
 
 
-def _approvers(c: Change) -> tuple[set[str], set[str]]:
+def _approvers(ctx: CheckContext, c: Change) -> tuple[frozenset[str], frozenset[str]]:
+    """(approvers before or at merge, approvers after merge), computed once per pull request per assessment and
+    shared by every check that needs them."""
+    key = ("approvers", id(c))
+    hit = ctx.facts.derived.get(key)
+    if hit is None:
+        hit = ctx.facts.derived[key] = _compute_approvers(c)
+    return hit  # type: ignore[no-any-return]
+
+
+def _compute_approvers(c: Change) -> tuple[frozenset[str], frozenset[str]]:
     """(approvers before or at merge, approvers after merge), authors excluded, latest decision per reviewer."""
     author = (c.author or "").lower()
     latest: dict[str, tuple[str, datetime | None]] = {}
@@ -81,7 +91,7 @@ def _approvers(c: Change) -> tuple[set[str], set[str]]:
             before.add(who)
         else:
             after.add(who)
-    return before, after
+    return frozenset(before), frozenset(after)
 
 
 def _label(c: Change) -> str:
@@ -105,7 +115,7 @@ def _empty(ctx: CheckContext) -> str:
     remediation="Require at least one approving review from someone other than the author on every default "
     "branch (branch protection, admins included); for the changes named, obtain and record a retrospective "
     "review.",
-    sources=("github.pulls",),
+    sources=("github.pulls", "gitlab.merge_requests"),
     description="Emergency changes pass when approved by another person after the merge.",
 )
 def pr_approved_by_other(ctx: CheckContext) -> CheckResult:
@@ -113,7 +123,7 @@ def pr_approved_by_other(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no pull request evidence")
     entities = []
     for c in _changes(ctx):
-        before, after = _approvers(c)
+        before, after = _approvers(ctx, c)
         ev = srcs(c)
         if before:
             entities.append(EntityResult("pull_request", _label(c), "pass",
@@ -140,7 +150,7 @@ def pr_approved_by_other(ctx: CheckContext) -> CheckResult:
     effort="S",
     category="technical",
     remediation="Set the required number of approving reviews in branch protection to the promised minimum.",
-    sources=("github.pulls",),
+    sources=("github.pulls", "gitlab.merge_requests"),
     thresholds=("change_min_approvals",),
 )
 def min_approvals_met(ctx: CheckContext) -> CheckResult:
@@ -151,7 +161,7 @@ def min_approvals_met(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no pull request evidence")
     entities = []
     for c in _changes(ctx):
-        before, after = _approvers(c)
+        before, after = _approvers(ctx, c)
         got = len(before) + (len(after) if c.emergency else 0)
         status: EntityStatus = "pass" if got >= need else "fail"
         entities.append(EntityResult("pull_request", _label(c), status, f"{got} independent approval(s), {need} "
@@ -169,7 +179,7 @@ def min_approvals_met(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="After every emergency change, have a second engineer review the merged pull request and "
     "record the approval (an approving review or a linked ticket) within a working day.",
-    sources=("github.pulls",),
+    sources=("github.pulls", "gitlab.merge_requests"),
 )
 def emergency_approved_after(ctx: CheckContext) -> CheckResult:
     if not ctx.facts.of(Change):
@@ -178,7 +188,7 @@ def emergency_approved_after(ctx: CheckContext) -> CheckResult:
     for c in _changes(ctx):
         if not c.emergency:
             continue
-        before, after = _approvers(c)
+        before, after = _approvers(ctx, c)
         if before or after:
             entities.append(EntityResult("pull_request", _label(c), "pass",
                                          f"approved by {', '.join(sorted(before | after))}", srcs(c)))
@@ -199,7 +209,8 @@ def _protections(ctx: CheckContext) -> dict[str, BranchProtection]:
 
 
 def _active_repositories(ctx: CheckContext) -> set[str]:
-    repos = {r.resource_id for r in ctx.facts.resources("github.repository") if not r.attrs.get("archived")}
+    repos = {r.resource_id for r in [*ctx.facts.resources("github.repository"), *ctx.facts.resources("gitlab.project")]
+             if not r.attrs.get("archived")}
     repos |= {c.repository for c in ctx.facts.of(Change)}
     return repos
 
@@ -237,7 +248,7 @@ def _protection_check(ctx: CheckContext, attribute: str, good: str, bad: str,
     effort="S",
     category="technical",
     remediation="Add a branch protection rule (or ruleset) on the default branch of every active repository.",
-    sources=("github.protection",),
+    sources=("github.protection", "gitlab.protection"),
 )
 def default_branch_protected(ctx: CheckContext) -> CheckResult:
     return _protection_check(ctx, "protection", "protected", "default branch is not protected",
@@ -253,7 +264,7 @@ def default_branch_protected(ctx: CheckContext) -> CheckResult:
     effort="S",
     category="technical",
     remediation="Set 'Require approvals' in the default branch's protection to at least the promised minimum.",
-    sources=("github.protection",),
+    sources=("github.protection", "gitlab.protection"),
     thresholds=("change_min_approvals",),
 )
 def required_approvals(ctx: CheckContext) -> CheckResult:
@@ -278,7 +289,7 @@ def required_approvals(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Turn on 'Do not allow bypassing the above settings' (include administrators) on the default "
     "branch protection.",
-    sources=("github.protection",),
+    sources=("github.protection", "gitlab.protection"),
 )
 def admins_enforced(ctx: CheckContext) -> CheckResult:
     return _protection_check(ctx, "admin enforcement", "administrators cannot bypass",
@@ -295,7 +306,7 @@ def admins_enforced(ctx: CheckContext) -> CheckResult:
     effort="S",
     category="technical",
     remediation="Disable 'Allow force pushes' on the default branch protection so history cannot be rewritten.",
-    sources=("github.protection",),
+    sources=("github.protection", "gitlab.protection"),
 )
 def force_push_disabled(ctx: CheckContext) -> CheckResult:
     return _protection_check(
@@ -316,7 +327,7 @@ def force_push_disabled(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Require the CI status checks (tests, linters, security scans) to pass before merging to the "
     "default branch.",
-    sources=("github.protection",),
+    sources=("github.protection", "gitlab.protection"),
 )
 def status_checks_required(ctx: CheckContext) -> CheckResult:
     return _protection_check(ctx, "status check requirement", "status checks required",
@@ -334,7 +345,7 @@ def status_checks_required(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Turn on 'Dismiss stale pull request approvals when new commits are pushed' so what is merged "
     "is what was reviewed.",
-    sources=("github.protection",),
+    sources=("github.protection", "gitlab.protection"),
 )
 def stale_reviews_dismissed(ctx: CheckContext) -> CheckResult:
     return _protection_check(ctx, "stale review dismissal", "stale approvals dismissed",

@@ -1,32 +1,55 @@
 """Access removed when people leave.
 
-How time is measured: an HR roster gives a termination *date* without a time, so the clock starts at
-00:00 UTC of the termination day (the strictest reading: a person leaving on Friday must lose access by
-Saturday 00:00 UTC under a 24-hour promise). Accounts are joined to people by canonical email across every
-system (aliases from the scope are honoured); root and service accounts are left out.
+How time is measured: a termination takes effect at the time the HR export gives, else at the end of the
+termination day in the organisation's time zone (``organisation.time_zone`` in the scope, UTC by default);
+the promised hours (``offboarding_hours``) run from then. An account's deactivation time is its own
+(``deactivated_at``: Okta ``statusChanged`` of a deprovisioned user, Entra / Google deletion times) or the first
+suspension or deactivation in an audit log (Okta System Log, Google Admin reports).
 
-Which terminations are judged for timing: Type II, those inside the audit period up to the as-of date;
-Type I, those in the 12 months before the as-of date. An account still active after a termination is a
-failure whenever the termination happened.
+Whose account it is comes from the identity graph (:mod:`trustgap.identity`): e-mail and aliases, the scope's
+``identity.accounts`` map, HR logins, user names and display names. A person rehired after leaving has several
+employment spans: today's account of a rehired person is not a leaver's, and the access removal after the earlier
+termination is judged only where the evidence shows it (an audit-log event), otherwise it cannot be told.
+
+Precision: an account shown active by evidence taken before the deadline cannot prove a late removal (the
+export predates it); that is "cannot tell", not a failure. Which terminations are judged for timing: Type II,
+those inside the audit period up to the as-of date; Type I, those in the 12 months before the as-of date. An
+account still active after a termination is a failure whenever the termination happened.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from trustgap.checks._util import account_label, accounts_by_email, fmt_dt, srcs, utc
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
-from trustgap.dates import add_months, to_utc_end, to_utc_start
-from trustgap.facts import Person
-
-
-def _leavers(ctx: CheckContext) -> list[Person]:
-    end = ctx.evaluation_end
-    return [p for p in ctx.facts.of(Person) if p.email and p.termination_date and p.termination_date <= end]
+from trustgap.dates import add_months, local_day_start
+from trustgap.facts import Account, Person
+from trustgap.identity import PersonRecord, Span
 
 
 def _timing_window_start(ctx: CheckContext) -> date:
     return ctx.period_start if ctx.period_start is not None else add_months(ctx.as_of, -12)
+
+
+def _leavings(ctx: CheckContext) -> list[tuple[PersonRecord, Span, date | None]]:
+    """(person, the span that ended, the start of a later span if they were rehired) for every termination up to
+    the evaluation end."""
+    out = []
+    for rec in ctx.facts.identity.people:
+        for span, rehired in rec.leavings(ctx.evaluation_end):
+            out.append((rec, span, rehired if rehired is not None and rehired <= ctx.evaluation_end else None))
+    return out
+
+
+def _observed(ctx: CheckContext, a: Account) -> datetime | None:
+    return a.observed_at or ctx.facts.observed.get(a.src.sha256)
+
+
+def _how(ctx: CheckContext, a: Account) -> str:
+    """Says how an account was joined to its person when the join is not by e-mail."""
+    r = ctx.facts.identity.resolve(a)
+    return "" if r.exact or r.person is None else f"; account matched to {r.person.label} by {r.method}"
 
 
 @check(
@@ -45,11 +68,10 @@ def _timing_window_start(ctx: CheckContext) -> date:
     description="Measured from 00:00 UTC of the termination date to the account's deactivation time.",
 )
 def access_revoked_in_time(ctx: CheckContext) -> CheckResult:
-    people = ctx.facts.of(Person)
-    if not people:
+    if not ctx.facts.of(Person):
         return ctx.not_assessed("no HR roster in the evidence")
-    leavers = _leavers(ctx)
-    if not leavers:
+    leavings = _leavings(ctx)
+    if not leavings:
         return ctx.not_assessed("the HR roster shows no terminations to test")
     index = accounts_by_email(ctx.facts)
     if not index:
@@ -57,45 +79,66 @@ def access_revoked_in_time(ctx: CheckContext) -> CheckResult:
     limit = float(ctx.thresholds.offboarding_hours)
     window_start = _timing_window_start(ctx)
     entities: list[EntityResult] = []
-    for p in leavers:
-        assert p.termination_date is not None
-        key = ctx.facts.canonical_email(p.email)
-        start = to_utc_start(p.termination_date)
-        timed = p.termination_date >= window_start
-        for a in index.get(key or "", []):
-            label = account_label(a)
-            ev = srcs(p, a)
-            term = p.termination_date.isoformat()
-            if a.active is True:
-                days = (ctx.evaluation_end - p.termination_date).days
-                entities.append(EntityResult(
-                    "account", label, "fail",
-                    f"still active {days} days after termination on {term}", ev,
-                    measured={"days": days, "terminated": term}))
-            elif not timed:
-                continue
-            elif a.active is None:
-                entities.append(EntityResult(
-                    "account", label, "partial", f"account state unknown after termination on {term}", ev,
-                    gap_kind="insufficient_evidence"))
-            elif a.deactivated_at is None:
-                entities.append(EntityResult(
-                    "account", label, "partial", f"deactivated, time unknown (terminated {term})", ev,
-                    gap_kind="insufficient_evidence"))
-            else:
-                hours = round((utc(a.deactivated_at) - start).total_seconds() / 3600, 1)
-                measured = {"hours": hours, "limit_hours": limit, "terminated": term,
-                            "deactivated_at": fmt_dt(a.deactivated_at)}
-                if hours <= limit:
-                    reason = (f"deactivated {fmt_dt(a.deactivated_at)}, before termination on {term}" if hours < 0
-                              else f"deactivated {hours} hours after termination on {term}")
-                    entities.append(EntityResult("account", label, "pass", reason, ev, measured=measured))
-                else:
-                    entities.append(EntityResult(
-                        "account", label, "fail",
-                        f"deactivated {fmt_dt(a.deactivated_at)}, {hours} hours after termination on {term} "
-                        f"(limit {limit:g} hours)", ev, measured=measured))
+    for rec, span, rehired in leavings:
+        assert span.end is not None and span.end_at is not None
+        timed = span.end >= window_start
+        for a in index.get(rec.key, []):
+            e = _judge_leaver_account(ctx, a, span, rehired, limit, timed)
+            if e is not None:
+                entities.append(e)
     return ctx.result(entities, empty="no accounts belong to people who left")
+
+
+def _judge_leaver_account(ctx: CheckContext, a: Account, span: Span, rehired: date | None,
+                          limit: float, timed: bool) -> EntityResult | None:
+    assert span.end is not None and span.end_at is not None
+    label, term = account_label(a), span.end.isoformat()
+    ev = (*srcs(a), span.src)
+    how = _how(ctx, a)
+    effective = span.end_at
+    deadline = effective + timedelta(hours=limit)
+    graph = ctx.facts.identity
+    since = local_day_start(span.start, graph.tz) if span.start else datetime.min.replace(tzinfo=effective.tzinfo)
+    before = local_day_start(rehired, graph.tz) if rehired else None
+    deactivated = graph.deactivated_between(a, since, before)
+    if rehired is not None and deactivated is None:
+        if not timed:
+            return None
+        return EntityResult("account", label, "partial",
+                            f"terminated {term}, rehired {rehired.isoformat()}: the evidence does not show the access "
+                            f"being removed in between{how}", ev, gap_kind="insufficient_evidence")
+    if deactivated is None and a.active is True:
+        seen = _observed(ctx, a)
+        if seen is not None and seen < deadline:
+            if not timed:
+                return None
+            return EntityResult("account", label, "partial",
+                                f"shown active by evidence of {fmt_dt(seen)}, before the removal deadline "
+                                f"{fmt_dt(deadline)} (terminated {term}): newer account evidence is needed{how}",
+                                ev, gap_kind="insufficient_evidence")
+        days = (ctx.evaluation_end - span.end).days
+        return EntityResult("account", label, "fail", f"still active {days} days after termination on {term}{how}",
+                            ev, measured={"days": days, "terminated": term})
+    if not timed:
+        return None
+    if deactivated is None:
+        if a.active is None:
+            return EntityResult("account", label, "partial", f"account state unknown after termination on {term}{how}",
+                                ev, gap_kind="insufficient_evidence")
+        return EntityResult("account", label, "partial", f"deactivated, time unknown (terminated {term}){how}", ev,
+                            gap_kind="insufficient_evidence")
+    hours = round((utc(deactivated) - effective).total_seconds() / 3600, 1)
+    measured = {"hours": hours, "limit_hours": limit, "terminated": term, "effective": fmt_dt(effective),
+                "deactivated_at": fmt_dt(deactivated)}
+    if hours <= limit:
+        reason = (f"deactivated {fmt_dt(deactivated)}, before the termination took effect ({fmt_dt(effective)})"
+                  if hours < 0 else f"deactivated {hours} hours after the termination took effect "
+                  f"({fmt_dt(effective)}, terminated {term})")
+        return EntityResult("account", label, "pass", reason + how, ev, measured=measured)
+    return EntityResult("account", label, "fail",
+                        f"deactivated {fmt_dt(deactivated)}, {hours} hours after the termination took effect "
+                        f"({fmt_dt(effective)}, terminated {term}; limit {limit:g} hours){how}", ev,
+                        measured=measured)
 
 
 @check(
@@ -116,26 +159,33 @@ def access_revoked_in_time(ctx: CheckContext) -> CheckResult:
 def no_login_after_termination(ctx: CheckContext) -> CheckResult:
     if not ctx.facts.of(Person):
         return ctx.not_assessed("no HR roster in the evidence")
-    leavers = _leavers(ctx)
-    if not leavers:
+    leavings = _leavings(ctx)
+    if not leavings:
         return ctx.not_assessed("the HR roster shows no terminations to test")
     index = accounts_by_email(ctx.facts)
+    graph = ctx.facts.identity
     entities: list[EntityResult] = []
-    for p in leavers:
-        assert p.termination_date is not None
-        day_end = to_utc_end(p.termination_date)
-        for a in index.get(ctx.facts.canonical_email(p.email) or "", []):
-            if a.last_login_at is None:
-                continue
-            last = utc(a.last_login_at)
-            if last > day_end:
-                days = (last.date() - p.termination_date).days
+    for rec, span, rehired in leavings:
+        assert span.end is not None and span.end_at is not None
+        effective = span.end_at
+        back = local_day_start(rehired, graph.tz) if rehired else None
+        for a in index.get(rec.key, []):
+            logins = [e.at for e in graph.events_for(a) if e.action == "login"
+                      and (e.outcome or "success").lower() in ("success", "succeeded", "allow", "allowed")]
+            if a.last_login_at is not None:
+                logins.append(a.last_login_at)
+            after = sorted(utc(t) for t in logins if utc(t) > effective and (back is None or utc(t) < back))
+            how = _how(ctx, a)
+            if after:
+                first = after[0]
+                days = (first.date() - span.end).days
                 entities.append(EntityResult(
                     "account", account_label(a), "fail",
-                    f"signed in {fmt_dt(last)}, {days} days after termination on {p.termination_date.isoformat()}",
-                    srcs(p, a), measured={"days": days}))
-            else:
+                    f"signed in {fmt_dt(first)}, {days} days after termination on {span.end.isoformat()} "
+                    f"(effective {fmt_dt(effective)}){how}", (*srcs(a), span.src), measured={"days": days}))
+            elif a.last_login_at is not None and (back is None or utc(a.last_login_at) < back):
                 entities.append(EntityResult(
                     "account", account_label(a), "pass",
-                    f"last sign-in {fmt_dt(last)}, not after termination", srcs(p, a)))
+                    f"last sign-in {fmt_dt(a.last_login_at)}, not after the termination took effect{how}",
+                    (*srcs(a), span.src)))
     return ctx.result(entities, empty="no sign-in times for leavers' accounts in the evidence")

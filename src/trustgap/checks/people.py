@@ -1,24 +1,26 @@
 """People: security training, background checks, acknowledgement of policies and the code of conduct.
 
-The people judged are those active on the evaluation end according to the HR roster (employees and
-contractors alike); records are joined to them by canonical email in ``Record.subject``.
+The people judged are those active on the evaluation end according to the HR roster and contractor lists
+(employees and contractors alike, a rehire by the current span); records are joined to them through the
+identity graph (``Record.subject`` may be an e-mail, an alias, a login or a name).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from trustgap.checks._util import active_people, is_done, latest_by_subject, srcs
+from trustgap.checks._util import active_people, records_by_person, srcs
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, EntityStatus, check
 from trustgap.dates import add_months
 from trustgap.facts import Person, Record
+from trustgap.identity import PersonRecord
 
 _PENDING = frozenset({"pending", "in progress", "in_progress", "started", "ordered", "submitted", "consider"})
 _FAILED = frozenset({"failed", "fail", "adverse", "rejected", "not cleared"})
 
 
-def _key(ctx: CheckContext, p: Person) -> str:
-    return ctx.facts.canonical_email(p.email) or ""
+def _key(ctx: CheckContext, p: PersonRecord) -> str:
+    return p.key
 
 
 @check(
@@ -41,7 +43,7 @@ def completed_annually(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no HR roster in the evidence")
     if not ctx.facts.records("security_training"):
         return ctx.not_assessed("no training completion records in the evidence")
-    done = latest_by_subject(ctx.facts, "security_training", done_only=True)
+    done = records_by_person(ctx.facts, "security_training", done_only=True)
     months = int(ctx.thresholds.training_months)
     grace = timedelta(days=int(ctx.thresholds.training_new_hire_days))
     entities = []
@@ -86,7 +88,7 @@ def new_hires_trained(ctx: CheckContext) -> CheckResult:
     start = ctx.period_start or add_months(ctx.as_of, -12)
     hires = [p for p in active_people(ctx)
              if p.hire_date and start <= p.hire_date and p.hire_date + timedelta(days=grace) <= ctx.evaluation_end]
-    done = latest_by_subject(ctx.facts, "security_training", done_only=True)
+    done = records_by_person(ctx.facts, "security_training", done_only=True)
     entities = []
     for p in hires:
         assert p.hire_date is not None
@@ -127,7 +129,7 @@ def background_checks_completed(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no HR roster in the evidence")
     if not ctx.facts.records("background_check"):
         return ctx.not_assessed("no background check records in the evidence")
-    checks = latest_by_subject(ctx.facts, "background_check")
+    checks = records_by_person(ctx.facts, "background_check")
     entities = []
     for p in people:
         recs = checks.get(_key(ctx, p), [])
@@ -158,12 +160,10 @@ def _ack_check(ctx: CheckContext, records: list[Record], what: str) -> CheckResu
     if not records:
         return ctx.not_assessed(f"no {what} acknowledgement records in the evidence")
     months = int(ctx.thresholds.policy_review_months)
-    by_person: dict[str, Record] = {}
-    for r in records:
-        if r.subject and is_done(r):
-            k = ctx.facts.canonical_email(r.subject) or ""
-            if k not in by_person or r.performed_on > by_person[k].performed_on:
-                by_person[k] = r
+    wanted = {id(r) for r in records}
+    by_person = {k: next(r for r in recs if id(r) in wanted)
+                 for k, recs in records_by_person(ctx.facts, "policy_acknowledgement", done_only=True).items()
+                 if any(id(r) in wanted for r in recs)}
     entities = []
     for p in people:
         found = by_person.get(_key(ctx, p))

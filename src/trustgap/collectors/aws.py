@@ -1,4 +1,5 @@
-"""Live AWS collection: IAM, S3, RDS, EBS, KMS, CloudTrail, CloudWatch Logs, GuardDuty, AWS Backup, Config.
+"""Live AWS collection: IAM, S3, RDS, EC2 (EBS, security groups), ELBv2, KMS, CloudTrail, CloudWatch Logs,
+GuardDuty, AWS Backup, Config.
 
 Only read-only calls are made. The minimal IAM policy (also in ``docs/aws-iam-policy.json``) allows::
 
@@ -6,10 +7,13 @@ Only read-only calls are made. The minimal IAM policy (also in ``docs/aws-iam-po
     iam:GenerateCredentialReport  iam:GetCredentialReport  iam:GetAccountPasswordPolicy
     iam:GetAccountSummary  iam:ListUsers  iam:ListMFADevices  iam:ListRoles
     s3:ListAllMyBuckets  s3:GetBucketLocation  s3:GetEncryptionConfiguration  s3:GetBucketPublicAccessBlock
-    s3:GetBucketVersioning  s3:GetBucketLogging  s3:GetAccountPublicAccessBlock
+    s3:GetBucketVersioning  s3:GetBucketLogging  s3:GetBucketPolicy  s3:GetBucketPolicyStatus
+    s3:GetAccountPublicAccessBlock
     rds:DescribeDBInstances
-    ec2:DescribeVolumes  ec2:GetEbsEncryptionByDefault
-    kms:ListKeys  kms:DescribeKey  kms:GetKeyRotationStatus
+    ec2:DescribeVolumes  ec2:GetEbsEncryptionByDefault  ec2:DescribeSecurityGroups
+    elasticloadbalancing:DescribeLoadBalancers  elasticloadbalancing:DescribeListeners
+    elasticloadbalancing:DescribeSSLPolicies
+    kms:ListKeys  kms:ListAliases  kms:DescribeKey  kms:GetKeyRotationStatus
     cloudtrail:DescribeTrails  cloudtrail:GetTrailStatus
     logs:DescribeLogGroups
     guardduty:ListDetectors  guardduty:GetDetector
@@ -32,8 +36,8 @@ those no check in scope needs (:func:`trustgap.collectors.runner.narrow`).
 
 Every answer is stored as evidence (``live/aws/<account>/<region>/<service>-<operation>[-<resource>].json``,
 source ``aws:<service>.<Operation>``); the facts each service emits are documented in
-:mod:`~trustgap.collectors.aws_iam`, :mod:`~trustgap.collectors.aws_storage` and
-:mod:`~trustgap.collectors.aws_logging`.
+:mod:`~trustgap.collectors.aws_iam`, :mod:`~trustgap.collectors.aws_storage`,
+:mod:`~trustgap.collectors.aws_network` and :mod:`~trustgap.collectors.aws_logging`.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from trustgap.collectors.base import AwsConfig, CollectConfig, Progress, Recorde
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
-REGIONAL_SERVICES = ("rds", "ec2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
+REGIONAL_SERVICES = ("rds", "ec2", "elbv2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
 CLIENTS = {"iam": ("iam",), "s3": ("s3", "s3control"), **{s: (s,) for s in REGIONAL_SERVICES}}
 
 
@@ -63,7 +67,7 @@ def collect_aws(
     options: dict[str, dict[str, Any]] | None = None,
 ) -> SourceOutput:
     """Collect every configured AWS account; returns the evidence items and facts."""
-    from trustgap.collectors import aws_iam, aws_logging, aws_storage
+    from trustgap.collectors import aws_iam, aws_logging, aws_network, aws_storage
     from trustgap.collectors.aws_session import Caller, Task, open_account
 
     aws_cfg = cfg.aws or AwsConfig()
@@ -96,16 +100,18 @@ def collect_aws(
         if "s3" in services:
             tasks.append(("aws.s3", bind(aws_storage.s3_tasks, caller, acct, rec)))
         for region in acct.regions:
-            per_region: dict[str, Task] = {
-                "rds": bind(aws_storage.rds_task, caller, acct, rec, region),
-                "ec2": bind(aws_storage.ec2_task, caller, acct, rec, region),
-                "kms": bind(aws_storage.kms_tasks, caller, acct, rec, region),
-                "backup": bind(aws_storage.backup_tasks, caller, acct, rec, region),
-                "cloudtrail": bind(aws_logging.cloudtrail_tasks, caller, acct, rec, region, seen),
-                "logs": bind(aws_logging.logs_task, caller, acct, rec, region),
-                "guardduty": bind(aws_logging.guardduty_task, caller, acct, rec, region),
-                "config": bind(aws_logging.config_task, caller, acct, rec, region),
-            }
-            tasks.extend((f"aws.{name}", task) for name, task in per_region.items() if name in services)
+            per_region: list[tuple[str, Task]] = [
+                ("rds", bind(aws_storage.rds_task, caller, acct, rec, region)),
+                ("ec2", bind(aws_storage.ec2_task, caller, acct, rec, region)),
+                ("ec2", bind(aws_network.security_groups_task, caller, acct, rec, region)),
+                ("elbv2", bind(aws_network.elbv2_task, caller, acct, rec, region)),
+                ("kms", bind(aws_storage.kms_tasks, caller, acct, rec, region)),
+                ("backup", bind(aws_storage.backup_tasks, caller, acct, rec, region)),
+                ("cloudtrail", bind(aws_logging.cloudtrail_tasks, caller, acct, rec, region, seen)),
+                ("logs", bind(aws_logging.logs_task, caller, acct, rec, region)),
+                ("guardduty", bind(aws_logging.guardduty_task, caller, acct, rec, region)),
+                ("config", bind(aws_logging.config_task, caller, acct, rec, region)),
+            ]
+            tasks.extend((f"aws.{name}", task) for name, task in per_region if name in services)
     run_tasks(tasks, rec, max_workers=aws_cfg.max_workers)
     return rec.output

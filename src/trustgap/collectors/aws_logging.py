@@ -29,6 +29,7 @@ from typing import Any
 
 from trustgap.collectors.aws_session import AwsAccount, Caller, CallFailed, Task
 from trustgap.collectors.base import Recorder
+from trustgap.evidence.parsers import _aws_shapes as shapes
 from trustgap.facts import Resource, Setting, Src
 
 
@@ -80,14 +81,7 @@ def _trail_task(caller: Caller, acct: AwsAccount, rec: Recorder, trail: dict[str
             pass
         rec.add(Resource(
             src=src, system=acct.system, kind="aws.cloudtrail.trail", resource_id=arn, name=trail.get("Name"),
-            region=home,
-            attrs={
-                "multi_region": bool(trail.get("IsMultiRegionTrail")),
-                "log_file_validation": bool(trail.get("LogFileValidationEnabled")),
-                "is_logging": is_logging,
-                "kms_key_id": trail.get("KmsKeyId"),
-                "organization_trail": bool(trail.get("IsOrganizationTrail")),
-            },
+            region=home, attrs=shapes.trail_attrs(trail, is_logging),
         ))
 
     return run
@@ -101,11 +95,9 @@ def logs_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str) -> N
     for group, src in groups:
         name = group["logGroupName"]
         arn = group.get("arn") or f"arn:aws:logs:{region}:{acct.account_id}:log-group:{name}"
-        retention = group.get("retentionInDays")
         rec.add(Resource(
             src=src, system=acct.system, kind="aws.logs.log_group", resource_id=arn, name=name, region=region,
-            attrs={"retention_days": int(retention) if retention is not None else None,
-                   "kms_key_id": group.get("kmsKeyId"), "stored_bytes": group.get("storedBytes")},
+            attrs=shapes.log_group_attrs(group),
         ))
 
 

@@ -28,11 +28,12 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "iam": ("GenerateCredentialReport", "GetCredentialReport", "GetAccountPasswordPolicy", "GetAccountSummary",
             "ListUsers", "ListMFADevices", "ListRoles"),
     "s3": ("ListBuckets", "GetBucketLocation", "GetBucketEncryption", "GetPublicAccessBlock", "GetBucketVersioning",
-           "GetBucketLogging"),
+           "GetBucketLogging", "GetBucketPolicy", "GetBucketPolicyStatus"),
     "s3control": ("GetPublicAccessBlock",),
     "rds": ("DescribeDBInstances",),
-    "ec2": ("GetEbsEncryptionByDefault", "DescribeVolumes"),
-    "kms": ("ListKeys", "DescribeKey", "GetKeyRotationStatus"),
+    "ec2": ("GetEbsEncryptionByDefault", "DescribeVolumes", "DescribeSecurityGroups"),
+    "elbv2": ("DescribeLoadBalancers", "DescribeListeners", "DescribeSSLPolicies"),
+    "kms": ("ListKeys", "ListAliases", "DescribeKey", "GetKeyRotationStatus"),
     "cloudtrail": ("DescribeTrails", "GetTrailStatus"),
     "logs": ("DescribeLogGroups",),
     "guardduty": ("ListDetectors", "GetDetector"),
@@ -203,11 +204,12 @@ def open_account(acct: AwsAccountConfig, cfg: AwsConfig, rec: Recorder, *, timeo
 
     label = acct.role_arn or acct.profile or "default credentials"
     conf = client_config(cfg, timeout, max_retries)
+    endpoint = acct.endpoint_url or cfg.endpoint_url
     try:
         session = new_session(profile_name=acct.profile)
         region = (acct.regions[0] if acct.regions else None) or session.region_name or env_region or "us-east-1"
         if acct.role_arn:
-            sts = session.client("sts", region_name=region, endpoint_url=cfg.endpoint_url, config=conf)
+            sts = session.client("sts", region_name=region, endpoint_url=endpoint, config=conf)
             kwargs: dict[str, Any] = {"RoleArn": acct.role_arn, "RoleSessionName": acct.session_name}
             if acct.external_id:
                 kwargs["ExternalId"] = acct.external_id
@@ -223,7 +225,7 @@ def open_account(acct: AwsAccountConfig, cfg: AwsConfig, rec: Recorder, *, timeo
             frozen = creds_now.get_frozen_credentials()
             rec.add_secret(frozen.secret_key)
             rec.add_secret(frozen.token)
-        sts = session.client("sts", region_name=region, endpoint_url=cfg.endpoint_url, config=conf)
+        sts = session.client("sts", region_name=region, endpoint_url=endpoint, config=conf)
         ident = sts.get_caller_identity()
     except (ClientError, BotoCoreError) as exc:
         rec.issue("aws", f"no working credentials for {label}: {_describe(exc)}", call="sts.GetCallerIdentity",
@@ -234,7 +236,7 @@ def open_account(acct: AwsAccountConfig, cfg: AwsConfig, rec: Recorder, *, timeo
     rec.put_json({"Account": account_id, "Arn": ident.get("Arn"), "UserId": ident.get("UserId")},
                  name=f"live/aws/{account_id}/sts-get-caller-identity.json", source="aws:sts.GetCallerIdentity")
     regions = list(dict.fromkeys(acct.regions or [region]))
-    return AwsAccount(acct, session, account_id, regions, cfg.endpoint_url, conf)
+    return AwsAccount(acct, session, account_id, regions, endpoint, conf)
 
 
 def _describe(exc: BaseException) -> str:

@@ -6,13 +6,16 @@ that per-resource calls run concurrently. Facts (``system = "aws:<account id>"``
 ``Resource aws.s3.bucket`` (resource_id = bucket name, region = bucket location)
     encrypted (bool: a default encryption configuration exists; every bucket created since January 2023
     has at least SSE-S3, so ``False`` means an old bucket without one), sse_algorithm (``AES256``,
-    ``aws:kms``, ``aws:kms:dsse`` or None), kms_key_id (str|None), public_access_block (the bucket's
-    four flags or None when not configured), account_public_access_block (the account's flags or None),
-    public_access_blocked (bool: each of the four flags true at bucket or account level), versioning
-    (bool: status Enabled), logging (bool: server access logging configured).
+    ``aws:kms``, ``aws:kms:dsse`` or None), encryption_type (``SSE-S3``, ``SSE-KMS``, ``DSSE-KMS`` or None),
+    kms_key_id (str|None), bucket_key_enabled, public_access_block (the bucket's four flags or None when not
+    configured), account_public_access_block (the account's flags or None), public_access_blocked (bool: each of
+    the four flags true at bucket or account level), versioning (bool: status Enabled), logging (bool: server
+    access logging configured), has_policy, policy_requires_tls (a Deny on aws:SecureTransport false),
+    policy_allows_anonymous (an unconditional Allow for principal ``*``), policy_is_public (AWS's evaluation).
     Calls: ListBuckets, GetBucketLocation, GetBucketEncryption (ServerSideEncryptionConfigurationNotFoundError
     = none), GetPublicAccessBlock (NoSuchPublicAccessBlockConfiguration = none), GetBucketVersioning,
-    GetBucketLogging; s3control GetPublicAccessBlock for the account.
+    GetBucketLogging, GetBucketPolicy and GetBucketPolicyStatus (NoSuchBucketPolicy = none); s3control
+    GetPublicAccessBlock for the account.
 ``Setting aws.s3.account_public_access_block`` (dict|None), scope = account id.
 ``Resource aws.rds.instance`` (resource_id = DBInstanceArn, name = DBInstanceIdentifier)
     encrypted (StorageEncrypted), multi_az (MultiAZ), backup_retention_days (BackupRetentionPeriod),
@@ -20,10 +23,10 @@ that per-resource calls run concurrently. Facts (``system = "aws:<account id>"``
 ``Resource aws.ec2.volume`` (resource_id = VolumeId): encrypted, kms_key_id, size_gib, state.
     Call: DescribeVolumes.
 ``Setting aws.ec2.ebs_encryption_by_default`` (bool), scope = ``<account>/<region>``: GetEbsEncryptionByDefault.
-``Resource aws.kms.key`` (resource_id = key ARN), customer-managed keys only (AWS-managed keys rotate by
-    themselves and are skipped): rotation_enabled (bool|None: None when the key type cannot rotate),
-    rotation_supported (bool: symmetric encryption keys), key_manager, key_state, key_spec.
-    Calls: ListKeys, DescribeKey, GetKeyRotationStatus.
+``Resource aws.kms.key`` (resource_id = key ARN, name = its first alias, else its description), customer-managed
+    keys only (AWS-managed keys rotate by themselves and are skipped): rotation_enabled (bool|None: None when the
+    key type cannot rotate), rotation_supported (bool: symmetric encryption keys), key_manager, key_state, key_spec,
+    aliases (``alias/...`` names). Calls: ListAliases, ListKeys, DescribeKey, GetKeyRotationStatus.
 ``Resource aws.backup.plan`` (resource_id = BackupPlanArn, name = BackupPlanName): rules (int), rule_names
     (list). ``Setting aws.backup.plan_count`` (int), scope = ``<account>/<region>``.
     Calls: ListBackupPlans, GetBackupPlan.
@@ -39,10 +42,10 @@ from typing import Any
 
 from trustgap.collectors.aws_session import AwsAccount, Caller, CallFailed, Task
 from trustgap.collectors.base import Recorder
+from trustgap.evidence.parsers import _aws_shapes as shapes
 from trustgap.facts import Resource, Setting, Src
 
 KMS_NO_ROTATION = frozenset({"UnsupportedOperationException", "KMSInvalidStateException"})
-PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 def _regional_setting(acct: AwsAccount, region: str, key: str, value: object, src: Src) -> Setting:
@@ -89,23 +92,24 @@ def _bucket_task(caller: Caller, acct: AwsAccount, rec: Recorder, bucket: str,
         try:
             enc, s = ask("get_bucket_encryption",
                          tolerate=frozenset({"ServerSideEncryptionConfigurationNotFoundError"}))
-            rules = ((enc or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or []
-            default = (rules[0].get("ApplyServerSideEncryptionByDefault") or {}) if rules else {}
-            attrs["encrypted"] = bool(default.get("SSEAlgorithm"))
-            attrs["sse_algorithm"] = default.get("SSEAlgorithm")
-            attrs["kms_key_id"] = default.get("KMSMasterKeyID")
+            attrs.update(shapes.bucket_encryption_attrs(enc))
             srcs.insert(0, s)
         except CallFailed:
             pass
         try:
             pab, s = ask("get_public_access_block",
                          tolerate=frozenset({"NoSuchPublicAccessBlockConfiguration"}))
-            bucket_pab = dict(pab["PublicAccessBlockConfiguration"]) if pab else None
-            attrs["public_access_block"] = bucket_pab
-            attrs["public_access_blocked"] = all(
-                bool((bucket_pab or {}).get(f)) or bool((account_pab or {}).get(f)) for f in PAB_FLAGS
-            )
+            attrs.update(shapes.public_access_attrs(dict(pab["PublicAccessBlockConfiguration"]) if pab else None,
+                                                    account_pab))
             srcs.append(s)
+        except CallFailed:
+            pass
+        try:
+            policy, s = ask("get_bucket_policy", tolerate=frozenset({"NoSuchBucketPolicy"}))
+            attrs.update(shapes.bucket_policy_attrs(policy))
+            srcs.append(s)
+            status, s = ask("get_bucket_policy_status", tolerate=frozenset({"NoSuchBucketPolicy"}))
+            attrs.update(shapes.policy_status_attrs(status))
         except CallFailed:
             pass
         try:
@@ -140,14 +144,7 @@ def rds_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str) -> No
             src=src, system=acct.system, kind="aws.rds.instance",
             resource_id=db.get("DBInstanceArn") or db["DBInstanceIdentifier"], name=db["DBInstanceIdentifier"],
             region=region,
-            attrs={
-                "encrypted": bool(db.get("StorageEncrypted")),
-                "multi_az": bool(db.get("MultiAZ")),
-                "backup_retention_days": int(db.get("BackupRetentionPeriod") or 0),
-                "publicly_accessible": bool(db.get("PubliclyAccessible")),
-                "engine": db.get("Engine"),
-                "kms_key_id": db.get("KmsKeyId"),
-            },
+            attrs=shapes.rds_attrs(db),
         ))
 
 
@@ -164,32 +161,32 @@ def ec2_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str) -> No
         return
     for vol, src in volumes:
         rec.add(Resource(
-            src=src, system=acct.system, kind="aws.ec2.volume", resource_id=vol["VolumeId"], name=_tag_name(vol),
-            region=region,
-            attrs={"encrypted": bool(vol.get("Encrypted")), "kms_key_id": vol.get("KmsKeyId"),
-                   "size_gib": vol.get("Size"), "state": vol.get("State")},
+            src=src, system=acct.system, kind="aws.ec2.volume", resource_id=vol["VolumeId"],
+            name=shapes.tag_name(vol), region=region, attrs=shapes.volume_attrs(vol),
         ))
-
-
-def _tag_name(item: dict[str, Any]) -> str | None:
-    for tag in item.get("Tags") or []:
-        if tag.get("Key") == "Name":
-            return str(tag.get("Value"))
-    return None
 
 
 # --------------------------------------------------------------------------- KMS
 
 
 def kms_tasks(caller: Caller, acct: AwsAccount, rec: Recorder, region: str) -> list[Task]:
+    aliases: dict[str, list[str]] = {}
+    try:
+        listed, _ = caller.pages("aws.kms", "kms", "list_aliases", "Aliases", region=region)
+        for alias, _src in listed:
+            if alias.get("TargetKeyId") and alias.get("AliasName"):
+                aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
+    except CallFailed:
+        pass  # keys are still judged, named by description
     try:
         keys, _ = caller.pages("aws.kms", "kms", "list_keys", "Keys", region=region)
     except CallFailed:
         return []
-    return [_kms_key_task(caller, acct, rec, region, k["KeyId"]) for k, _src in keys]
+    return [_kms_key_task(caller, acct, rec, region, k["KeyId"], aliases.get(k["KeyId"], [])) for k, _src in keys]
 
 
-def _kms_key_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str, key_id: str) -> Task:
+def _kms_key_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str, key_id: str,
+                  aliases: list[str]) -> Task:
     def run() -> None:
         try:
             desc, src = caller.call("aws.kms", "kms", "describe_key", KeyId=key_id, region=region, name_extra=key_id)
@@ -198,11 +195,8 @@ def _kms_key_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str, 
         meta = (desc or {}).get("KeyMetadata") or {}
         if meta.get("KeyManager") != "CUSTOMER":
             return  # AWS-managed keys are rotated by AWS every year
-        spec = meta.get("KeySpec") or meta.get("CustomerMasterKeySpec")
-        state = meta.get("KeyState")
-        supported = spec == "SYMMETRIC_DEFAULT" and meta.get("Origin", "AWS_KMS") == "AWS_KMS"
         rotation: bool | None = None
-        if supported and state not in ("PendingDeletion", "PendingImport"):
+        if shapes.rotation_supported(meta) and meta.get("KeyState") not in ("PendingDeletion", "PendingImport"):
             try:
                 rot, rsrc = caller.call("aws.kms", "kms", "get_key_rotation_status", KeyId=key_id, region=region,
                                         name_extra=key_id, tolerate=KMS_NO_ROTATION)
@@ -213,9 +207,8 @@ def _kms_key_task(caller: Caller, acct: AwsAccount, rec: Recorder, region: str, 
                 pass
         rec.add(Resource(
             src=src, system=acct.system, kind="aws.kms.key", resource_id=meta.get("Arn") or key_id,
-            name=meta.get("Description") or key_id, region=region,
-            attrs={"rotation_enabled": rotation, "rotation_supported": supported, "key_manager": "CUSTOMER",
-                   "key_state": state, "key_spec": spec},
+            name=shapes.key_name(meta, key_id, aliases), region=region,
+            attrs=shapes.kms_key_attrs(meta, rotation, aliases),
         ))
 
     return run

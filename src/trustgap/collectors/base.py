@@ -10,7 +10,7 @@ The ``collect`` section (validated by :class:`CollectConfig`)::
             role_arn: arn:aws:iam::123456789012:role/trustgap-audit   # assumed with sts:AssumeRole (optional)
             external_id: null
             regions: [us-east-1, eu-west-1]
-        services: [iam, s3, rds, ec2, kms, cloudtrail, logs, guardduty, backup, config]   # default: all
+        services: [iam, s3, rds, ec2, elbv2, kms, cloudtrail, logs, guardduty, backup, config]   # default: all
         endpoint_url: null                      # e.g. a local moto server; applies to every client
         max_workers: 8
       github:
@@ -19,6 +19,10 @@ The ``collect`` section (validated by :class:`CollectConfig`)::
         base_url: https://api.github.com         # GitHub Enterprise Server: https://ghe.example.com/api/v3
         token_env: GITHUB_TOKEN
         parts: [org, protection, pulls]          # default: all
+      gitlab:
+        base_url: https://git.acme.io             # gitlab.com or a self-managed instance
+        group: acme                              # or projects: [acme/api, acme/infra]
+        token_env: GITLAB_TOKEN
       google:
         customer: my_customer
         base_url: https://admin.googleapis.com
@@ -52,11 +56,14 @@ from trustgap.facts import CollectionIssue, Src
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
 
-AWS_SERVICES = ("iam", "s3", "rds", "ec2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
-COLLECTOR_NAMES = ("aws", "github", "google", "okta", "entra", "iac")
+AWS_SERVICES = ("iam", "s3", "rds", "ec2", "elbv2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
+COLLECTOR_NAMES = ("aws", "github", "gitlab", "google", "okta", "entra", "iac")
 # organisation settings, members (owners, members without 2FA), default-branch protection, pull requests,
 # Dependabot alerts
 GITHUB_PARTS = ("org", "members", "protection", "pulls", "dependabot")
+# instance users (self-managed, administrator token), group members, projects with their protected branches, approval
+# rules and settings, merged merge requests with their approvals
+GITLAB_PARTS = ("users", "members", "protection", "merge_requests")
 
 
 class AwsAccountConfig(BaseModel):
@@ -66,6 +73,8 @@ class AwsAccountConfig(BaseModel):
     external_id: str | None = None
     session_name: str = "trustgap"
     regions: list[str] = Field(default_factory=list, description="empty: the profile's default region")
+    endpoint_url: str | None = Field(None, description="this account's endpoint (a VPC endpoint, a local test "
+                                     "server); default: collect.aws.endpoint_url")
 
 
 class AwsConfig(BaseModel):
@@ -102,6 +111,37 @@ class GithubConfig(BaseModel):
         description="what to collect: organisation settings, default-branch protection and rules, merged pull "
         "requests with reviews (default: all; an assessment leaves out what no check in scope needs)",
     )
+
+
+class GitlabConfig(BaseModel):
+    """GitLab.com or self-managed GitLab through REST API v4 (see :mod:`trustgap.collectors.gitlab`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    base_url: str = Field("https://gitlab.com", description="the instance (https://git.acme.io); /api/v4 is added")
+    group: str | None = Field(None, description="full path (acme/platform) or id of the group whose projects and "
+                              "members are collected")
+    projects: Literal["all"] | list[str] = Field("all", description="all projects of the group (subgroups "
+                                                 "included), or these paths (group/name)")
+    token_env: str = "GITLAB_TOKEN"
+    instance_users: bool | None = Field(None, description="list the instance's users (GET /users; needs an "
+                                        "administrator token for e-mails and 2FA); default: on unless gitlab.com")
+    since: date | None = None
+    lookback_days: int = Field(90, ge=1)
+    per_page: int = Field(100, ge=1, le=100)
+    max_workers: int = Field(6, ge=1, le=32)
+    include_archived: bool = False
+    parts: list[Literal["users", "members", "protection", "merge_requests"]] = Field(
+        default_factory=lambda: list(GITLAB_PARTS),  # type: ignore[arg-type]  # the same literals
+    )
+
+    def api_url(self) -> str:
+        base = self.base_url.rstrip("/")
+        return base if base.endswith("/api/v4") else f"{base}/api/v4"
+
+    def lists_instance_users(self) -> bool:
+        if self.instance_users is not None:
+            return self.instance_users
+        return "://gitlab.com" not in self.base_url.lower()
 
 
 class GoogleConfig(BaseModel):
@@ -161,6 +201,7 @@ class CollectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
     aws: AwsConfig | None = None
     github: GithubConfig | None = None
+    gitlab: GitlabConfig | None = None
     google: GoogleConfig | None = None
     okta: OktaConfig | None = None
     entra: EntraConfig | None = None
@@ -178,6 +219,8 @@ def parse_collect_config(section: Mapping[str, Any] | None, *, path: str = "scop
         err = exc.errors()[0]
         where = ".".join(str(p) for p in ("collect", *err["loc"]))
         raise InputError(path, err["msg"], field=where) from None
+    if cfg.gitlab is not None and cfg.gitlab.group is None and cfg.gitlab.projects == "all":
+        raise InputError(path, "gitlab needs 'group' or a list of 'projects'", field="collect.gitlab")
     if cfg.okta is not None and not (cfg.okta.domain or cfg.okta.base_url):
         raise InputError(path, "okta needs 'domain' or 'base_url'", field="collect.okta")
     return cfg

@@ -9,7 +9,8 @@ tests do not really wait):
   remaining 0 waits until the reset; a successful answer with remaining 0 makes the *next* request wait.
   See https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api ;
 - Okta's ``X-Rate-Limit-Remaining`` / ``X-Rate-Limit-Reset`` (same meaning, other spelling), see
-  https://developer.okta.com/docs/reference/rl-best-practices/ ;
+  https://developer.okta.com/docs/reference/rl-best-practices/ , and GitLab's ``RateLimit-Remaining`` /
+  ``RateLimit-Reset`` (https://docs.gitlab.com/security/rate_limits/);
 - Google's 429 / 403 ``rateLimitExceeded`` answers: exponential backoff, as its docs advise;
 - a rate-limit answer with no hint at all (GitHub's secondary limits may come so): ``hintless_wait``
   seconds doubled on each retry (GitHub asks for at least one minute, then exponentially longer), or the
@@ -132,8 +133,7 @@ class HttpClient:
         """Seconds to wait before retrying a rate-limited answer, or None when it is not one."""
         h = resp.headers
         retry_after = h.get("retry-after")
-        remaining = h.get("x-ratelimit-remaining", h.get("x-rate-limit-remaining"))
-        reset = h.get("x-ratelimit-reset", h.get("x-rate-limit-reset"))
+        remaining, reset = _budget_headers(h)
         limited = resp.status_code == 429 or retry_after is not None or remaining == "0"
         if not limited and resp.status_code == 403:
             body = resp.text[:2000]
@@ -156,8 +156,7 @@ class HttpClient:
 
     def _note_budget(self, resp: Any) -> None:
         h = resp.headers
-        remaining = h.get("x-ratelimit-remaining", h.get("x-rate-limit-remaining"))
-        reset = h.get("x-ratelimit-reset", h.get("x-rate-limit-reset"))
+        remaining, reset = _budget_headers(h)
         if remaining == "0" and reset:
             try:
                 with self._lock:
@@ -213,6 +212,14 @@ class HttpClient:
         while answer.next_url:
             answer = self.get(answer.next_url)
             yield answer
+
+
+def _budget_headers(h: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """(remaining, reset epoch) from GitHub's ``X-RateLimit-*``, Okta's ``X-Rate-Limit-*`` or GitLab's
+    ``RateLimit-*`` headers."""
+    remaining = h.get("x-ratelimit-remaining", h.get("x-rate-limit-remaining", h.get("ratelimit-remaining")))
+    reset = h.get("x-ratelimit-reset", h.get("x-rate-limit-reset", h.get("ratelimit-reset")))
+    return remaining, reset
 
 
 def _answer(resp: Any, target: str) -> Answer:

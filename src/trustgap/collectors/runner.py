@@ -26,6 +26,7 @@ from trustgap.collectors.base import (
     AWS_SERVICES,
     COLLECTOR_NAMES,
     GITHUB_PARTS,
+    GITLAB_PARTS,
     AwsConfig,
     CollectConfig,
     Progress,
@@ -77,6 +78,12 @@ def narrow(cfg: CollectConfig, needed: set[str]) -> tuple[CollectConfig, list[st
         keep_parts = [p for p in gh.parts if GITHUB_PART_TOPICS.get(p, f"github.{p}") in needed]
         skipped += [f"github.{p}" for p in GITHUB_PARTS if p in gh.parts and p not in keep_parts]
         updates["github"] = gh.model_copy(update={"parts": keep_parts})
+    gl = cfg.gitlab
+    if gl is not None and "parts" not in gl.model_fields_set:
+        # users and members feed the identity checks whatever their topics; the rest only when a check needs it
+        keep_gl = [p for p in gl.parts if p in ("users", "members") or f"gitlab.{p}" in needed]
+        skipped += [f"gitlab.{p}" for p in GITLAB_PARTS if p in gl.parts and p not in keep_gl]
+        updates["gitlab"] = gl.model_copy(update={"parts": keep_gl})
     return cfg.model_copy(update=updates), skipped
 
 
@@ -107,6 +114,11 @@ def run_collector(
         from trustgap.collectors.github import collect_github
 
         return collect_github(cfg, store=store, as_of=as_of, period=period, progress=progress, env=env,
+                              sleep=sleep, options=options)
+    if name == "gitlab":
+        from trustgap.collectors.gitlab import collect_gitlab
+
+        return collect_gitlab(cfg, store=store, as_of=as_of, period=period, progress=progress, env=env,
                               sleep=sleep, options=options)
     if name == "google":
         from trustgap.collectors.google import collect_google
@@ -140,8 +152,8 @@ def collect_sources(
     progress: Progress | None = None,
     env: Mapping[str, str] | None = None,
 ) -> SourceOutput:
-    """Collect live evidence from the named systems (``aws``, ``github``, ``google``, ``okta``, ``entra``,
-    ``iac``)."""
+    """Collect live evidence from the named systems (``aws``, ``github``, ``gitlab``, ``google``, ``okta``,
+    ``entra``, ``iac``)."""
     cfg, skipped = narrow(parse_collect_config(scope.collect), sources_needed(scope))
     if skipped and progress is not None:
         progress(f"not collected (nothing in scope needs it): {', '.join(skipped)}", 0, 0)

@@ -67,6 +67,7 @@ class EvaluationInput:
     period_start: date | None = None
     evidence_names: dict[str, str] | None = None  # sha256 -> evidence name
     evidence_by_name: dict[str, str] | None = None  # evidence name -> sha256 (answers referencing files)
+    conflicts: dict[Src, list[str]] | None = None  # evidence a fact was taken from -> disagreements it won
 
 
 @dataclass
@@ -148,9 +149,16 @@ def _check_outcome(meta: CheckMeta, res: CheckResult, names: dict[str, str]) -> 
     )
 
 
+def certainty_of(status: str, gap_kind: str | None) -> str:
+    """A finding proves a breach unless it is a partial result for want of evidence ("cannot tell")."""
+    return "cannot_tell" if gap_kind == "insufficient_evidence" and status != "fail" else "proven"
+
+
 def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_id: str,
-                    promise: PromiseQuote | None, names: dict[str, str]) -> Finding:
+                    promise: PromiseQuote | None, names: dict[str, str],
+                    conflicts: dict[Src, list[str]] | None = None) -> Finding:
     kind = "not_operating" if promise else (e.gap_kind or res.gap_kind or meta.gap_kind)
+    disagreements = sorted({c for s in e.evidence for c in (conflicts or {}).get(s, [])})
     reason = e.reason
     if promise:
         also = f"; also {', '.join(promise.also)}" if promise.also else ""
@@ -170,6 +178,8 @@ def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_
         measured=e.measured,
         remediation=meta.remediation,
         promise=promise,
+        certainty=certainty_of(e.status, kind),  # type: ignore[arg-type]
+        conflicts=disagreements,
     )
 
 
@@ -215,7 +225,7 @@ def evaluate(inp: EvaluationInput) -> EvaluationOutput:
                 applies = promise if own_kind not in _NOT_A_BROKEN_PROMISE else None
                 if applies is not None:
                     promise_by_check[res.check_id] = applies
-                f = _entity_finding(meta, res, e, primary, applies, names)
+                f = _entity_finding(meta, res, e, primary, applies, names, inp.conflicts)
                 findings[f.id] = f
                 ids.append(f.id)
         finding_ids_by_check[res.check_id] = ids
@@ -231,6 +241,10 @@ def evaluate(inp: EvaluationInput) -> EvaluationOutput:
             control.id), finding_ids_by_check, promise_by_check, names, by_name)
         for f in extra_findings:
             findings[f.id] = f
+        if v.status in ("gap", "partial"):
+            behind = [findings[i] for i in v.findings if i in findings]
+            cannot_tell = bool(behind) and all(f.certainty == "cannot_tell" for f in behind)
+            v.certainty = "cannot_tell" if cannot_tell else "proven"
         verdicts.append(v)
         requests.extend(reqs)
 
@@ -382,6 +396,7 @@ def _verdict(
 def _answer_finding(control: Control, answer: Assertion, kind: str, reason: str,
                     severity: str | None = None) -> Finding:
     return Finding(
+        certainty="cannot_tell" if kind == "insufficient_evidence" else "proven",
         id=_finding_id(control.id, "answer", kind),
         control_id=control.id,
         check_id=None,

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 VerdictStatus = Literal["implemented", "partial", "gap", "not_applicable", "not_assessed"]
 GapKind = Literal["missing", "undocumented", "not_operating", "insufficient_evidence", "stale"]
+Certainty = Literal["proven", "cannot_tell"]
 STATUS_ORDER: tuple[str, ...] = ("gap", "partial", "not_assessed", "implemented", "not_applicable")
 STATUS_LABELS = {
     "implemented": "Implemented",
@@ -46,6 +47,51 @@ class ErrorInfo(_M):
         return f"{where}: {'field ' + repr(self.field) + ': ' if self.field else ''}{self.message}"
 
 
+class FormatScore(_M):
+    """One format's score for a file (0..10) and why."""
+
+    format: str
+    title: str
+    score: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class ColumnUse(_M):
+    """A column taken for a field, with the evidence: header match, share of values of the expected shape."""
+
+    column: str
+    field: str
+    score: float
+    evidence: str
+    sample: list[str] = Field(default_factory=list)
+
+
+class SkippedRow(_M):
+    line: int | None = None
+    reason: str
+
+
+class Understanding(_M):
+    """What trustgap understood of one file: the format and why, the runners-up, the column -> field assignment,
+    rows read and skipped, a few sample facts. Shown by ``trustgap inspect`` and in the report's evidence section."""
+
+    format: str | None = None
+    title: str | None = None
+    score: float | None = None
+    reasons: list[str] = Field(default_factory=list)
+    bound: bool = False  # the scope file bound this file to its format
+    runners_up: list[FormatScore] = Field(default_factory=list)
+    table: str | None = None  # "sheet 'People', header on row 3"
+    columns: list[ColumnUse] = Field(default_factory=list)
+    unmapped: list[str] = Field(default_factory=list)  # columns no field took
+    rows_read: int | None = None
+    rows_skipped: int | None = None
+    skipped: list[SkippedRow] = Field(default_factory=list)
+    samples: list[str] = Field(default_factory=list)
+    identities: dict[str, Any] | None = None  # resolved / unresolved identities, when the identity graph is run
+    not_understood: str | None = None  # why no format reads it
+
+
 class EvidenceItem(_M):
     sha256: str
     name: str
@@ -54,9 +100,11 @@ class EvidenceItem(_M):
     size: int
     format: str | None = None  # parser name
     format_title: str | None = None
-    status: Literal["parsed", "parsed_with_errors", "failed", "not_recognised", "answers", "scope"] = "parsed"
+    status: Literal["parsed", "parsed_with_errors", "failed", "not_recognised", "answers", "scope",
+                    "format_spec"] = "parsed"
     errors: list[ErrorInfo] = Field(default_factory=list)
     facts: int = 0
+    understanding: Understanding | None = None
 
 
 class EvidenceLink(_M):
@@ -131,6 +179,10 @@ class Finding(_M):
     remediation: str = ""
     promise: PromiseQuote | None = None  # what the organisation said it does, when practice differs
     answer: AnswerInfo | None = None
+    # "proven": the evidence shows the entity breaking the requirement; "cannot_tell": the evidence is too thin
+    # to say either way (insufficient evidence), never counted as a proven gap
+    certainty: Certainty = "proven"
+    conflicts: list[str] = Field(default_factory=list)  # sources that disagreed about the entity, newest chosen
 
 
 class Verdict(_M):
@@ -151,6 +203,8 @@ class Verdict(_M):
     findings: list[str] = Field(default_factory=list)  # finding ids
     evidence_requests: list[str] = Field(default_factory=list)
     test_methods: list[str] = Field(default_factory=list)
+    # for Gap / Partial: "cannot_tell" when every finding behind it is for want of evidence, not a proven breach
+    certainty: Certainty | None = None
 
 
 class Counts(_M):
@@ -159,6 +213,8 @@ class Counts(_M):
     gap: int = 0
     not_applicable: int = 0
     not_assessed: int = 0
+    # of the partial and gap controls, those resting only on "cannot tell" findings (insufficient evidence)
+    cannot_tell: int = 0
 
     @property
     def in_scope(self) -> int:
@@ -219,6 +275,8 @@ class AssessmentResult(_M):
     readiness: Readiness
     evidence_requests: list[EvidenceRequest] = Field(default_factory=list)
     promises: list[PromiseQuote] = Field(default_factory=list)
+    identity: dict[str, Any] | None = None  # people, accounts resolved per method, accounts resolved to no one
+    conflicts: list[str] = Field(default_factory=list)  # evidence that disagreed, and which side was taken
     plan: dict[str, Any] | None = None  # roadmap, priorities, risk register (trustgap.plan)
     interview: dict[str, Any] | None = None  # interview progress summary (trustgap.interview)
 

@@ -2,7 +2,8 @@
 
 Readiness = (Implemented + Partial / 2) / in-scope controls. Not assessed controls count in the
 denominator of ``score`` (they are not ready until shown to be) and are reported apart; ``assessed_score``
-leaves them out. Not applicable controls count nowhere.
+leaves them out. Not applicable controls count nowhere. Partial and Gap controls that rest only on "cannot
+tell" findings (insufficient evidence, no proven breach) are counted apart in ``counts.cannot_tell``.
 
 Status of a group of controls: Not assessed when none was assessed; Implemented when every in-scope
 control is Implemented; Gap when none is Implemented or Partial; otherwise Partial.
@@ -20,6 +21,8 @@ def counts_of(verdicts: Iterable[Verdict]) -> Counts:
     c = Counts()
     for v in verdicts:
         setattr(c, v.status, getattr(c, v.status) + 1)
+        if v.status in ("gap", "partial") and v.certainty == "cannot_tell":
+            c.cannot_tell += 1
     return c
 
 

@@ -14,12 +14,18 @@ A parser is three functions:
 - optional ``finalize(facts) -> facts``: called once with every fact this parser produced across all
   files of the run (e.g. to date vulnerabilities from a series of Trivy reports, or to join GitHub
   reviews kept in a separate file to their pull requests).
+
+Formats that are plain mappings are not written as parsers but as declarative specs
+(``trustgap/evidence/formats/*.yaml``, read by :mod:`trustgap.evidence.mapping`): each becomes a parser here
+whose ``examine`` scores a file by its columns or keys. :func:`explain` ranks every format for a file with the
+reasons, which ``trustgap inspect`` shows and the run keeps.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +45,7 @@ class ParseContext:
     as_of: date
     options: dict[str, Any] = field(default_factory=dict)  # per-format options from the scope file
     errors: list[InputError] = field(default_factory=list)
+    understanding: dict[str, Any] | None = None  # what a mapped format read (columns, rows), for inspect
 
     def src(self, locator: str = "") -> Src:
         return Src(self.ref.sha256, locator)
@@ -58,17 +65,44 @@ class ParseResult:
 class Parser:
     name: str  # stable id: "aws_iam_credential_report"
     title: str  # "AWS IAM credential report"
-    sniff: Callable[[bytes, str], int]
+    sniff: Callable[[bytes, str], float]
     parse: Callable[[bytes, ParseContext], ParseResult]
     finalize: Callable[[list[Any]], list[Any]] | None = None
     reference: str = ""  # where the format is documented
     # collection topics (check ``sources``) a file of this format feeds: when a file fails entirely, the
     # checks reading these topics become Not assessed instead of judging on partial evidence
     sources: tuple[str, ...] = ()
+    # formats written as specs: score a file with its reasons (sniff is then only a shortcut to it)
+    examine: Callable[..., Any] | None = field(default=None, repr=False)
+    spec: Any = field(default=None, repr=False)  # the FormatSpec of a format written as a spec
+
+
+@dataclass
+class Ranked:
+    """One format's score for a file, with why."""
+
+    name: str
+    title: str
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Recognition:
+    """Every format's score for one file, best first; ``chosen`` is the format that reads it (or None)."""
+
+    ranked: list[Ranked] = field(default_factory=list)
+    chosen: Parser | None = None
+    bound: str | None = None  # the scope file bound the file to this format
+
+    def runners_up(self, n: int = 3) -> list[Ranked]:
+        best = self.chosen.name if self.chosen else None
+        return [r for r in self.ranked if r.name != best][:n]
 
 
 _REGISTRY: dict[str, Parser] = {}
 _LOADED = False
+_LOAD_LOCK = threading.RLock()
 
 
 def register(parser: Parser) -> Parser:
@@ -79,29 +113,72 @@ def register(parser: Parser) -> Parser:
 
 
 def load_parsers() -> dict[str, Parser]:
-    """Import every module under ``trustgap.evidence.parsers`` (once) and return the registry."""
+    """Import every module under ``trustgap.evidence.parsers`` and register the built-in format specs (once; safe
+    when collectors' threads ask at the same time) and return the registry."""
     global _LOADED
-    if not _LOADED:
-        from trustgap.evidence import parsers as pkg
+    with _LOAD_LOCK:
+        if not _LOADED:
+            from trustgap.evidence import parsers as pkg
 
-        for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            if not mod.name.startswith("_"):
-                importlib.import_module(f"{pkg.__name__}.{mod.name}")
-        _LOADED = True
-    return dict(sorted(_REGISTRY.items()))
+            for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+                if not mod.name.startswith("_"):
+                    importlib.import_module(f"{pkg.__name__}.{mod.name}")
+            from trustgap.evidence.mapping_registry import builtin_specs, spec_parser
+
+            for spec in builtin_specs():
+                register(spec_parser(spec))
+            _LOADED = True
+        return dict(sorted(_REGISTRY.items()))
 
 
-def recognise(data: bytes, name: str) -> Parser | None:
-    """The parser whose sniff scores highest for these bytes (ties broken by parser name), or None."""
-    best: tuple[int, str] | None = None
-    for pname, parser in load_parsers().items():
+def _bound(name: str, options: dict[str, dict[str, Any]], parsers: dict[str, Parser]) -> str | None:
+    """The format the scope file binds this file to (``parsers: {fmt: {files: ["hr/*.csv"]}}``)."""
+    import fnmatch
+
+    low = name.lower()
+    for fmt in sorted(options):
+        globs = options[fmt].get("files") if isinstance(options[fmt], dict) else None
+        if fmt not in parsers or not globs:
+            continue
+        for g in globs if isinstance(globs, list) else [globs]:
+            if fnmatch.fnmatch(low, str(g).lower()) or fnmatch.fnmatch(low.rsplit("/", 1)[-1], str(g).lower()):
+                return fmt
+    return None
+
+
+def explain(data: bytes, name: str, parsers: dict[str, Parser] | None = None,
+            options: dict[str, dict[str, Any]] | None = None) -> Recognition:
+    """Every format's score for these bytes, best first (ties broken by name), and the one chosen."""
+    from trustgap.evidence.mapping import FileView
+
+    parsers = parsers if parsers is not None else load_parsers()
+    options = options or {}
+    out = Recognition()
+    bound = _bound(name, options, parsers)
+    view = FileView(data, name)
+    for pname, parser in sorted(parsers.items()):
+        opts = options.get(pname) if isinstance(options.get(pname), dict) else {}
         try:
-            score = parser.sniff(data, name)
-        except Exception:  # a sniff must never break recognition of other formats
-            score = 0
-        if score > 0 and (best is None or score > best[0]):
-            best = (score, pname)
-    return _REGISTRY[best[1]] if best else None
+            if parser.examine is not None:
+                cand = parser.examine(view, opts)
+                ranked = Ranked(pname, parser.title, float(cand.score), list(cand.reasons))
+            else:
+                ranked = Ranked(pname, parser.title, float(parser.sniff(data, name)))
+        except Exception as exc:  # a sniff must never break recognition of other formats
+            ranked = Ranked(pname, parser.title, 0.0, [f"could not be examined: {type(exc).__name__}"])
+        out.ranked.append(ranked)
+    out.ranked.sort(key=lambda r: (-r.score, r.name))
+    if bound is not None:
+        out.chosen, out.bound = parsers[bound], bound
+    elif out.ranked and out.ranked[0].score > 0:
+        out.chosen = parsers[out.ranked[0].name]
+    return out
+
+
+def recognise(data: bytes, name: str, parsers: dict[str, Parser] | None = None,
+              options: dict[str, dict[str, Any]] | None = None) -> Parser | None:
+    """The parser whose score is highest for these bytes (ties broken by parser name), or None."""
+    return explain(data, name, parsers, options).chosen
 
 
 def parse_with(parser: Parser, data: bytes, ctx: ParseContext) -> ParseResult:

@@ -16,7 +16,7 @@ from typing import Any
 from trustgap.answers import Assertion
 from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
-from trustgap.evidence.detect import ParseContext, Parser, load_parsers, parse_with, recognise
+from trustgap.evidence.detect import ParseContext, Parser, Recognition, explain, load_parsers, parse_with, recognise
 from trustgap.evidence.secrets import find_secret
 from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
 from trustgap.facts import CollectionIssue, Src
@@ -33,8 +33,11 @@ class SourceOutput:
     facts_by_parser: dict[str, list[Any]] = field(default_factory=dict)  # parser name -> facts (pre-finalize)
     facts: list[Any] = field(default_factory=list)  # facts that need no finalize (collectors' own facts)
     assertions: list[Assertion] = field(default_factory=list)
+    parsers: dict[str, Parser] | None = None  # the formats recognised (with the organisation's own specs)
 
     def merge(self, other: SourceOutput) -> None:
+        if self.parsers is None:
+            self.parsers = other.parsers
         self.items.extend(other.items)
         for k, v in other.facts_by_parser.items():
             self.facts_by_parser.setdefault(k, []).extend(v)
@@ -57,14 +60,20 @@ def ingest_bytes(
     options: dict[str, dict[str, Any]] | None = None,
     parser: Parser | None = None,
     media_type: str = "application/octet-stream",
+    parsers: dict[str, Parser] | None = None,
 ) -> tuple[EvidenceItem, str | None, list[Any], EvidenceRef]:
     """Store one piece of evidence, recognise and parse it.
 
     Returns (item, parser name or None, facts, ref). ``parser`` forces a format (collectors know what
-    they fetched); otherwise the content decides. ``options`` maps parser name -> its options.
+    they fetched); otherwise the content decides. ``options`` maps parser name -> its options; ``parsers``
+    is the set of formats to recognise (default: the built-in ones; an organisation's own specs added).
     """
+    from trustgap.evidence.understanding import understanding
+
     ref = store.put(data, name=name, source=source, collected_at=collected_at, media_type=media_type)
-    chosen = parser or recognise(data, name)
+    pset = parsers if parsers is not None else load_parsers()
+    rec = Recognition(chosen=parser) if parser is not None else explain(data, name, pset, options)
+    chosen = rec.chosen
     base = {
         "sha256": ref.sha256,
         "name": name,
@@ -73,7 +82,7 @@ def ingest_bytes(
         "size": ref.size,
     }
     if chosen is None:
-        return EvidenceItem(**base, status="not_recognised"), None, [], ref
+        return EvidenceItem(**base, status="not_recognised", understanding=understanding(rec, pset)), None, [], ref
     ctx = ParseContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
     res = parse_with(chosen, data, ctx)
     if res.errors and not res.facts:
@@ -95,6 +104,7 @@ def ingest_bytes(
         status=status,
         errors=_error_infos(res.errors),
         facts=len(res.facts),
+        understanding=understanding(rec, pset, ctx.understanding, res.facts) if parser is None else None,
     )
     return item, chosen.name, facts, ref
 
@@ -119,11 +129,13 @@ def ingest_folder(
     options: dict[str, dict[str, Any]] | None = None,
     skip: Iterable[Path] = (),
     on_file: Callable[[str], None] | None = None,
+    parsers: dict[str, Parser] | None = None,
 ) -> SourceOutput:
     """Ingest every file of an evidence folder. A file's collection time is its modification time
-    (so re-running on the same folder is reproducible)."""
-    load_parsers()
-    out = SourceOutput()
+    (so re-running on the same folder is reproducible). ``parsers``: the formats to recognise (default: the
+    built-in ones)."""
+    parsers = parsers if parsers is not None else load_parsers()
+    out = SourceOutput(parsers=parsers)
     skipped = {p.resolve() for p in skip}
     for path in iter_evidence_files(folder):
         if path.resolve() in skipped:
@@ -143,14 +155,15 @@ def ingest_folder(
         secret = find_secret(data)
         if secret is not None:  # never stored; the checks that needed the file cannot pass without it
             out.items.append(_withheld(data, rel, mtime, *secret))
-            chosen = recognise(data, rel)
+            chosen = recognise(data, rel, parsers, options)
             if chosen is not None and chosen.sources:
                 src = Src(sha256=sha256_bytes(data), locator=f"line {secret[0]}")
                 out.facts.extend(CollectionIssue(src=src, source=s, reason=f"{rel} was not read: it holds a "
                                                  f"{secret[1]}") for s in chosen.sources)
             continue
         item, pname, facts, _ = ingest_bytes(
-            data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options
+            data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options,
+            parsers=parsers,
         )
         out.items.append(item)
         if pname:
@@ -165,9 +178,9 @@ def _withheld(data: bytes, name: str, mtime: datetime, line: int, kind: str) -> 
                         size=len(data), status="failed", errors=[ErrorInfo(path=name, line=line, message=message)])
 
 
-def finalize_facts(output: SourceOutput) -> list[Any]:
+def finalize_facts(output: SourceOutput, parsers: dict[str, Parser] | None = None) -> list[Any]:
     """Run each parser's finalize hook over all of its facts; return every fact of the run."""
-    parsers = load_parsers()
+    parsers = parsers if parsers is not None else output.parsers if output.parsers is not None else load_parsers()
     facts: list[Any] = []
     for pname in sorted(output.facts_by_parser):
         items = output.facts_by_parser[pname]

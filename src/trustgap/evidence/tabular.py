@@ -14,7 +14,10 @@ from trustgap.errors import InputError
 def decode_text(data: bytes, path: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252."""
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a UTF-16 BOM followed by a cut-off or odd-length body
+            raise InputError(path, f"not a text file ({exc.reason} at byte {exc.start})") from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -86,8 +86,11 @@ def build_context(scope_path: Path, *, evidence_dir: Path | None, answers: Seque
     if evidence_dir is not None:
         if not evidence_dir.is_dir():
             raise InputError(str(evidence_dir), "evidence folder not found")
+        from trustgap.evidence.mapping_registry import organisation_parsers
+
+        parsers, _ = organisation_parsers(scope_path.parent)
         sources.merge(ingest_folder(evidence_dir, store=ev_store, as_of=as_of, options=loaded.scope.parsers,
-                                    skip=[scope_path, *answers]))
+                                    skip=[scope_path, *answers], parsers=parsers))
     a, p, items = load_answer_files(list(answers), cat, ev_store)
     for item in items:
         for err in item.errors:

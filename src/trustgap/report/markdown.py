@@ -56,7 +56,9 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
             add("| Entity | Current state | Evidence |\n|---|---|---|")
             for f in g.findings:
                 ev = "; ".join(f"{e.name or ''} {e.locator} `{e.sha256[:12]}`".strip() for e in f.evidence[:2])
-                add(f"| {_cell(f.entity)} | {_cell(f.reason)} | {_cell(ev)} |")
+                sure = " (cannot tell)" if f.certainty == "cannot_tell" else ""
+                disagree = "".join(f" Sources disagree: {c}." for c in f.conflicts)
+                add(f"| {_cell(f.entity)}{sure} | {_cell(f.reason + disagree)} | {_cell(ev)} |")
             if g.hidden:
                 add(f"\n… and {g.hidden} more.")
             add(f"\n**Remediation:** {g.remediation}\n")

@@ -36,7 +36,10 @@ def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
         console.print(f"[yellow]not recognised:[/] {', '.join(e.name for e in unknown[:10])}"
                       + (" …" if len(unknown) > 10 else ""))
     if result.findings:
-        console.print(f"{len(result.findings)} findings; most severe:")
+        unsure = sum(1 for f in result.findings if f.certainty == "cannot_tell")
+        split = (f" ({len(result.findings) - unsure} proven, {unsure} cannot tell for want of evidence)"
+                 if unsure else "")
+        console.print(f"{len(result.findings)} findings{split}; most severe:")
         for f in result.findings[:top]:
             reason = f.reason.split(" (promised: ", 1)[0] if f.promise else f.reason
             if len(reason) > 120:

@@ -116,3 +116,8 @@ class FindingRow(Base):
         Index("ix_findings_control_id", "control_id"),
         Index("ix_findings_finding_id", "finding_id"),
     )
+
+
+# tables of continuous monitoring live in their own module; imported here so that Base.metadata holds them
+from trustgap.store import monitor_models as _monitor_models  # noqa: E402,F401
+

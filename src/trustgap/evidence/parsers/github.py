@@ -275,24 +275,23 @@ def _pull(item: Any, ctx: ParseContext, where: str, repository: str | None) -> l
     merged_at = _when(item.get("merged_at"), ctx, f"{where}.merged_at")
     if merged_at is None:
         return []  # not merged: not a change
+    number_text = str(number).strip()
+    if item.get("reviews_unavailable") is True:
+        return [CollectionIssue(src=ctx.src(where), source="github.pulls",
+                                reason=f"{ctx.path}: the reviews of {repo}#{number_text} could not be read")]
+    raw_reviews = item.get("reviews")
     labels = tuple(n for label in as_list(item.get("labels")) if (n := text_or_none(as_dict(label).get("name"))))
     change = Change(
-        src=ctx.src(where), system=SYSTEM, repository=repo, change_id=str(number).strip(),
+        src=ctx.src(where), system=SYSTEM, repository=repo, change_id=number_text,
         title=text_or_none(item.get("title")), author=_login(item.get("user")),
         created_at=_when(item.get("created_at"), ctx, f"{where}.created_at"), merged_at=merged_at,
         merged_by=_login(item.get("merged_by")), base_branch=text_or_none(base.get("ref")),
         url=text_or_none(item.get("html_url")), labels=labels, emergency=_emergency(labels, ctx),
+        reviews=() if raw_reviews is None else _reviews(raw_reviews, ctx, f"{where}.reviews"),
     )
-    if item.get("reviews_unavailable") is True:
-        return [CollectionIssue(src=ctx.src(where), source="github.pulls",
-                                reason=f"{ctx.path}: the reviews of {repo}#{change.change_id} could not be read")]
-    if item.get("reviews") is None:  # reviews not in this answer: they may be in another one
+    if raw_reviews is None:  # reviews not in this answer: they may be in another one
         return [PullAwaitingReviews(src=ctx.src(where), change=change)]
-    return [Change(**{**_fields(change), "reviews": _reviews(item.get("reviews"), ctx, f"{where}.reviews")})]
-
-
-def _fields(c: Change) -> dict[str, Any]:
-    return {f: getattr(c, f) for f in c.__dataclass_fields__}
+    return [change]
 
 
 def _review_list(items: list[Any], ctx: ParseContext) -> list[Any]:

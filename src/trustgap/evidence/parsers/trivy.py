@@ -19,8 +19,7 @@ Facts
 Dating across a series (``finalize``): observations of the same artifact, vulnerability id and package
 merge into one Vulnerability whose ``first_seen`` is the earliest scan it appears in and ``last_seen`` the
 latest; ``fixed_at`` is the first later scan of the same artifact in which it no longer appears (None while
-it is still present in the latest scan). The work is linear in the number of observations plus a sort of
-each artifact's scan times.
+it is still present in the latest scan); :mod:`trustgap.evidence.parsers._scan_series` does this for every scanner.
 
 Series by repository: CI pipelines often scan each build under its own tag (``api:sha-1a2b3c``), which would
 make every report its own artifact. With ``parsers: {trivy: {target: repository}}`` in the scope file the tag
@@ -37,8 +36,6 @@ findings look new and hide missed remediation deadlines.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +43,7 @@ from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers._json_input import as_list, head_text, load_json, text_or_none
+from trustgap.evidence.parsers._scan_series import date_series
 from trustgap.facts import CollectionIssue, Scan, Vulnerability
 
 TOOL = "trivy"
@@ -169,45 +167,7 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
 
 def finalize(facts: list[Any]) -> list[Any]:
     """Merge per-scan observations into dated vulnerabilities (see the module docstring)."""
-    scan_times: dict[str, set[datetime]] = defaultdict(set)
-    groups: dict[tuple[str, str, str], list[Vulnerability]] = defaultdict(list)
-    out: list[Any] = []
-    for f in facts:
-        if isinstance(f, Vulnerability):
-            groups[(f.target, f.vuln_id, f.package or "")].append(f)
-            continue
-        if isinstance(f, Scan):
-            scan_times[f.target].add(f.scanned_at)
-        out.append(f)
-    sorted_times = {target: sorted(times) for target, times in scan_times.items()}
-    for (target, _vid, _pkg), obs in groups.items():
-        first = min(o.first_seen for o in obs)
-        latest = max(obs, key=lambda o: o.last_seen)
-        last = latest.last_seen
-        times = sorted_times.get(target, [])
-        idx = bisect_right(times, last)
-        fixed_at = times[idx] if idx < len(times) else None
-        if fixed_at is None:
-            fixed_at = latest.fixed_at  # keep a date another source already established
-        published = next((o.published_at for o in obs if o.published_at is not None), None)
-        out.append(
-            Vulnerability(
-                src=latest.src,
-                tool=latest.tool,
-                target=target,
-                vuln_id=latest.vuln_id,
-                package=latest.package,
-                installed_version=latest.installed_version,
-                fixed_version=latest.fixed_version or next((o.fixed_version for o in obs if o.fixed_version), None),
-                severity=latest.severity,
-                first_seen=first,
-                last_seen=last,
-                fixed_at=fixed_at,
-                published_at=latest.published_at or published,
-                title=latest.title,
-            )
-        )
-    return out
+    return date_series(facts)
 
 
 PARSER = register(

@@ -1,5 +1,7 @@
 """One document read (metadata + body) into facts: a :class:`Document` for a policy, or :class:`Record` facts
-for a narrative record (minutes, test reports, reviews).
+for a narrative record (minutes, test reports, reviews); with the retention rules and processing activities
+its tables state (:mod:`._doc_tables`). A record of processing activities written as a document gives its
+activities only.
 
 Where the fields of a policy come from, first found wins: the document's own metadata (Markdown front matter,
 DOCX custom properties, PDF custom info entries), then its body (:mod:`._doc_statements`: statement lines,
@@ -21,6 +23,7 @@ from trustgap.evidence.parsers import _document_fields as fields
 from trustgap.evidence.parsers import _record_fields as rf
 from trustgap.evidence.parsers._doc_dates import DateReader, DateTextError, day_first_signal
 from trustgap.evidence.parsers._doc_statements import Stated, read_body
+from trustgap.evidence.parsers._doc_tables import is_processing_register, processing_activities, retention_rules
 from trustgap.evidence.parsers._doc_text import DocBody
 from trustgap.evidence.parsers._doc_topics import document_topics
 from trustgap.evidence.parsers._narrative import read_record, record_kind
@@ -59,7 +62,11 @@ def build(ctx: ParseContext, doc: DocumentInput) -> list[Any]:
     kind = kind or record_kind(title) or (None if title else record_kind(fields.title_from_filename(ctx.path)))
     if kind is not None:
         return _records(ctx, doc, kind, title or fields.title_from_filename(ctx.path), reader)
-    return [_policy(ctx, doc, title, reader)]
+    rules = retention_rules(doc.body, ctx.src)
+    activities = processing_activities(doc.body, ctx.src)
+    if activities and is_processing_register(title or fields.title_from_filename(ctx.path)):
+        return [*activities, *rules]  # a record of processing activities is evidence, not a policy
+    return [_policy(ctx, doc, title, reader), *rules, *activities]
 
 
 # --------------------------------------------------------------------------- narrative records

@@ -39,7 +39,9 @@ MAX_SENTENCE_LINE = 2000  # a longer "line" is not prose (see _doc_text): not se
 _APPROVE_WORD = (r"(?:approved|signed[ -]off|freigegeben|genehmigt|verabschiedet|approuv[ée]e?|valid[ée]e?|"
                  r"aprobad[oa]|goedgekeurd|approvat[oa]|aprovad[oa])")
 APPROVED = re.compile(r"\b(?:reviewed[ \t]+and[ \t]+)?" + _APPROVE_WORD + r"\b", re.I)
-REVIEWED = re.compile(r"\b(?:last[ \t]+reviewed|reviewed|(?:zuletzt[ \t]+)?(?:überprüft|ueberprueft|geprüft)|"
+REVIEWED = re.compile(r"\b(?:last[ \t]+reviewed|reviewed|last[ \t]+updated|zuletzt[ \t]+aktualisiert|"
+                      r"dernière[ \t]+mise[ \t]+à[ \t]+jour|última[ \t]+actualización|"
+                      r"(?:zuletzt[ \t]+)?(?:überprüft|ueberprueft|geprüft)|"
                       r"révisée?|revisad[oa]|herzien|rivist[oa])\b", re.I)
 _BY_WORDS = frozenset({"by", "von", "durch", "par", "por", "door", "da"})
 _ON_WORDS = frozenset({"on", "am", "le", "el", "op", "il", "em", "in", "at", "dated", "vom", "du", "del", "en"})
@@ -107,8 +109,8 @@ def read_body(body: DocBody, reader: DateReader) -> BodyReading:
         if (i < HEAD_LINES or i >= n - TAIL_LINES) and _label_statement(body, i, reader, out):
             labelled.add(i)
     for i, line in enumerate(body.lines):
-        if i not in labelled and len(line) <= MAX_SENTENCE_LINE:
-            _sentence_statements(body, i, line, reader, out)
+        if i not in labelled and len(line) <= MAX_SENTENCE_LINE:  # emphasis marks are no words
+            _sentence_statements(body, i, line.replace("*", " ").replace("_", " "), reader, out)
         if i < HEAD_LINES:
             _version_statement(body, i, line, reader, out)
     _revision_history(body, reader, out)
@@ -243,7 +245,8 @@ def _sentence_statements(body: DocBody, i: int, line: str, reader: DateReader, o
                 _add(out, body, i, "last_reviewed", day, unit)
         if NOT_APPROVED.search(line) and re.search(r"approv|freigegeben|genehmigt|aprob", lowered):
             _add(out, body, i, "status", "pending approval", unit)
-    if any(w in lowered for w in ("review", "prüft", "geprueft", "révis", "revisad", "herzien", "rivist")):
+    if any(w in lowered for w in ("review", "prüft", "geprueft", "révis", "revisad", "herzien", "rivist", "updated",
+                                  "aktualisiert", "mise à jour", "actualización")):
         for m in REVIEWED.finditer(line):
             rest = line[m.end():m.end() + 120]
             found = reader.find(rest)

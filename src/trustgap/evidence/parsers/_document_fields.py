@@ -25,7 +25,7 @@ POLICY_KEYS = (
     "information_security", "acceptable_use", "access_control", "change_management", "incident_response",
     "vendor_management", "data_classification", "business_continuity", "encryption", "logging_monitoring",
     "secure_development", "risk_management", "vulnerability_management", "code_of_conduct", "data_retention",
-    "privacy",
+    "privacy", "processing_specification",
 )
 
 def fold(text: str) -> str:

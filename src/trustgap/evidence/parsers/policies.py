@@ -38,6 +38,7 @@ from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers import _document_fields as fields
 from trustgap.evidence.parsers._doc_build import DocumentInput, build, front_matter_fields
+from trustgap.evidence.parsers._doc_tables import is_processing_register
 from trustgap.evidence.parsers._doc_text import (
     MAX_LINE,
     DocBody,
@@ -113,7 +114,7 @@ def _md_score(data: bytes, name: str) -> int:
         dated = any(fields.fold(label).startswith(("date", "datum", "fecha", "held", "review held"))
                     for _, label, _ in label_values(head.splitlines()[:40]))
         return 6 if opens_with_heading(head) and dated else 0
-    if not (title and (_DOC_WORDS.search(title) or record_kind(title))):
+    if not (title and (_DOC_WORDS.search(title) or record_kind(title) or is_processing_register(title))):
         return 0
     if is_md:
         return 7

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from bench.accuracy.score import Item, OrgScore, match, names, normalise
+from bench.accuracy.score import Item, OrgScore, match, names, normalise, score_result
 
 from trustgap.engine.models import Finding
 
 
-def _f(control: str, entity: str, *, criteria: tuple[str, ...] = (), gap_kind: str | None = "not_operating") -> Finding:
+def _f(control: str, entity: str, *, criteria: tuple[str, ...] = (), gap_kind: str | None = "not_operating",
+       certainty: str = "proven") -> Finding:
     return Finding(id=f"{control}:{entity}", control_id=control, criteria=list(criteria), severity="high",
-                   title="t", entity=entity, reason="r", gap_kind=gap_kind)  # type: ignore[arg-type]
+                   title="t", entity=entity, reason="r", gap_kind=gap_kind,  # type: ignore[arg-type]
+                   certainty=certainty)  # type: ignore[arg-type]
 
 
 def _item(kind: str, entity: str, controls: tuple[str, ...] = ("AC-07",), criteria: tuple[str, ...] = (),
@@ -72,3 +74,41 @@ def test_one_finding_can_name_several_items_and_counts_once_as_matched() -> None
     b = _item("planted", "acme/web:main", controls=("CHG-03",))
     outcomes, unmatched = match([a, b], [_f("CHG-03", "acme/web:main")])
     assert all(o.hit for o in outcomes) and not unmatched
+
+
+def test_proven_figures_count_only_findings_that_claim_a_proven_breach() -> None:
+    fine_ct = _item("fine", "olga@x.example")  # named only by a "cannot tell" finding
+    fine_proven = _item("fine", "rhea@x.example")  # named by a proven finding (and a "cannot tell" one)
+    fine_clean = _item("fine", "ann@x.example")
+    found_ct = _item("planted", "tara@x.example")
+    found_proven = _item("planted", "kofi@x.example")
+    missed = _item("planted", "uri@x.example")
+
+    class Counts:
+        in_scope, not_assessed = 10, 2
+
+    class Readiness:
+        counts = Counts()
+
+    class R:
+        readiness = Readiness()
+        evidence: list[object] = []
+        findings = [
+            _f("AC-07", "olga@x.example (okta)", gap_kind="insufficient_evidence", certainty="cannot_tell"),
+            _f("AC-07", "rhea@x.example (okta)", gap_kind="insufficient_evidence", certainty="cannot_tell"),
+            _f("AC-07", "rhea@x.example (google)"),
+            _f("AC-07", "tara@x.example (okta)", gap_kind="insufficient_evidence", certainty="cannot_tell"),
+            _f("AC-07", "kofi@x.example (okta)"),
+        ]
+
+    s = score_result("t", [fine_ct, fine_proven, fine_clean, found_ct, found_proven, missed], R())
+    # strict: any finding naming a fine item is a false alarm, any naming a planted item finds it
+    assert (s.flagged, s.fine, s.found, s.planted) == (2, 3, 2, 3)
+    assert (s.flagged_cannot_tell, s.found_cannot_tell) == (1, 1)
+    # proven only: olga's and tara's findings say "cannot tell"
+    assert (s.flagged_proven, s.found_proven) == (1, 1)
+    assert round(s.proven_false_alarm_rate, 3) == 0.333 and round(s.proven_recall, 3) == 0.333
+    d = s.as_dict()
+    assert d["false_alarms_proven"] == 1 and d["found_by_proven"] == 1
+    outcome = {i["id"]: i for i in d["items"]}
+    assert [f["proven"] for f in outcome["fine-rhea@x.example"]["findings"]] == [False, True]

@@ -1,5 +1,7 @@
 """Small versions of every benchmark organisation, generated and scored; the figures may not fall below the
-floor in bench/accuracy/floor.json (raise the floor when trustgap improves, never lower it silently)."""
+floor in bench/accuracy/floor.json (raise the floor when trustgap improves, never lower it). A floor holds for
+the key it was measured on (``key`` is the key's digest): a generator whose items change fails here until the
+floor is measured again on the new key."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from bench.accuracy import orgs as registry
 from bench.accuracy import score
 
 FLOOR = json.loads((Path(__file__).resolve().parents[1] / "bench" / "accuracy" / "floor.json").read_text())
+MIN_ITEMS = 25  # planted gaps and fine items per organisation
 
 
 def _digest(folder: Path) -> str:
@@ -38,7 +41,7 @@ def test_every_organisation_has_a_floor_and_a_sound_key(generated: Path) -> None
     for name in names:
         key = score.load_key(generated / f"{name}.key.yaml")
         kinds = [i.kind for i in key["items"]]
-        assert kinds.count("planted") >= 10 and kinds.count("fine") >= 10, name
+        assert kinds.count("planted") >= MIN_ITEMS and kinds.count("fine") >= MIN_ITEMS, name
         # the answer key lives outside the folder trustgap reads, and nothing inside names an item's verdict
         folder = generated / name
         assert not list(folder.rglob("*.key.yaml"))
@@ -54,9 +57,14 @@ def test_generators_are_deterministic(tmp_path: Path, generated: Path) -> None:
 
 @pytest.mark.parametrize("name", registry.available())
 def test_accuracy_at_or_above_the_floor(generated: Path, name: str) -> None:
+    floor = FLOOR["organisations"][name]
+    digest = score.key_digest(score.load_key(generated / f"{name}.key.yaml")["items"])
+    assert floor.get("key") == digest, (
+        f"{name}: the answer key changed (digest {digest}, the floor was measured on {floor.get('key')}): "
+        "measure the small versions again and record the floor for the new key in bench/accuracy/floor.json"
+    )
     s = score.score_org(generated, name)
     assert s.error is None, f"trustgap crashed on {name}: {s.error}"
-    floor = FLOOR["organisations"][name]
     detail = "\n".join(score.summary_lines([s], details=True))
     assert s.recall >= floor["min_recall"], f"{name}: recall fell below the floor\n{detail}"
     assert s.false_alarm_rate <= floor["max_false_alarm_rate"], f"{name}: more false alarms than the floor\n{detail}"

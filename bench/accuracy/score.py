@@ -116,6 +116,11 @@ def finding_names(item: Item, f: FindingLike) -> bool:
     return any(text == s[1:] if s.startswith("=") else names(s, text) for s in item.spellings())
 
 
+def proven(f: FindingLike) -> bool:
+    """The finding claims a breach the evidence proves (``certainty == "proven"``), not a "cannot tell"."""
+    return getattr(f, "certainty", None) == "proven"
+
+
 def cannot_tell(f: FindingLike) -> bool:
     """The finding says the evidence cannot decide (insufficient evidence), rather than proving a breach."""
     conf = getattr(f, "confidence", None)
@@ -134,6 +139,11 @@ class ItemOutcome:
     def all_cannot_tell(self) -> bool:
         return bool(self.findings) and all(x["cannot_tell"] for x in self.findings)
 
+    @property
+    def proven_hit(self) -> bool:
+        """Named by at least one finding that claims a proven breach."""
+        return any(x["proven"] for x in self.findings)
+
 
 def _fdict(f: FindingLike) -> dict[str, Any]:
     return {
@@ -142,6 +152,8 @@ def _fdict(f: FindingLike) -> dict[str, Any]:
         "entity": f.entity,
         "reason": f.reason,
         "gap_kind": f.gap_kind,
+        "certainty": getattr(f, "certainty", None),
+        "proven": proven(f),
         "cannot_tell": cannot_tell(f),
     }
 
@@ -168,9 +180,11 @@ class OrgScore:
     planted: int = 0
     found: int = 0
     found_cannot_tell: int = 0
+    found_proven: int = 0
     fine: int = 0
     flagged: int = 0
     flagged_cannot_tell: int = 0
+    flagged_proven: int = 0
     findings: int = 0
     unmatched: list[dict[str, Any]] = field(default_factory=list)
     in_scope: int = 0
@@ -189,7 +203,18 @@ class OrgScore:
 
     @property
     def false_alarm_rate(self) -> float:
+        """Strict: a fine item named by any finding, proven or "cannot tell", is a false alarm."""
         return self.flagged / self.fine if self.fine else 0.0
+
+    @property
+    def proven_false_alarm_rate(self) -> float:
+        """Counting only findings that claim a proven breach (``certainty == "proven"``)."""
+        return self.flagged_proven / self.fine if self.fine else 0.0
+
+    @property
+    def proven_recall(self) -> float:
+        """Share of planted items named by a finding that claims a proven breach."""
+        return self.found_proven / self.planted if self.planted else 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -199,10 +224,14 @@ class OrgScore:
             "found": self.found,
             "recall": round(self.recall, 4),
             "found_only_as_cannot_tell": self.found_cannot_tell,
+            "found_by_proven": self.found_proven,
+            "proven_recall": round(self.proven_recall, 4),
             "fine": self.fine,
             "false_alarms": self.flagged,
             "false_alarms_cannot_tell": self.flagged_cannot_tell,
             "false_alarm_rate": round(self.false_alarm_rate, 4),
+            "false_alarms_proven": self.flagged_proven,
+            "proven_false_alarm_rate": round(self.proven_false_alarm_rate, 4),
             "findings": self.findings,
             "unmatched_findings": len(self.unmatched),
             "unmatched_sample": self.unmatched[:15],
@@ -231,6 +260,17 @@ class OrgScore:
         }
 
 
+def key_digest(items: Sequence[Item]) -> str:
+    """A short digest of what a key claims (ids, kinds, controls, criteria, spellings; not the prose), so a floor
+    measured on one key is never applied to another."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for i in sorted(items, key=lambda x: x.id):
+        h.update(json.dumps([i.id, i.kind, i.controls, i.criteria, i.entity, i.match]).encode() + b"\n")
+    return h.hexdigest()[:16]
+
+
 def load_key(path: Path) -> dict[str, Any]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     doc["items"] = [Item.from_dict(d) for d in doc["items"]]
@@ -251,10 +291,12 @@ def score_result(org: str, items: Sequence[Item], result: Any) -> OrgScore:
             s.planted += 1
             s.found += o.hit
             s.found_cannot_tell += o.hit and o.all_cannot_tell
+            s.found_proven += o.proven_hit
         else:
             s.fine += 1
             s.flagged += o.hit
             s.flagged_cannot_tell += o.hit and o.all_cannot_tell
+            s.flagged_proven += o.proven_hit
     counts = result.readiness.counts
     s.in_scope = counts.in_scope
     s.not_assessed = counts.not_assessed
@@ -303,8 +345,8 @@ def _pct(x: float) -> str:
 
 def summary_lines(scores: Sequence[OrgScore], *, details: bool = False) -> list[str]:
     lines = [
-        f"{'organisation':<10} {'recall':>14} {'false alarms':>16} {'unmatched':>9} {'not assessed':>13} "
-        f"{'not recognised':>15}"
+        f"{'organisation':<10} {'recall':>14} {'false alarms':>18} | {'proven: found':>14} {'false alarms':>13} | "
+        f"{'unmatched':>9} {'not assessed':>13} {'not recognised':>15}"
     ]
     for s in scores:
         if s.error:
@@ -314,12 +356,17 @@ def summary_lines(scores: Sequence[OrgScore], *, details: bool = False) -> list[
         fa = f"{s.flagged}/{s.fine} {_pct(s.false_alarm_rate)}"
         if s.flagged_cannot_tell:
             fa += f" ({s.flagged_cannot_tell} ct)"
+        prc = f"{s.found_proven}/{s.planted} {_pct(s.proven_recall)}"
+        pfa = f"{s.flagged_proven}/{s.fine} {_pct(s.proven_false_alarm_rate)}"
         lines.append(
-            f"{s.org:<10} {rc:>14} {fa:>16} "
+            f"{s.org:<10} {rc:>14} {fa:>18} | {prc:>14} {pfa:>13} | "
             f"{len(s.unmatched):>9} {f'{s.not_assessed}/{s.in_scope}':>13} "
             f"{f'{s.not_recognised}/{s.files}':>15}"
         )
-    lines.append("(ct: of which every finding naming the item says 'cannot tell' / insufficient evidence)")
+    lines.append(
+        "(recall and false alarms are strict: any finding naming the item counts; ct: of which every "
+        "finding naming the item says 'cannot tell'. proven: only findings whose certainty is 'proven')"
+    )
     for s in scores:
         if s.found_cannot_tell:
             lines.append(f"  {s.org}: {s.found_cannot_tell} planted items found only through 'cannot tell' findings")
@@ -344,7 +391,7 @@ def summary_lines(scores: Sequence[OrgScore], *, details: bool = False) -> list[
                     for f in o.findings[:3]:
                         lines.append(
                             f"        {f['control']} {f['check']}: {f['entity']} | {f['reason']:.100}"
-                            + (" (cannot tell)" if f["cannot_tell"] else "")
+                            + ("" if f["proven"] else " (cannot tell)")
                         )
             if s.not_recognised_names:
                 more = len(s.not_recognised_names) - 12

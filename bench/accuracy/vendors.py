@@ -156,6 +156,46 @@ def google_users_page(users: list[dict[str, Any]]) -> dict[str, Any]:
     return {"kind": "admin#directory#users", "etag": f'"{hid("page", len(users), n=27)}"', "users": users}
 
 
+# Admin SDK Reports API, activities.list (GET /admin/reports/v1/activity/users/all/applications/{app}):
+# https://developers.google.com/admin-sdk/reports/reference/rest/v1/activities/list (Activity: kind, id{time,
+# uniqueQualifier, applicationName, customerId}, etag, actor{callerType, email, profileId}, ipAddress,
+# events[{type, name, parameters[{name, value}]}]). Admin audit user events (applicationName=admin,
+# type USER_SETTINGS, e.g. SUSPEND_USER / DELETE_USER with USER_EMAIL):
+# https://developers.google.com/admin-sdk/reports/v1/appendix/activity/admin-user-settings ; user accounts
+# events (applicationName=user_accounts, type 2sv_change, 2sv_enroll / 2sv_disable):
+# https://developers.google.com/admin-sdk/reports/v1/appendix/activity/user-accounts
+def google_activity(
+    app: str,
+    when: datetime,
+    *,
+    actor: str,
+    type_: str,
+    name: str,
+    params: dict[str, str] | None = None,
+    customer: str = "C03az79cb",
+) -> dict[str, Any]:
+    ev: dict[str, Any] = {"type": type_, "name": name}
+    if params:
+        ev["parameters"] = [{"name": k, "value": val} for k, val in params.items()]
+    return {
+        "kind": "admin#reports#activity",
+        "id": {
+            "time": iso_z(when),
+            "uniqueQualifier": str(-int(hid("gq", app, when, name, n=15), 16)),
+            "applicationName": app,
+            "customerId": customer,
+        },
+        "etag": f'"{hid("ge", app, when, name, n=27)}"',
+        "actor": {"callerType": "USER", "email": actor, "profileId": str(int(hid("gp", actor, n=12), 16))},
+        "ipAddress": "203.0.113.24",
+        "events": [ev],
+    }
+
+
+def google_activities_page(items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"kind": "admin#reports#activities", "etag": f'"{hid("gap", len(items), n=27)}"', "items": items}
+
+
 # ------------------------------------------------------------------ AWS IAM credential report
 # GetCredentialReport, decoded Content: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html
 # ("Understanding the report format": the columns below, in this order; N/A, no_information, not_supported).

@@ -135,3 +135,109 @@ def test_risk_register_variants_read_to_the_same_assessment(variant: int) -> Non
                     dates=_iso_to_eu if variant == 0 else None)
     facts = _parse("risk_register", text.encode("utf-8"), f"register-{variant}.csv")
     assert _same(facts) == _same(original)
+
+
+# --------------------------------------------------------------------------- HR roster
+
+def _us_to(fmt: str):  # noqa: ANN202
+    def conv(cell: str) -> str:
+        try:
+            d = datetime.strptime(cell, "%m/%d/%Y").date()
+        except ValueError:
+            return cell
+        return d.strftime(fmt)
+    return conv
+
+
+HR_RENAMES = [
+    # Rippling's report labels
+    {"First Name": "Legal first name", "Last Name": "Legal last name", "Work Email": "Work email",
+     "Home Email": "Personal email", "Job Title": "Title", "Supervisor": "Manager", "Hire Date": "Start date",
+     "Employment Status": "Employment type", "Status": "Employment status", "Location": "Work location",
+     "Employee #": "Employee ID"},
+    # ADP Workforce Now labels
+    {"Employee #": "Associate ID", "First Name": "Legal First Name", "Last Name": "Legal Last Name",
+     "Work Email": "Work Contact: Work Email", "Status": "Position Status", "Supervisor": "Reports To Name",
+     "Department": "Home Department Description", "Job Title": "Job Title Description",
+     "Location": "Location Description", "Employment Status": "Worker Category"},
+    # plain names a small company's spreadsheet uses
+    {"Employee #": "Staff No", "First Name": "Given", "Last Name": "Family", "Work Email": "Mail",
+     "Department": "Team", "Hire Date": "Joined On", "Termination Date": "Left On", "Status": "Employment State",
+     "Employment Status": "Contract", "Home Email": "Private Mail"},
+]
+HR_DATES = ["%Y-%m-%d", "%m/%d/%Y", "%Y/%m/%d"]
+
+
+@pytest.mark.parametrize("variant", range(3))
+def test_hr_roster_variants_read_to_the_same_people(variant: int) -> None:
+    rows = _rows("hr/bamboohr-employees.csv")
+    original = _parse("hr_roster", (FIX / "hr" / "bamboohr-employees.csv").read_bytes(), "roster.csv")
+    order = list(range(len(rows[0])))
+    random.Random(20 + variant).shuffle(order)
+    text = _rewrite(rows, order, HR_RENAMES[variant], sep=(",", ";", "\t")[variant], dates=_us_to(HR_DATES[variant]))
+    encoded = (text.encode("utf-16"), text.encode("cp1252"), text.encode("utf-8"))[variant]
+    if variant == 2:
+        text = text.replace("\tPreferred Name", "\tNickname")
+        encoded = text.encode("utf-8")
+    facts = _parse("hr_roster", encoded, f"people-{variant}.csv")
+    assert _same(facts) == _same(original)
+
+
+# --------------------------------------------------------------------------- background screening
+
+SCREENING_VARIANTS = [
+    # the provider and the recruiter come before the candidate's e-mail
+    ("Screened By,Vendor,Candidate,Email,Status,Result,Created At,Completed At\n", ["R", "V", 1, 0, 3, 4, 5, 6]),
+    ("Report Status;Adjudication Result;Candidate E-mail;Order Date;Completion Date;Candidate Name\n",
+     [3, 4, 0, 5, 6, 1]),
+    ("Candidate Name,Package,Report Result,Report Status,Completed,Ordered At,Candidate Email\n",
+     [1, 2, 4, 3, 6, 5, 0]),
+]
+
+
+@pytest.mark.parametrize("variant", range(3))
+def test_screening_variants_name_the_candidate_never_the_provider(variant: int) -> None:  # noqa: D103
+    """Columns in Checkr's export: Candidate Email, Candidate Name, Package, Status, Result, Created At, Completed At
+    (docs.checkr.com); the variants use other providers' and people's names for them, in other orders."""
+    rows = _rows("records/checkr-reports.csv")
+    header, picks = SCREENING_VARIANTS[variant]
+    sep = ";" if ";" in header else ","
+    extra: dict[Any, str] = {"R": "Sina Engel", "V": "HireRight"}
+    lines = [header]
+    for r in rows[1:]:
+        lines.append(sep.join(extra[i] if isinstance(i, str) else r[i] for i in picks) + "\n")
+    facts = _parse("background_checks", "".join(lines).encode(), "export.csv")
+    subjects = sorted(f.subject for f in facts)
+    assert subjects == ["bob@acme.io", "carl@acme.io", "jane.doe@acme.io"]
+    by = {f.subject: f for f in facts}
+    assert by["jane.doe@acme.io"].performed_on == date(2025, 11, 24)
+    assert by["bob@acme.io"].performed_on == date(2026, 2, 2) and by["bob@acme.io"].details["date_from"]
+    assert by["carl@acme.io"].outcome == "consider" and by["bob@acme.io"].outcome == "pending"
+    if variant == 0:
+        assert {f.performed_by for f in facts} == {"HireRight"}
+    hr = recognise("".join(lines).encode(), "export.csv")
+    assert hr is not None and hr.name == "background_checks"
+
+
+# --------------------------------------------------------------------------- contractor lists
+
+CONTRACTOR_RENAMES = [
+    {"Contingent Worker": "Contractor", "Supplier": "Agency", "Primary Work Email": "Work Email",
+     "Contract Start Date": "Start", "Contract End Date": "End", "Contingent Worker ID": "Contractor ID"},
+    {"Contingent Worker": "Worker Name", "Supplier": "Staffing Agency", "Primary Work Email": "Email",
+     "Contract Start Date": "Engagement Start", "Contract End Date": "Engagement End", "Business Title": "Role"},
+    {"Contingent Worker": "Consultant", "Supplier": "Firm", "Primary Work Email": "Company Email",
+     "Contract Start Date": "Assignment Start", "Contract End Date": "Assignment End",
+     "Supervisory Organization": "Team"},
+]
+
+
+@pytest.mark.parametrize("variant", range(3))
+def test_contractor_list_variants_read_to_the_same_people(variant: int) -> None:
+    rows = _rows("hr/workday-contingent-workers.csv")
+    original = _parse("contractor_list", (FIX / "hr" / "workday-contingent-workers.csv").read_bytes(), "c.csv")
+    order = list(range(len(rows[0])))
+    random.Random(30 + variant).shuffle(order)
+    text = _rewrite(rows, order, CONTRACTOR_RENAMES[variant], sep=(",", ";", ",")[variant])
+    encoded = (text.encode("utf-8-sig"), text.encode("cp1252"), text.encode("utf-16"))[variant]
+    assert _same(_parse("contractor_list", encoded, f"list-{variant}.csv")) == _same(original)

@@ -53,7 +53,7 @@ def test_hungarian_is_optimal_where_first_come_first_served_is_not() -> None:
 
 def _wants() -> list[FieldWant]:
     return [
-        FieldWant("email", (("email", 1.0), ("candidate email", 1.0)), ("email",)),
+        FieldWant("email", (("email", 1.0), ("candidate email", 1.0)), ("email",), by_values=True),
         FieldWant("provider", (("vendor", 1.0), ("screening provider", 1.0))),
         FieldWant("completed", (("completed at", 1.0), ("completion date", 1.0), ("date", 0.6)), ("date", "datetime")),
     ]

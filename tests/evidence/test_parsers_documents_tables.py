@@ -155,8 +155,8 @@ def test_records_yaml_lists() -> None:
 def test_background_check_export_recognised_by_headers() -> None:
     data = (FIX / "records" / "checkr-reports.csv").read_bytes()
     parser = recognise(data, "export (3).csv")
-    assert parser is not None and parser.name == "process_records"
-    res = run("process_records", data, "export (3).csv")
+    assert parser is not None and parser.name == "background_checks"  # the screening export's own format
+    res = run("background_checks", data, "export (3).csv")
     assert res.errors == []
     jane, bob, carl = res.facts
     assert all(isinstance(r, Record) and r.kind == "background_check" for r in res.facts)

@@ -337,7 +337,10 @@ def test_personio_roster_with_dotted_dates() -> None:
 def test_scope_overrides_columns_and_day_first() -> None:
     data = (b"Mitarbeiter,Firmen-Mail,Eintritt,Austritt\n"
             b"Anna Schmidt,anna.schmidt@acme.example,03/04/2022,01/02/2026\n")
-    assert recognise(data, "x.csv") is None  # nothing says HR roster until the scope maps the columns
+    # the e-mail addresses and the German entry / exit date headers say HR roster; the scope says day first
+    assert recognise(data, "x.csv").name == "hr_roster"  # type: ignore[union-attr]
+    (plain,) = of(run("hr_roster", data, "personal.csv").facts, Person)
+    assert (plain.email, plain.hire_date) == ("anna.schmidt@acme.example", date(2022, 3, 4))
     options = {"columns": {"name": "Mitarbeiter", "email": "Firmen-Mail", "hire_date": "Eintritt",
                            "termination_date": "Austritt"}, "day_first": True}
     res = run("hr_roster", data, "personal.csv", options=options)

@@ -229,9 +229,10 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     )
     key.fine(
         "hb-device-tomas-ok",
-        ["AC-21", "OPS-12"],
+        ["AC-21"],
         "HL-MAC-0091",
-        "Jamf Pro: FileVault on, macOS 15.0.1",
+        "Jamf Pro: FileVault on, managed, macOS 15 (a release Apple still supports). Not keyed under OPS-12: "
+        "15.0.1 is an early point release, and whether it is patched is not something this evidence settles",
         match=[dev_ok.email],
     )
     dev_ok2 = person(

@@ -193,6 +193,73 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     nobg = person("Yusuf", "Yilmaz", hire=date(2025, 4, 1), dept="IT", title="Entwickler", bg=None)
     key.planted("ke-bg-yusuf", ["HR-01"], nobg.email, "no background check (Führungszeugnis) on record")
     key.fine("ke-bg-otto", ["HR-01"], fresh_tr.email, "Führungszeugnis checked (abgeschlossen)")
+    anke = person(
+        "Anke",
+        "Hoffmann",
+        hire=date(2020, 5, 4),
+        term=date(2026, 6, 30),
+        dept="Vertrieb",
+        title="Vertriebsassistentin",
+        google="active",
+        last_login=_dt(2026, 6, 29, 15),
+    )
+    key.planted(
+        "ke-leaver-anke-unused",
+        ["AC-07"],
+        anke.email,
+        "Austrittsdatum 30.06.2026; her Google account is still active (not suspended) in the export of "
+        "06.11.2026. Not used since 29.06.2026, but access was never removed",
+    )
+    frieda = person(
+        "Frieda",
+        "Lang",
+        hire=date(2021, 2, 1),
+        term=date(2026, 8, 31),
+        dept="Lager",
+        title="Disponentin",
+        google="suspended",
+        google_suspended=_dt(2026, 9, 1, 20),
+        last_login=_dt(2026, 8, 31, 14),
+    )
+    key.fine(
+        "ke-tz-leaver-frieda",
+        ["AC-07"],
+        frieda.email,
+        "Austrittsdatum Montag 31.08.2026; her Google account is suspended, and the Google admin audit log "
+        "records SUSPEND_USER at 2026-09-01 20:00 UTC: 22 hours after her last day ended in Berlin "
+        "(2026-08-31 22:00 UTC)",
+    )
+    bjoern = person(
+        "Björn",
+        "Schäfer",
+        hire=date(2022, 8, 15),
+        dept="IT",
+        title="Cloud-Architekt",
+        iam={"password": True, "mfa": True, "used": _dt(2026, 11, 5, 7)},
+    )
+    key.fine(
+        "ke-iam-bjoern-transliterated",
+        ["AC-13", "AC-07", "AC-04"],
+        bjoern.email,
+        "IAM user bjoern.schaefer is Björn Schäfer (ö as oe, ä as ae, as his e-mail spells it); active, console "
+        "password with MFA",
+        match=["Björn Schäfer", "bjoern.schaefer"],
+    )
+    lukas = person(
+        "Lukas",
+        "Braun",
+        hire=date(2026, 4, 13),
+        dept="Lager",
+        title="Lagerist",
+        bg="beantragt",
+        training=date(2026, 4, 22),
+    )
+    key.planted(
+        "ke-bg-lukas-requested",
+        ["HR-01"],
+        lukas.email,
+        "his Führungszeugnis row says 'beantragt' (requested), seven months after his start: never completed",
+    )
     for i in range(8 if small else 50):
         f, ln = ppl.pick()
         person(
@@ -252,9 +319,10 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
             admin=p.extra["admin"],
             enrolled_2sv=p.extra["2sv"],
             enforced_2sv=p.extra["2sv"],
+            suspended=p.extra["google"] == "suspended",
         )
         for p in staff
-        if p.extra["google"] == "active"
+        if p.extra["google"] in ("active", "suspended")
     ]
     gu.append(
         v.google_user(
@@ -263,6 +331,33 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     )
     key.planted("ke-orphan-praktikum", ["AC-13"], orphan, "shared intern mailbox: active, no person, no owner")
     write_json(ev / "identity" / "google-users.json", v.google_users_page(gu), exported=EXPORT)
+    # Google admin audit log for September (Reports API, applicationName=admin), exported on 1 October
+    sept = [
+        v.google_activity(
+            "admin",
+            p.extra["google_suspended"],
+            actor=isb.email,
+            type_="USER_SETTINGS",
+            name="SUSPEND_USER",
+            params={"USER_EMAIL": p.email},
+        )
+        for p in staff
+        if p.extra.get("google_suspended")
+    ] + [
+        v.google_activity(
+            "admin",
+            at(lena.term, 16),
+            actor=isb.email,
+            type_="USER_SETTINGS",
+            name="DELETE_USER",
+            params={"USER_EMAIL": lena.email},
+        )
+    ]
+    write_json(
+        ev / "identity" / "google-admin-audit-2026-09.json",
+        v.google_activities_page(sorted(sept, key=lambda a: a["id"]["time"], reverse=True)),
+        exported=at(date(2026, 10, 1), 7),
+    )
 
     # ---------------------------------------------------------------- AWS credential report
     cred = [v.cred_row(ACCOUNT, "<root_account>", created=_dt(2019, 3, 1), password_used=_dt(2026, 2, 2), mfa=False)]
@@ -299,6 +394,23 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     key.fine(
         "ke-key-tms-export", ["AC-12", "AC-13"], "tms-export", "service user owned by Jörg Weiß; key rotated 2026-10-21"
     )
+    cred.append(
+        v.cred_row(
+            ACCOUNT,
+            "edi-gateway",
+            created=_dt(2023, 3, 1),
+            key_rotated=_dt(2025, 8, 1),
+            key_used=_dt(2026, 11, 4),
+            region="eu-central-1",
+        )
+    )
+    key.planted(
+        "ke-key-edi-gateway",
+        ["AC-12"],
+        "edi-gateway",
+        "service user owned by Pavel Neumann in the scope; its access key was last rotated on 01.08.2025, 466 "
+        "days before the as-of date (limit 90), and is still in use",
+    )
     write_csv(ev / "aws" / "credential-report.csv", v.CRED_REPORT_HEADER, cred, exported=EXPORT)
 
     # ---------------------------------------------------------------- GitHub
@@ -309,37 +421,41 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     key.planted("ke-protect-edi", ["CHG-03"], f"{GH}/edi", "main of edi is not protected (404)")
     logins = {isb.email: "jweiss", lena.email: "lschroeder", iam_nomfa.email: "pneumann", nobg.email: "yyilmaz"}
     pulls, revs = [], {}
-    for n, (author, rev, merged) in enumerate(
-        [
-            ("jweiss", "pneumann", _dt(2026, 3, 3)),
-            ("pneumann", None, _dt(2026, 5, 19)),
-            ("yyilmaz", "jweiss", _dt(2026, 8, 25)),
-        ],
-        start=140,
-    ):
+    prs: list[tuple[int, str, datetime, list[tuple[str, str, datetime]]]] = [
+        (140, "jweiss", _dt(2026, 3, 3), [("pneumann", "APPROVED", _dt(2026, 3, 3, 8))]),
+        (141, "pneumann", _dt(2026, 5, 19), [("yyilmaz", "COMMENTED", _dt(2026, 5, 19))]),
+        (142, "yyilmaz", _dt(2026, 8, 25), [("jweiss", "APPROVED", _dt(2026, 8, 25, 8))]),
+        (143, "pneumann", _dt(2026, 6, 10), [("jweiss", "APPROVED", _dt(2026, 6, 10, 16))]),
+        (
+            144,
+            "jweiss",
+            _dt(2026, 7, 14, 13),
+            [("yyilmaz", "COMMENTED", _dt(2026, 7, 14, 9)), ("pneumann", "APPROVED", _dt(2026, 7, 14, 11))],
+        ),
+    ]
+    for n, author, merged, reviews in prs:
         pulls.append(
             v.gh_pull(GH, "tms", n, author=author, created=merged - days(1), merged=merged, title=f"Änderung {n}")
         )
-        revs[n] = (
-            [
-                v.gh_review(
-                    GH,
-                    "tms",
-                    n,
-                    reviewer=rev,
-                    state="APPROVED",
-                    submitted=merged - days(0) - (merged - _dt(merged.year, merged.month, merged.day, 8)),
-                )
-            ]
-            if rev
-            else [v.gh_review(GH, "tms", n, reviewer="yyilmaz", state="COMMENTED", submitted=merged)]
-        )
+        revs[n] = [v.gh_review(GH, "tms", n, reviewer=r, state=st, submitted=t) for r, st, t in reviews]
     write_json(ev / "github" / "tms-pulls.json", pulls, exported=EXPORT)
     for n, r in revs.items():
         write_json(ev / "github" / f"tms-pull-{n}-reviews.json", r, exported=EXPORT)
     key.fine("ke-pr-tms-140", ["CHG-02"], f"{GH}/tms#140", "approved before merge")
     key.planted("ke-pr-tms-141", ["CHG-02"], f"{GH}/tms#141", "only a comment, no approval")
     key.fine("ke-pr-tms-142", ["CHG-02"], f"{GH}/tms#142", "approved before merge")
+    key.planted(
+        "ke-pr-tms-143",
+        ["CHG-02"],
+        f"{GH}/tms#143",
+        "merged at 10:00 UTC on 10.06.2026, approved at 16:00 the same day: after the merge, and not an emergency",
+    )
+    key.fine(
+        "ke-pr-tms-144",
+        ["CHG-02"],
+        f"{GH}/tms#144",
+        "a comment by yyilmaz, then an approval by pneumann two hours before the merge",
+    )
 
     # ---------------------------------------------------------------- Trivy series
     scans = [
@@ -453,6 +569,17 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
             ],
             ["Mailwerk AG", "Newsletter", "mittel", "ja", "nein", "", "", "02.03.2026"],
             ["sevdesk GmbH", "Buchhaltung", "hoch", "ja", "ja", "ISO 27001", "11.02.2026", "20.02.2026"],
+            [
+                "Frachtwerk Cloud AG",
+                "Sendungsverfolgung",
+                "kritisch",
+                "ja",
+                "ja",
+                "SOC 2 Typ II",
+                "01.03.2026",
+                "",
+            ],
+            ["Druckerei Nord KG", "Broschüren", "niedrig", "nein", "nein", "", "", "12.01.2026"],
         ],
         sheet="Verzeichnis",
         title_rows=[["Dienstleisterverzeichnis Kestrel Logistik"], []],
@@ -481,6 +608,20 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     )
     key.planted(
         "ke-vendor-mailwerk", ["VND-04"], "Mailwerk AG", "processes personal data, no AVV (DPA)", match=["Mailwerk"]
+    )
+    key.planted(
+        "ke-vendor-frachtwerk-review",
+        ["VND-05"],
+        "Frachtwerk Cloud AG",
+        "critical vendor with a current SOC 2 report (01.03.2026) that nobody ever reviewed: 'Letzte Prüfung' is empty",
+        match=["Frachtwerk"],
+    )
+    key.fine(
+        "ke-vendor-druckerei-low",
+        ["VND-03", "VND-04"],
+        "Druckerei Nord KG",
+        "low tier (niedrig), no personal data: needs neither an assurance report nor an AVV",
+        match=["Druckerei Nord"],
     )
     key.fine(
         "ke-vendor-sevdesk",
@@ -688,7 +829,7 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
             {"name": "Personio", "kind": "hr", "role": "hris", "mfa_required": False},
         ],
         "roles": {"security_lead": f"{isb.name} <{isb.email}>"},
-        "identity": {"service_accounts": {"tms-export": isb.email}},
+        "identity": {"service_accounts": {"tms-export": isb.email, "edi-gateway": iam_nomfa.email}},
         "parsers": {"github": {"emails": {lg: e for e, lg in logins.items()}}},
     }
     scope_time_zone(scope, "Europe/Berlin")

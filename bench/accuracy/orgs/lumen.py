@@ -217,6 +217,14 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
                 _dt(2026, 3, 12, 10),
             ),
             sp("z9y8x7w6v5u4", "Slow search", "minor", _dt(2026, 8, 20, 9), _dt(2026, 8, 20, 10), None),
+            sp(
+                "m3n4b5v6c7x8",
+                "Login failures",
+                "major",
+                _dt(2026, 8, 3, 7),
+                _dt(2026, 8, 3, 9, 30),
+                _dt(2026, 8, 14, 15),
+            ),
         ],
         exported=EXPORT,
     )
@@ -234,6 +242,15 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         "Degraded document uploads",
         "major incident with its postmortem published 3 days later",
         match=["a1b2c3d4e5f6"],
+    )
+    key.planted(
+        "lu-incident-login-late-pir",
+        ["OPS-10"],
+        "Login failures",
+        "major incident on Monday 2026-08-03; its postmortem was published on 2026-08-14, nine business days "
+        "later (the policy says five): a review exists, but late",
+        criteria=["A1.1"],
+        match=["m3n4b5v6c7x8"],
     )
     key.fine(
         "lu-incident-search-minor",
@@ -302,6 +319,7 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         ["RC-0714", "2026-07-14", "claims", 131207, 131188, 19, "2026-07-24", "Resolved"],
         ["RC-0802", "2026-08-02", "payments", 88410, 88402, 8, "2026-08-03", "Resolved"],
         ["RC-0911", "2026-09-11", "claims", 133950, 133921, 29, "", "Open"],
+        ["RC-0918", "2026-09-18", "payments", 91207, 91199, 8, "2026-09-22", "Resolved"],
     ]
     for i in range(6 if small else 40):
         d = P_START + days(5 + i * 6)
@@ -319,6 +337,13 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     )
     key.planted("lu-recon-0911", ["PI-04"], "RC-0911", "variance of 29 records still open seven weeks later")
     key.fine("lu-recon-0802", ["PI-04"], "RC-0802", "variance resolved the next day")
+    key.fine(
+        "lu-recon-0918-weekend",
+        ["PI-04"],
+        "RC-0918",
+        "variance found on Friday 2026-09-18, resolved on Tuesday 2026-09-22: four calendar days, two business days "
+        "(the target is 2 business days)",
+    )
     key.fine("lu-recon-0114", ["PI-04"], "RC-0114", "no variance")
 
     # Apache Airflow REST API, GET /api/v1/dags/~/dagRuns:
@@ -552,6 +577,17 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
                 "GDPR",
                 dpo.email,
             ],
+            [
+                "DSR-2026-026",
+                "Access",
+                "2026-04-13",
+                "2026-04-14",
+                "Yes",
+                "2026-05-27",
+                "2026-06-30",
+                "GDPR",
+                dpo.email,
+            ],
             ["DSR-2026-030", "Erasure", "2026-06-08", "2026-06-08", "No", "", "2026-06-17", "GDPR", dpo.email],
             ["DSR-2026-033", "Access", "2026-08-01", "2026-08-03", "No", "", "", "GDPR", dpo.email],
             ["DSR-2026-037", "Rectification", "2026-09-14", "2026-09-14", "No", "", "", "GDPR", dpo.email],
@@ -577,6 +613,13 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         ["PRV-07"],
         "DSR-2026-021",
         "extended with notice within the first month, answered within three months",
+    )
+    key.planted(
+        "lu-dsr-026-late-extension",
+        ["PRV-07"],
+        "DSR-2026-026",
+        "access request of 2026-04-13 marked extended, but the extension notice went out on 2026-05-27, after "
+        "the one-month deadline (2026-05-13): the extension does not count, and the answer came on 2026-06-30",
     )
     key.fine("lu-dsr-030", ["PRV-06", "PRV-07"], "DSR-2026-030", "erasure done in 9 days")
     key.fine("lu-dsr-040-open-recent", ["PRV-07"], "DSR-2026-040", "received 11 days ago: not yet due")

@@ -128,6 +128,14 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         okta={"status": "DEPROVISIONED", "changed": _dt(2026, 7, 6, 17), "last_login": _dt(2026, 6, 29, 18)},
         google=None,
     )
+    key.fine(
+        "mer-gone-oskar-google",
+        ["AC-12"],
+        oskar.email,
+        "his Google account is in the export of 2026-05-04 (before he left) and absent from the complete export "
+        "of 2026-11-12: it no longer exists, so there is no unused or stale Google account to report (his late "
+        "Okta deprovisioning is keyed under AC-07)",
+    )
     key.planted(
         "mer-leaver-oskar",
         ["AC-07"],
@@ -192,14 +200,16 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         title="Controller",
         okta={"status": "DEPROVISIONED", "changed": _dt(2026, 5, 31, 5), "last_login": _dt(2026, 5, 29, 22)},
         google=None,
-        google_old=True,
+        google_deleted=_dt(2026, 5, 30, 21),
     )
     key.fine(
         "mer-tz-hiro",
-        ["AC-07"],
+        ["AC-07", "AC-12"],
         hiro.email,
         "terminated Friday 2026-05-29 in Los Angeles (the day ends "
-        "2026-05-30 07:00 UTC); Okta deprovisioned 2026-05-31 05:00 UTC, 22 hours later",
+        "2026-05-30 07:00 UTC); Okta deprovisioned 2026-05-31 05:00 UTC, 22 hours later; his Google account "
+        "(active in the export of 2026-05-04, before he left) was deleted on 2026-05-30 21:00 UTC, as the "
+        "Google admin audit log records (DELETE_USER); so there is no unused Google account of his either",
     )
     sven = person(
         "Sven",
@@ -210,6 +220,7 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         title="Designer",
         okta={"status": "DEPROVISIONED", "changed": _dt(2026, 3, 13, 23, 30), "last_login": _dt(2026, 3, 13, 16)},
         google=None,
+        google_deleted=_dt(2026, 3, 14, 1, 10),
     )
     key.fine(
         "mer-leaver-sven-on-time",
@@ -226,6 +237,7 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         title="SDR",
         okta={"status": "DEPROVISIONED", "changed": _dt(2026, 4, 10, 21), "last_login": _dt(2026, 4, 9, 16)},
         google=None,
+        google_deleted=_dt(2026, 4, 10, 22, 15),
         okta_old_active=True,
     )
     key.fine(
@@ -291,12 +303,13 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     )
     key.fine("mer-mfa-keiko-webauthn", ["AC-04"], keiko.email, "Okta factor is a FIDO2 security key (webauthn)")
     lucia = person("Lucia", "Mendes", hire=date(2023, 10, 2), dept="Legal", title="Counsel", google_old_no2sv=True)
-    key.fine(
-        "mer-conflict-lucia-2sv",
+    key.planted(
+        "mer-period-lucia-2sv",
         ["AC-04"],
         lucia.email,
-        "the Google export of 2026-05-04 shows her not yet "
-        "enrolled in 2-step verification; the export of 2026-11-12 shows her enrolled",
+        "Type II: the Google export of 2026-05-04, inside the audit period, shows her account not enrolled in "
+        "2-step verification; the export of 2026-11-12 shows her enrolled. Two states at two dates, not a "
+        "conflict: a deviation during the period even though it is fixed now",
     )
     henrik = person("Henrik", "Keller", hire=date(2019, 6, 3), dept="IT", title="IT Manager", google={"admin": True})
     key.planted("mer-admin-henrik", ["AC-05"], henrik.email, "Google super admin rights on his everyday account")
@@ -591,6 +604,31 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     g_old.append(admin_clara)
     write_json(ev / "identity" / "google-users-2026-11-12.json", v.google_users_page(g_new), exported=NEW_EXPORT)
     write_json(ev / "identity" / "google-users-2026-05-04.json", v.google_users_page(g_old), exported=OLD_GOOGLE_EXPORT)
+    # Google admin audit log (Reports API, applicationName=admin), exported at the end of June for the first half
+    # of the year: the deletions of leavers' accounts, with their times
+    audit_export = at(date(2026, 7, 1), 9)
+    deletions = sorted(
+        (p.extra["google_deleted"], p.email)
+        for p in staff
+        if p.extra.get("google_deleted") and p.extra["google_deleted"] < audit_export
+    )
+    write_json(
+        ev / "identity" / "google-admin-audit-2026-01-01-to-2026-06-30.json",
+        v.google_activities_page(
+            [
+                v.google_activity(
+                    "admin",
+                    when,
+                    actor=f"admin.clara.rossi@{DOMAIN}",
+                    type_="USER_SETTINGS",
+                    name="DELETE_USER",
+                    params={"USER_EMAIL": email},
+                )
+                for when, email in reversed(deletions)  # newest first, as activities.list returns them
+            ]
+        ),
+        exported=audit_export,
+    )
 
     # ---------------------------------------------------------------- AWS IAM credential report
     cred = [

@@ -12,6 +12,7 @@ the total score maximal: the Hungarian method), never first-alias-wins, and does
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -25,6 +26,8 @@ _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _JOIN = (("e mail", "email"), ("e-mail", "email"), ("log in", "login"), ("sign in", "signin"),
          ("user name", "username"), ("2 fa", "2fa"), ("two factor", "2fa"), ("multi factor", "mfa"))
+# words that mean the same in headers
+_SAME = {"mail": "email", "emailaddress": "email", "mailaddress": "email"}
 # shapes that tell a field by the values alone (a date column could be any of several dates: not these)
 DISTINCT_SHAPES = frozenset({"email", "url", "cve", "severity"})
 
@@ -38,14 +41,31 @@ def tokens(header: str) -> tuple[str, ...]:
         text = header
     text = _CAMEL.sub(" ", text).lower()
     for a, b in _JOIN:
-        text = text.replace(a, b)
+        text = re.sub(rf"\b{re.escape(a)}\b", b, text)
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    words = [_SAME.get(w, w) for w in words]
     return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+# Words that say little on their own: "Status" is not "DPA status", "Date" is not "Review date".
+_GENERIC = {
+    "status": 0.3, "date": 0.3, "name": 0.4, "id": 0.4, "type": 0.3, "on": 0.1, "at": 0.1, "of": 0.1, "the": 0.1,
+    "by": 0.2, "number": 0.3, "no": 0.3, "num": 0.3, "nr": 0.3, "last": 0.4, "first": 0.5, "is": 0.1, "has": 0.1,
+    "code": 0.4, "value": 0.2, "level": 0.4, "flag": 0.3, "time": 0.3, "current": 0.3, "primary": 0.4,
+    "work": 0.5, "total": 0.3, "count": 0.4, "to": 0.1, "for": 0.1, "in": 0.1, "and": 0.1, "or": 0.1, "user": 0.5,
+    "employee": 0.6, "person": 0.5, "address": 0.5, "report": 0.5, "state": 0.4, "description": 0.5, "title": 0.5,
+}
+
+
+def _w(words: set[str]) -> float:
+    return sum(_GENERIC.get(w, 1.0) for w in words)
 
 
 @lru_cache(maxsize=65536)
 def header_similarity(header: str, synonym: str) -> float:
-    """How well a header matches a synonym, 0..1."""
+    """How well a header matches a synonym, 0..1: exact words 1, the same words in another order 0.95, a synonym
+    inside a longer header or a shorter header inside a synonym by the share of the meaningful words they share
+    (``Work Contact: Work Email`` ~ ``work email``; ``Status`` is far from ``DPA status``)."""
     h, s = tokens(header), tokens(synonym)
     if not h or not s:
         return 0.0
@@ -57,11 +77,11 @@ def header_similarity(header: str, synonym: str) -> float:
     common = hs & ss
     if not common:
         return 0.0
-    if ss <= hs:  # the synonym inside a longer header: "Work Contact: Work Email" ~ "work email"
-        return 0.55 + 0.35 * len(ss) / len(hs)
+    if ss <= hs:  # the synonym inside a longer header
+        return round(0.35 + 0.6 * _w(ss) / _w(hs), 4)
     if hs <= ss:  # a shorter header: "Email" ~ "work email"
-        return 0.45 + 0.3 * len(hs) / len(ss)
-    return 0.45 * len(common) / len(hs | ss)
+        return round(0.9 * _w(hs) / _w(ss), 4)
+    return round(0.6 * _w(common) / _w(hs | ss), 4)
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,7 @@ class FieldWant:
     vocabulary: tuple[str, ...] = ()  # words its values use
     avoid: tuple[str, ...] = ()  # header words that rule a column out
     forced: str | None = None  # the column the user named for it
+    by_values: bool = False  # may be found by its values alone (a required subject: its e-mail addresses)
 
 
 @dataclass(frozen=True)
@@ -119,9 +140,9 @@ def pair_score(profile: ColumnProfile, want: FieldWant) -> PairScore:
         score = best
     elif best == 0.0:
         distinct = set(want.shapes) & DISTINCT_SHAPES
-        score = 0.5 * value if distinct and value >= 0.8 and fit in distinct else 0.0
+        score = 0.5 * value if want.by_values and distinct and value >= 0.8 and fit in distinct else 0.0
     else:
-        score = 0.7 * best + 0.3 * value
+        score = best * (0.7 + 0.3 * value)  # values confirm a header; they cannot make a weak one strong
         if value < 0.2 and profile.values >= 3:
             score *= 0.35  # the values say it is something else
     return PairScore(header, want.name, round(score, 4), round(best, 4), best_syn,
@@ -220,7 +241,9 @@ def assign(profiles: Sequence[ColumnProfile], wants: Sequence[FieldWant], minimu
     cols = sorted(profiles, key=lambda p: (tokens(p.header), p.header, p.index))
     fields = sorted(wants, key=lambda w: w.name)
     pairs = [[pair_score(c, w) for c in cols] for w in fields]
-    matrix = [[p.score if p.score >= minimum else 0.0 for p in row] for row in pairs]
+    # squared, so that one strong pair beats two weak ones (a "First Name" column is the first name, not a weak
+    # full name leaving the first name to "Preferred Name")
+    matrix = [[p.score ** 2 if p.score >= minimum else 0.0 for p in row] for row in pairs]
     chosen = hungarian(matrix) if fields and cols else []
     out = Assignment()
     taken: set[int] = set()
@@ -238,6 +261,5 @@ def wants_from(fields: Mapping[str, FieldWant], forced: Mapping[str, str] | None
     out = []
     for name, want in fields.items():
         col = (forced or {}).get(name)
-        out.append(FieldWant(want.name, want.synonyms, want.shapes, want.vocabulary, want.avoid, col)
-                   if col else want)
+        out.append(dataclasses.replace(want, forced=col) if col else want)
     return out

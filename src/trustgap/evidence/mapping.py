@@ -94,7 +94,8 @@ class Compiled:
             syns = tuple((s.name, s.weight) for s in fs.columns)
             if fs.path and spec.input == "json":
                 syns = ((fs.path, 1.0), *syns)
-            wants[name] = FieldWant(name, syns, fs.expected_shapes(), tuple(fs.vocabulary()), tuple(fs.avoid))
+            wants[name] = FieldWant(name, syns, fs.expected_shapes(), tuple(fs.vocabulary()), tuple(fs.avoid),
+                                    by_values=name in spec.required_fields())
         return cls(spec, wants)
 
     def forced(self, options: dict[str, Any]) -> dict[str, str]:
@@ -152,7 +153,7 @@ def score_table(c: Compiled, table: Table, forced: dict[str, str], name: str) ->
     sig = min(1.0, strength / min(weights, 4.0)) if weights else 1.0
     filled = [h for h in table.headers if h.strip()]
     explained = len(a.pairs) / len(filled) if filled else 0.0
-    conf = 0.45 * req + 0.4 * sig + 0.15 * min(1.0, explained * 1.5)
+    conf = 0.45 * req + 0.4 * sig + 0.15 * explained
     reasons = [f"required: {', '.join(f'{f} <- {a.column(f)!r}' for f in required)}",
                f"{len(found)} distinguishing column(s): {', '.join(found[:6]) or 'none'}",
                f"{len(a.pairs)} of {len(filled)} columns understood"]
@@ -313,11 +314,14 @@ def build_fact(spec: FormatSpec, row: MappedRow, ctx: Any, overrides: dict[str, 
         if "." in name:
             if value is not None:
                 bag[name.split(".", 1)[1]] = value.isoformat() if hasattr(value, "isoformat") else value
-        elif name in names and value is not None:
+        elif name in names and (value is not None or (names[name].default is dataclasses.MISSING and
+                                                       names[name].default_factory is dataclasses.MISSING)):
             kwargs[name] = value
     if bag:
         kwargs["details" if "details" in names else "attrs"] = bag
     kwargs.update(overrides or {})
+    kwargs = {k: v for k, v in kwargs.items() if v is not None or k in names and
+              names[k].default is dataclasses.MISSING and names[k].default_factory is dataclasses.MISSING}
     kwargs = {k: v for k, v in kwargs.items() if k in names}
     kwargs["src"] = ctx.src(row.locator)
     for k, v in list(kwargs.items()):
@@ -385,6 +389,12 @@ def parse(c: Compiled, data: bytes, ctx: Any, hooks: dict[str, Hook], view: File
     from trustgap.evidence.detect import ParseResult
 
     spec = c.spec
+    columns = ctx.options.get("columns")
+    if isinstance(columns, dict):
+        unknown = sorted(str(k) for k in columns if str(k) not in spec.fields)
+        if unknown:
+            raise InputError(ctx.path, f"parsers.{spec.id}.columns names unknown field(s) {', '.join(unknown)}; "
+                             f"known: {', '.join(spec.fields)}", field=f"parsers.{spec.id}.columns")
     view = view or FileView(data, ctx.path)
     cand = examine(c, view, ctx.options)
     reading = Reading()

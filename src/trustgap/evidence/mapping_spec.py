@@ -184,7 +184,7 @@ class FormatSpec(_S):
     topics: list[str] = Field(default_factory=list)  # collection topics a failed file leaves Not assessed
     fact: str  # a dataclass of trustgap.facts
     constants: dict[str, Any] = Field(default_factory=dict)
-    fields: dict[str, FieldSpec]
+    fields: dict[str, FieldSpec]  # fact fields; details.x / attrs.x; _x: read for recognition only
     recognise: Recognise = Field(default_factory=Recognise)
     records: Records = Field(default_factory=Records)
     timezone: str | None = None
@@ -255,7 +255,7 @@ def _problem(spec: FormatSpec) -> tuple[tuple[str, ...], str] | None:
         head = key.split(".", 1)[0]
         if "." in key and head != bag:
             return ("fields", key), f"only {bag or 'no'} sub-keys are allowed on {spec.fact}"
-        if "." not in key and key not in names and spec.hook is None:
+        if "." not in key and key not in names and spec.hook is None and not key.startswith("_"):
             hint = f"{bag}.{key}" if bag else "one of " + ", ".join(sorted(names - {"src"}))
             return ("fields", key), f"{spec.fact} has no field {key!r} (name a hook that reads it, or write {hint})"
         if spec.input == "json" and fs.path is None and not fs.columns:

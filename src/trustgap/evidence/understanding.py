@@ -103,7 +103,7 @@ def inspect_bytes(data: bytes, name: str, parsers: dict[str, Parser], options: d
     facts = list(res.facts)
     if finalize is not None:
         try:
-            facts = finalize(facts)
+            facts = finalize(facts) or facts
         except Exception:  # a join needing other files: show the facts as read
             facts = list(res.facts)
     return understanding(rec, parsers, ctx.understanding, facts), list(res.errors), facts

@@ -67,6 +67,18 @@ def join_changes(changes: list[Change], waiting: list[PullAwaitingReviews],
     for b in batches:
         key = (b.repository.lower(), b.number)
         reviews[key] = _union(reviews.get(key, ()), b.reviews)
+    # a reviews answer named by its path may say only the repository's name ("core/77/reviews.json"), or a folder
+    # before it: such a batch meets the pull request of the repository of that name
+    short: dict[tuple[str, str], tuple[Review, ...]] = {}
+    for b in batches:
+        if b.reviews == ():
+            short[(b.repository.lower().rsplit("/", 1)[-1], b.number)] = ()
+    full = {(c.repository.lower(), c.change_id) for c in changes} | {
+        (w.change.repository.lower(), w.change.change_id) for w in waiting}
+    for repo, number in sorted(full):
+        name = (repo.rsplit("/", 1)[-1], number)
+        if (repo, number) not in reviews and name in short:
+            reviews[(repo, number)] = short[name]
     merged: dict[tuple[str, str], Change] = {}
     for c in changes:
         key = (c.repository.lower(), c.change_id)
@@ -122,15 +134,16 @@ def merge_members(accounts: list[Account], listings: list[MemberListing]) -> lis
     admins: dict[str | None, set[str]] = {}
     non_admins: dict[str | None, set[str]] = {}
     no_2fa: dict[str | None, list[MemberListing]] = {}
-    for m in listings:
-        if m.filter == "all" and m.role == "admin":
-            admins.setdefault(m.org, set()).update(m.logins)
-        elif m.filter == "all" and m.role == "member":
-            non_admins.setdefault(m.org, set()).update(m.logins)
-        elif m.filter == "2fa_disabled":
-            no_2fa.setdefault(m.org, []).append(m)
     named = {m.org for m in listings if m.org}
     only_org = next(iter(named)) if len(named) == 1 else None
+    for m in listings:
+        org = m.org or only_org  # a bare answer saved to a file: of the one organisation in the evidence
+        if m.filter == "all" and m.role == "admin":
+            admins.setdefault(org, set()).update(m.logins)
+        elif m.filter == "all" and m.role == "member":
+            non_admins.setdefault(org, set()).update(m.logins)
+        elif m.filter == "2fa_disabled":
+            no_2fa.setdefault(org, []).append(m)
     out: list[Account] = []
     for login, a in by_login.items():
         if not a.groups and only_org is not None:  # a plain member list of the one organisation in the evidence

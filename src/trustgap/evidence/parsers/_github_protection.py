@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from trustgap.evidence.parsers._json_input import as_dict, as_list, text_or_none
@@ -181,3 +182,27 @@ def _with(bp: BranchProtection, *, is_default: bool) -> BranchProtection:
         require_code_owner_reviews=bp.require_code_owner_reviews, enforce_admins=bp.enforce_admins,
         allow_force_pushes=bp.allow_force_pushes, require_status_checks=bp.require_status_checks,
     )
+
+
+def not_protected(doc: dict[str, Any], src: Src, where: tuple[str, str] | None) -> BranchProtection | None:
+    """GitHub's 404 answer to ``GET .../branches/{branch}/protection`` for an unprotected branch
+    (``{"message": "Branch not protected", "documentation_url": ...}``), attributed to the repository and branch its
+    file path names; None when the answer is something else or the path names neither."""
+    if "not protected" not in (text_or_none(doc.get("message")) or "").lower() or where is None:
+        return None
+    return BranchProtection(src=src, system="github", repository=where[0], branch=where[1], is_default=True,
+                            protected=False)
+
+
+def qualify(facts: list[BranchProtection], known: Iterable[str]) -> list[BranchProtection]:
+    """Protections named by a file path with the repository's name alone get its full ``owner/name`` when exactly
+    one repository of the evidence has that name."""
+    by_name: dict[str, set[str]] = {}
+    for full in known:
+        if "/" in full:
+            by_name.setdefault(full.rsplit("/", 1)[1].lower(), set()).add(full)
+    out = []
+    for bp in facts:
+        names = by_name.get(bp.repository.lower(), set()) if "/" not in bp.repository else set()
+        out.append(replace(bp, repository=next(iter(names))) if len(names) == 1 else bp)
+    return out

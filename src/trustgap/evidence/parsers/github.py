@@ -59,6 +59,7 @@ from typing import Any
 from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
+from trustgap.evidence.parsers import _api_paths as api_paths
 from trustgap.evidence.parsers import _github_protection as protection
 from trustgap.evidence.parsers._github_join import (
     MemberListing,
@@ -109,8 +110,12 @@ def sniff(data: bytes, name: str) -> int:
             return 10
         if '"full_name"' in head and '"default_branch"' in head:
             return 9
+        if "not protected" in head.lower() and "branch-protection" in head and api_paths.branch_protection(name):
+            return 9
         return 0
-    if stripped == "[" or re.fullmatch(r"\[\s*\]\s*", stripped):
+    if re.fullmatch(r"\[\s*\]\s*", stripped):  # an empty answer: its path says what it is about
+        return 6 if api_paths.pull_reviews(name) or api_paths.member_filter(name) else 0
+    if stripped == "[":
         return 0
     if '"merged_at"' in head and '"base"' in head and '"number"' in head:
         return 9
@@ -373,6 +378,17 @@ def _wrapped(doc: dict[str, Any], ctx: ParseContext) -> list[Any]:
 # --------------------------------------------------------------------------- dispatch
 
 
+def _empty(ctx: ParseContext) -> list[Any]:
+    """An empty answer: no reviews of the pull request, or nobody in the member list, its path names."""
+    pull = api_paths.pull_reviews(ctx.path)
+    if pull is not None:
+        return [ReviewBatch(src=ctx.src("$"), repository=pull[0], number=pull[1], reviews=())]
+    members = api_paths.member_filter(ctx.path)
+    if members is not None:
+        return _members([], ctx, "$", None, members[0], members[1])
+    return []
+
+
 def _list_kind(items: list[Any]) -> str | None:
     first = next((i for i in items if isinstance(i, dict)), None)
     if first is None:
@@ -401,12 +417,15 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
         if "full_name" in doc:
             repo = _repo(doc, ctx, "$")
             return ParseResult(facts=[repo] if repo else [])
+        unprotected = protection.not_protected(doc, ctx.src("$"), api_paths.branch_protection(ctx.path))
+        if unprotected is not None:
+            return ParseResult(facts=[unprotected])
         raise InputError(ctx.path, "not a GitHub answer this tool reads (organisation, repository, branch protection, "
                          "or a trustgap_github wrapper)", line=1)
     if not isinstance(doc, list):
         raise InputError(ctx.path, "not a GitHub answer: expected a JSON object or array", line=1)
     if not doc:
-        return ParseResult()
+        return ParseResult(facts=_empty(ctx))
     kind = _list_kind(doc)
     if kind == "reviews":
         return ParseResult(facts=_review_list(doc, ctx))
@@ -416,7 +435,8 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
         facts = [r for i, item in enumerate(doc) if (r := _repo(as_dict(item), ctx, f"$[{i}]")) is not None]
         return ParseResult(facts=facts)
     if kind == "members":
-        return ParseResult(facts=_members(doc, ctx, "$", None, "all", "all"))
+        role, flt = api_paths.member_filter(ctx.path) or ("all", "all")
+        return ParseResult(facts=_members(doc, ctx, "$", None, role, flt))
     raise InputError(ctx.path, "not a GitHub list answer (pull requests, reviews, repositories or members)", line=1)
 
 
@@ -454,6 +474,9 @@ def finalize(facts: list[Any]) -> list[Any]:
         else:
             rest.append(f)
     defaults = {k: branch for k, r in repos.items() if isinstance(branch := r.attrs.get("default_branch"), str)}
+    known = {r.resource_id for r in repos.values()} | {c.repository for c in changes} | {
+        w.change.repository for w in waiting} | {p.repository for p in protections}
+    protections = protection.qualify(protections, known)
     return [
         *settings.values(), *repos.values(), *protection.merge(protections, defaults),
         *merge_members(accounts, listings), *join_changes(changes, waiting, batches), *rest,

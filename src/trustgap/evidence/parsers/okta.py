@@ -57,6 +57,7 @@ from typing import Any
 from trustgap.dates import DateParseError, parse_datetime
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
+from trustgap.evidence.parsers import _api_paths as api_paths
 from trustgap.evidence.parsers._json_input import as_dict, head_text, load_json, looks_like_json, text_or_none
 from trustgap.facts import Account, Src, norm_email
 
@@ -97,6 +98,8 @@ def sniff(data: bytes, name: str) -> int:
         return 10 if head.lstrip().startswith("[") else 9
     if '"factorType"' in head:
         return 9
+    if re.fullmatch(r"\s*\[\s*\]\s*", head) and api_paths.okta_factors_user(name):
+        return 6  # a user's factors answer, empty: that user has no factor
     if '"assignmentType"' in head and '"label"' in head and '"type"' in head:
         return 8
     return 0
@@ -292,7 +295,8 @@ def _is_keyed(doc: dict[str, Any]) -> bool:
 
 def _from_list(doc: list[Any], where: str, ctx: ParseContext, depth: int = 0) -> list[Any]:
     if not doc:
-        return []
+        user = api_paths.okta_factors_user(ctx.path) if depth == 0 else None
+        return [UserDetail(ctx.src(where), "factors", user, ())] if user else []
     if depth == 0 and all(isinstance(x, list) for x in doc):
         return [f for i, page in enumerate(doc) for f in _from_list(page, f"{where}[{i}]", ctx, 1)]
     first = next((x for x in doc if isinstance(x, dict)), None)

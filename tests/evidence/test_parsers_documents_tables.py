@@ -11,7 +11,7 @@ import openpyxl
 from trustgap.evidence.detect import ParseContext, ParseResult, load_parsers, parse_with, recognise
 from trustgap.evidence.parsers.vendors import normalise_tier
 from trustgap.evidence.store import EvidenceRef, sha256_bytes
-from trustgap.facts import CollectionIssue, Record, Vendor
+from trustgap.facts import AccessDecision, CollectionIssue, Record, Vendor
 
 FIX = Path(__file__).parent.parent / "fixtures" / "evidence"
 
@@ -305,12 +305,15 @@ def test_per_user_access_review_export_and_dr_test_by_its_recovery_columns() -> 
     uar = (b"User,Email,Application,Reviewer,Decision,Reviewed At\n"
            b"Ann Lee,ann@acme.io,AWS,priya@acme.io,Keep,2026-09-28T10:00:00Z\n"
            b"Bob Ray,bob@acme.io,AWS,priya@acme.io,Revoke,2026-09-28T10:05:00Z\n")
-    assert recognise(uar, "export.csv").name == "process_records"  # type: ignore[union-attr]
-    res = run("process_records", uar, "export.csv")
+    # read by the access-review decisions spec: the decisions per account, and the dated review per system and day
+    assert recognise(uar, "export.csv").name == "access_review_decisions"  # type: ignore[union-attr]
+    res = run("access_review_decisions", uar, "export.csv")
     assert res.errors == []
     recs = [r for r in res.facts if isinstance(r, Record)]
-    assert {(r.kind, r.subject, r.performed_on, r.outcome) for r in recs} == {
-        ("access_review", "aws", date(2026, 9, 28), "Keep"), ("access_review", "aws", date(2026, 9, 28), "Revoke")}
+    assert [(r.kind, r.subject, r.performed_on, r.participants) for r in recs] == [
+        ("access_review", "aws", date(2026, 9, 28), ("priya@acme.io",))]
+    decisions = {d.account: d.decision for d in res.facts if isinstance(d, AccessDecision)}
+    assert decisions == {"ann@acme.io": "keep", "bob@acme.io": "revoke"}
     dr = (b"Test Date,Scenario,Result,RTO Achieved (h),RPO Achieved (min),Participants\n"
           b"2026-04-12,Restore production DB from backup,Passed,3,15,tom@acme.io; priya@acme.io\n")
     assert recognise(dr, "results.csv").name == "process_records"  # type: ignore[union-attr]

@@ -113,11 +113,19 @@ def test_bad_items_are_named_and_the_rest_is_read() -> None:
     assert {s.change.change_id for s in seen} == {"8", "10"}  # !8 is still merged by its state
 
 
-def test_bare_protected_branch_list_is_refused_with_the_reason() -> None:
-    doc = json.loads((FIX / "v15" / "protected-branches-api.json").read_text())["items"]
-    res = run(json.dumps(doc).encode(), "protected.json")
-    assert res.facts == [] and len(res.errors) == 1
-    assert "which project" in res.errors[0].message and res.errors[0].field == "[0]"
+def test_bare_protected_branch_list_is_named_by_its_file() -> None:
+    bare = json.dumps(json.loads((FIX / "v15" / "protected-branches-api.json").read_text())["items"]).encode()
+    project = (FIX / "v15" / "project-api.json").read_bytes()
+    facts = [*run(project, "gitlab/project.json").facts, *run(bare, "gitlab/api-protected-branches.json").facts]
+    joined = load_parsers()["gitlab"].finalize(facts)  # type: ignore[misc]
+    bp = [b for b in joined if isinstance(b, BranchProtection)]
+    assert [(b.repository, b.branch, b.is_default, b.protected) for b in bp] == [("acme/api", "main", True, True)]
+    # a file whose path names no known project: a collection problem saying so, never a guess
+    lost = load_parsers()["gitlab"].finalize([*run(project, "p.json").facts,  # type: ignore[misc]
+                                              *run(bare, "exports/protected.json").facts])
+    assert not [b for b in lost if isinstance(b, BranchProtection)]
+    issues = [i for i in lost if isinstance(i, CollectionIssue)]
+    assert [i.source for i in issues] == ["gitlab.protection"] and "exports/protected.json" in issues[0].reason
 
 
 def test_approvals_without_list_is_an_error_naming_the_field() -> None:

@@ -23,6 +23,8 @@ from trustgap.evidence.shapes import ColumnProfile
 
 MIN_PAIR = 0.35  # below this a column is not taken for a field
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+# Jira's CSV export names custom fields "Custom field (Change type)": the name is the part in brackets
+_CUSTOM_FIELD = re.compile(r"^\s*custom\s*field\s*\(([^)]+)\)\s*$", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _JOIN = (("e mail", "email"), ("e-mail", "email"), ("log in", "login"), ("sign in", "signin"),
          ("user name", "username"), ("2 fa", "2fa"), ("two factor", "2fa"), ("multi factor", "mfa"))
@@ -35,8 +37,10 @@ DISTINCT_SHAPES = frozenset({"email", "url", "cve", "severity"})
 @lru_cache(maxsize=8192)
 def tokens(header: str) -> tuple[str, ...]:
     """Words of a header: bracketed notes dropped, camelCase and punctuation split, lower-cased, plural 's'
-    dropped (``Work E-mail [Required]`` -> ``('work', 'email')``, ``primaryEmail`` -> ``('primary', 'email')``)."""
-    text = _BRACKETS.sub(" ", header)
+    dropped (``Work E-mail [Required]`` -> ``('work', 'email')``, ``primaryEmail`` -> ``('primary', 'email')``);
+    Jira's ``Custom field (Change type)`` is its bracketed name (``('change', 'type')``)."""
+    wrapped = _CUSTOM_FIELD.match(header)
+    text = wrapped.group(1) if wrapped else _BRACKETS.sub(" ", header)
     if not text.strip():
         text = header
     text = _CAMEL.sub(" ", text).lower()

@@ -283,7 +283,7 @@ class HookContext:
         self.ctx = ctx
         self.spec = spec
         self.reading = reading
-        self.dropped: list[int] = []
+        self.dropped: list[int | str] = []  # lines of a table, JSON paths of records
         self.lost: list[Any] = []  # collection issues of rows that could not be read at all
 
     def error(self, message: str, row: MappedRow | None = None, field: str | None = None) -> None:
@@ -294,8 +294,8 @@ class HookContext:
         """A row that yields nothing: reported, and (when it may hide something) counted as lost evidence."""
         self.error(reason, row, field)
         self.reading.skipped.append((row.line, reason))
-        if count_as_lost and row.line is not None:
-            self.dropped.append(row.line)
+        if count_as_lost:
+            self.dropped.append(row.line if row.line is not None else row.locator)
 
     def fact(self, row: MappedRow, **overrides: Any) -> Any:
         """The spec's fact from a row (constants, mapped fields, ``details.*``), with ``overrides``."""
@@ -377,8 +377,7 @@ def _default_build(rows: list[MappedRow], hc: HookContext) -> list[Any]:
             hc.reading.skipped.append((row.line, f"{row.header(f)} {why}"))
             if f not in row.bad:
                 hc.error(f"{row.header(f)} is empty: the row is skipped", row, f)
-            if row.line is not None:
-                hc.dropped.append(row.line)
+            hc.dropped.append(row.line if row.line is not None else row.locator)
             continue
         out.append(hc.fact(row))
     return out
@@ -452,10 +451,13 @@ def parse(c: Compiled, data: bytes, ctx: Any, hooks: dict[str, Hook], view: File
     facts = list(hook(rows, hc))
     facts.extend(hc.lost)
     if hc.dropped and spec.topics:
-        lines = sorted(set(hc.dropped))
+        lines = sorted(set(hc.dropped), key=lambda v: (isinstance(v, str), v if isinstance(v, int) else 0, str(v)))
         shown = ", ".join(str(n) for n in lines[:10]) + (" ..." if len(lines) > 10 else "")
-        facts.extend(CollectionIssue(src=ctx.src(f"row {lines[0]}"), source=t,
-                                     reason=f"{ctx.path}: {len(lines)} row(s) could not be read (line {shown})")
+        json_rows = isinstance(lines[0], str)
+        where = f"at {shown}" if json_rows else f"line {shown}"
+        facts.extend(CollectionIssue(src=ctx.src(str(lines[0]) if json_rows else f"row {lines[0]}"), source=t,
+                                     reason=f"{ctx.path}: {len(lines)} {'record' if json_rows else 'row'}(s) could "
+                                     f"not be read ({where})")
                      for t in spec.topics)
     ctx.understanding = _understanding(reading)
     return ParseResult(facts=facts)

@@ -7,6 +7,7 @@ never see them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
@@ -43,6 +44,7 @@ class ProtectedList:
     src: Src
     project: str
     branches: tuple[ProtectedPattern, ...]
+    unnamed_path: str = ""  # a bare answer: the file whose path must name the project
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +61,7 @@ class RuleList:
     src: Src
     project: str
     rules: tuple[ApprovalRule, ...]
+    unnamed_path: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,8 +155,43 @@ def _protections(projects: dict[str, ProjectInfo], lists: list[ProtectedList], r
     return out
 
 
+def _named_in(path: str, projects: dict[str, ProjectInfo]) -> str | None:
+    """The project a file's path names: the longest project path, or else project name, found in it as a whole
+    word (``acme/api``, ``api-protected-branches.json``); None when none or several equally long ones are."""
+    lowered = path.lower()
+    hits: dict[str, str] = {}
+    for key, info in projects.items():
+        for name in (key, key.rsplit("/", 1)[-1], key.replace("/", "-"), key.replace("/", "_")):
+            if re.search(rf"(?:^|[^a-z0-9]){re.escape(name)}(?:$|[^a-z0-9])", lowered):
+                hits[name] = info.path
+    if not hits:
+        return None
+    longest = max(len(n) for n in hits)
+    chosen = {p for n, p in hits.items() if len(n) == longest}
+    return chosen.pop() if len(chosen) == 1 else None
+
+
+def resolve_projects(facts: list[Any], projects: dict[str, ProjectInfo]) -> tuple[list[Any], list[Any]]:
+    """Bare protected-branches and approval-rules answers named by their file's path; (resolved, problems)."""
+    kept: list[Any] = []
+    problems: list[Any] = []
+    for f in facts:
+        if isinstance(f, ProtectedList | RuleList) and f.unnamed_path:
+            project = _named_in(f.unnamed_path, projects)
+            if project is None:
+                problems.append(CollectionIssue(src=f.src, source="gitlab.protection", reason=(
+                    f"{f.unnamed_path}: which project this answer is about cannot be told (name the file after a "
+                    "project of the projects answer, or use the trustgap_gitlab wrapper)")))
+                continue
+            f = replace(f, project=project, unnamed_path="")
+        kept.append(f)
+    return kept, problems
+
+
 def finalize(facts: list[Any]) -> list[Any]:
-    out: list[Any] = []
+    by_path = {f.path.lower(): f for f in facts if isinstance(f, ProjectInfo)}
+    facts, problems = resolve_projects(facts, by_path)
+    out: list[Any] = list(problems)
     accounts: list[Account] = []
     projects: dict[str, ProjectInfo] = {}
     paths_by_id: dict[int, str] = {}

@@ -32,7 +32,9 @@ Answers that do not say which project or group they belong to (protected branche
 group members) are saved by the live collector (:mod:`trustgap.collectors.gitlab`) in a small wrapper that a file
 export may use too: ``{"trustgap_gitlab": "protected_branches" | "approval_rules" | "approval_settings" |
 "members", "project": "group/name" (or "group": "path"), "items": [...] or "settings": {...}}``. A bare
-protected-branches or approval-rules list is refused with an error that says so, since its project is unknown.
+protected-branches or approval-rules answer saved to a file is attributed to the project the file's path names (the
+longest project path or name of the projects answer found in it, as ``api-protected-branches.json``); when no known
+project is named, it becomes a ``gitlab.protection`` collection problem saying so.
 
 Facts
 - :class:`Account` (system ``gitlab``) per user and per group member: username, e-mail when shown,
@@ -195,7 +197,7 @@ def _project(item: Any, ctx: ParseContext, where: str) -> list[Any]:
                                        pipeline_required=_flag(item.get("only_allow_merge_if_pipeline_succeeds")))]
 
 
-def _protected(items: list[Any], ctx: ParseContext, base: str, project: str) -> list[Any]:
+def _protected(items: list[Any], ctx: ParseContext, base: str, project: str, unnamed_path: str = "") -> list[Any]:
     branches: list[join.ProtectedPattern] = []
     for i, item in enumerate(items):
         where = f"{base}[{i}]"
@@ -206,10 +208,10 @@ def _protected(items: list[Any], ctx: ParseContext, base: str, project: str) -> 
         branches.append(join.ProtectedPattern(
             src=ctx.src(where), name=name, allow_force_push=_flag(item.get("allow_force_push")),
             code_owner_approval_required=_flag(item.get("code_owner_approval_required"))))
-    return [join.ProtectedList(src=ctx.src(base), project=project, branches=tuple(branches))]
+    return [join.ProtectedList(src=ctx.src(base), project=project, branches=tuple(branches), unnamed_path=unnamed_path)]
 
 
-def _rules(items: list[Any], ctx: ParseContext, base: str, project: str) -> list[Any]:
+def _rules(items: list[Any], ctx: ParseContext, base: str, project: str, unnamed_path: str = "") -> list[Any]:
     rules: list[join.ApprovalRule] = []
     for i, item in enumerate(items):
         where = f"{base}[{i}]"
@@ -225,7 +227,7 @@ def _rules(items: list[Any], ctx: ParseContext, base: str, project: str) -> list
             name=text_or_none(rule.get("name")) or "", rule_type=text_or_none(rule.get("rule_type")) or "regular",
             approvals_required=required, all_branches=_flag(rule.get("applies_to_all_protected_branches")) is True
             or not branches, branches=branches))
-    return [join.RuleList(src=ctx.src(base), project=project, rules=tuple(rules))]
+    return [join.RuleList(src=ctx.src(base), project=project, rules=tuple(rules), unnamed_path=unnamed_path)]
 
 
 def _settings(doc: dict[str, Any], ctx: ParseContext, base: str, project: str) -> list[Any]:
@@ -371,10 +373,9 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
             if (a := _account(item, ctx, where, None)) is not None:
                 facts.append(a)
         elif kind in ("protected_branch", "approval_rule"):
-            wrapper = "protected_branches" if kind == "protected_branch" else "approval_rules"
-            raise InputError(ctx.path, f"a bare list of {wrapper.replace('_', ' ')} does not say which project it "
-                             f"belongs to: wrap it as {{\"{WRAPPER}\": \"{wrapper}\", \"project\": \"group/name\", "
-                             "\"items\": [...]}", field=json_field(where))
+            # a bare answer does not name its project: the file's path must (see join.resolve_projects)
+            read = _protected if kind == "protected_branch" else _rules
+            return ParseResult(facts=read(items, ctx, "$", "", unnamed_path=ctx.path))
         else:
             ctx.error(f"{where} is not a GitLab user, member, project, merge request or approvals object",
                       field=json_field(where))

@@ -115,6 +115,8 @@ def test_bad_items_are_named_and_the_rest_is_read() -> None:
 
 def test_bare_protected_branch_list_is_named_by_its_file() -> None:
     bare = json.dumps(json.loads((FIX / "v15" / "protected-branches-api.json").read_text())["items"]).encode()
+    parser = recognise(bare, "api-protected-branches.json")
+    assert parser is not None and parser.name == "gitlab"
     project = (FIX / "v15" / "project-api.json").read_bytes()
     facts = [*run(project, "gitlab/project.json").facts, *run(bare, "gitlab/api-protected-branches.json").facts]
     joined = load_parsers()["gitlab"].finalize(facts)  # type: ignore[misc]

@@ -42,6 +42,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "gitlab": ("../gitlab/v15/users.json", "../gitlab/v15/merge_requests.json", "../gitlab/v15/approvals-7.json",
                "../gitlab/v17/group-members.json", "../gitlab/v17/group-projects.json",
                "../gitlab/v17/protected-branches-infra.json"),
+    "entra_directory_audits": ("../entra/directory-audits-v1.json", "../entra/directory-audits-beta.json"),
     "entra_users": ("identity/entra-users.json", "identity/entra-registration.json"),
     "grype": ("../grype/api-1.4.0.json", "../grype/web-dir-0.65.json"),
     "google_users": ("identity/google-users.json", "identity/google-users-gam.csv",

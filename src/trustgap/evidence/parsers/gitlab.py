@@ -99,6 +99,10 @@ def sniff(data: bytes, name: str) -> int:
         return 10  # merge requests
     if '"path_with_namespace"' in head and '"default_branch"' in head:
         return 9  # projects
+    if '"push_access_levels"' in head and '"merge_access_levels"' in head:
+        return 9  # a project's protected branches (named by the file's path)
+    if '"rule_type"' in head and '"approvals_required"' in head and '"eligible_approvers"' in head:
+        return 9  # a project's approval rules (named by the file's path)
     if '"username"' in head and '"web_url"' in head and '"state"' in head and '"login"' not in head:
         if '"access_level"' in head:
             return 9  # group members

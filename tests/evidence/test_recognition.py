@@ -74,6 +74,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "background_checks": ("records/checkr-reports.csv",),
     "contractor_list": ("hr/workday-contingent-workers.csv", "hr/agency-contractors.csv"),
     "prowler": ("prowler/prowler-output-123456789012-20260301.ocsf.json", "prowler/prowler-v3-output.json"),
+    "snyk_issues": ("../snyk/issues-org-pages.json", "../snyk/issues-project-ignored.json"),
     "talentlms": ("../talentlms/users.json", "../talentlms/course-12.json", "../talentlms/user-5.json"),
     "trivy": ("trivy/api-2026-01-05.json",),
     "vendor_inventory": ("vendors/vendor-inventory.csv",),

@@ -307,15 +307,18 @@ class AnswerKey:
     ) -> None:
         self._add("fine", id, controls, entity, why, criteria, match)
 
-    def write(self, path: Path, *, as_of: date, seed: int, small: bool, folder: str) -> None:
-        doc = {
+    def write(self, path: Path, *, as_of: date, seed: int, small: bool, folder: str, live: str | None = None) -> None:
+        """``live``: the file (beside the key) describing the stand-ins of an organisation collected live."""
+        doc: dict[str, Any] = {
             "organisation": self.org,
             "folder": folder,
             "as_of": as_of.isoformat(),
             "seed": seed,
             "small": small,
-            "items": [i.as_dict() for i in self.items],
         }
+        if live:
+            doc["live"] = live
+        doc["items"] = [i.as_dict() for i in self.items]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
 

@@ -17,6 +17,7 @@ item is found when some finding names it; a fine item is a false alarm when some
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
@@ -309,6 +310,9 @@ def score_result(org: str, items: Sequence[Item], result: Any) -> OrgScore:
 
 
 def score_org(out: Path, org: str) -> OrgScore:
+    """Run trustgap on ``out/<org>`` with the key's as-of date and score it. An organisation whose key names a
+    ``live`` file is assessed with ``collect=["aws", "github"]`` against its local stand-ins (a moto server
+    and a GitHub REST server, started for the run: :mod:`bench.accuracy.live.session`)."""
     from trustgap.assessment import run_assessment
     from trustgap.evidence.store import EvidenceStore
 
@@ -319,14 +323,24 @@ def score_org(out: Path, org: str) -> OrgScore:
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tg-accuracy-") as tmp:
         try:
-            result, _ = run_assessment(
-                folder / "scope.yaml",
-                evidence_dir=folder / "evidence",
-                answers=answers,
-                as_of=as_of,
-                save=False,
-                evidence_store=EvidenceStore(Path(tmp)),
-            )
+            with contextlib.ExitStack() as stack:
+                scope_path = folder / "scope.yaml"
+                collect: list[str] = []
+                if key.get("live"):
+                    from bench.accuracy.live import session
+
+                    ends = stack.enter_context(session.running(out / str(key["live"])))
+                    scope_path = session.scope_for(scope_path, ends, Path(tmp) / "scope" / "scope.yaml")
+                    collect = ["aws", "github"]
+                result, _ = run_assessment(
+                    scope_path,
+                    evidence_dir=folder / "evidence",
+                    answers=answers,
+                    as_of=as_of,
+                    collect=collect,
+                    save=False,
+                    evidence_store=EvidenceStore(Path(tmp) / "store"),
+                )
         except Exception as exc:  # a crash is a result: reported, never hidden
             s = OrgScore(org, error=f"{type(exc).__name__}: {exc}")
             s.outcomes = [ItemOutcome(i, False) for i in key["items"]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-NAMES = ("meridian", "harbor", "lumen", "kestrel", "tricky")
+NAMES = ("meridian", "harbor", "lumen", "kestrel", "tricky", "atlas")
 
 
 def available() -> list[str]:

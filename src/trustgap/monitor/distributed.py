@@ -184,6 +184,9 @@ def _run_part(app: Celery, task: Any, key: str, part: str, *, queue: str, backof
     rec, scope, _ = _context(key)
     with SnapshotStore.open() as snaps:
         if not snaps.claim_part(key, part, now=_now()):
+            # done already (a redelivered task): make sure the assessment was queued, in case the worker that
+            # stored the part died before queueing it
+            _maybe_assess(app, snaps, key, queue)
             return "already done"
         try:
             out = collect_part(scope, part, store=EvidenceStore(config.evidence_dir()), as_of=rec.as_of)
@@ -254,7 +257,8 @@ def dispatch_snapshot(app: Celery, folder: Path, schedule: str, *, scheduled_for
                              params={"folder": str(folder.resolve()), "parts": parts})
         if rec.finished:
             return key
-        snaps.transition(key, ("running", "failed", "assessing"), "collecting")
+        # an assessment in flight is left alone: if its worker dies, the broker hands the task to another
+        snaps.transition(key, ("running", "failed"), "collecting")
         snaps.add_parts(key, parts, now=_now())
         todo = [p.part_key for p in snaps.parts(key) if p.status != "done"]
         if not todo:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,9 +22,14 @@ from bench.accuracy import score  # noqa: E402
 
 
 def generate(out: Path, names: Sequence[str], *, small: bool) -> list[Path]:
+    """Generate each organisation afresh: a folder left by an earlier generation (recognised by its
+    scope.yaml) is removed first, so files a generator no longer writes are not read as evidence."""
     out.mkdir(parents=True, exist_ok=True)
     keys = []
     for n in names:
+        folder = out / n
+        if folder.is_dir() and (folder / "scope.yaml").is_file():
+            shutil.rmtree(folder)
         mod = registry.module(n)
         keys.append(mod.generate(out, small=small))
     return keys

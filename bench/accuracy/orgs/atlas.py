@@ -543,14 +543,16 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED, as_of: date | 
         pulls[r].append(p)
         reviews[f"{r}#{n}"] = [v.gh_review(GH, r, n, reviewer=x, state=s, submitted=t) for x, s, t in revs]
 
+    # control-plane's protection requires an approval (administrators included): everything merged there was
+    # approved first; the unreviewed merges are in firmware, which has neither protection nor a ruleset
     pr("control-plane", 101, "moyelaran", ago(30), [("ivy-chen", "APPROVED", ago(30, 10))])
     key.fine("atl-pr-101", ["CHG-02"], f"{GH}/control-plane#101", "approved by another engineer before the merge")
-    pr("control-plane", 102, "ivy-chen", ago(26), [])
-    key.planted("atl-pr-102", ["CHG-02"], f"{GH}/control-plane#102", "merged with no review at all (reviews [])")
-    pr("control-plane", 103, "dwhit", ago(21, 9), [("moyelaran", "APPROVED", ago(21, 15))])
-    key.planted("atl-pr-103", ["CHG-02"], f"{GH}/control-plane#103", "approved six hours after the merge")
-    pr("control-plane", 104, "moyelaran", ago(15), [("dwhit", "COMMENTED", ago(15, 11))])
-    key.planted("atl-pr-104", ["CHG-02"], f"{GH}/control-plane#104", "only a comment, never an approval")
+    pr("firmware", 102, "ivy-chen", ago(26), [])
+    key.planted("atl-pr-102", ["CHG-02"], f"{GH}/firmware#102", "merged with no review at all (reviews [])")
+    pr("firmware", 103, "dwhit", ago(21, 9), [("moyelaran", "APPROVED", ago(21, 15))])
+    key.planted("atl-pr-103", ["CHG-02"], f"{GH}/firmware#103", "approved six hours after the merge")
+    pr("firmware", 104, "moyelaran", ago(15), [("dwhit", "COMMENTED", ago(15, 11))])
+    key.planted("atl-pr-104", ["CHG-02"], f"{GH}/firmware#104", "only a comment, never an approval")
     pr(
         "control-plane",
         105,

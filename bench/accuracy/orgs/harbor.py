@@ -572,21 +572,23 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
             )
         )
 
-    mr("api", 412, a, _dt(2026, 5, 12), [])
+    # api's protected main takes no direct pushes and needs code owners' approval, so what was merged there was
+    # approved; the merge requests merged without a valid approval are in portal, whose protection is weak
+    mr("portal", 412, a, _dt(2026, 5, 12), [])
     key.planted(
-        "hb-mr-api-412",
+        "hb-mr-portal-412",
         ["CHG-02"],
-        f"{GL}/api!412",
+        f"{GL}/portal!412",
         "merged with approved_by empty",
-        match=[f"{GL}/api#412", f"{GL}/api merge request 412"],
+        match=[f"{GL}/portal#412", f"{GL}/portal merge request 412"],
     )
-    mr("api", 419, b, _dt(2026, 6, 3), [b])
+    mr("portal", 419, b, _dt(2026, 6, 3), [b])
     key.planted(
-        "hb-mr-api-419",
+        "hb-mr-portal-419",
         ["CHG-02"],
-        f"{GL}/api!419",
+        f"{GL}/portal!419",
         "the only approval is by its author pnakamura",
-        match=[f"{GL}/api#419"],
+        match=[f"{GL}/portal#419"],
     )
     mr("portal", 88, c, _dt(2026, 7, 9), [a])
     key.fine(
@@ -630,7 +632,7 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
             {
                 "id": 71,
                 "name": "main",
-                "push_access_levels": levels(40, "Maintainers"),
+                "push_access_levels": levels(0, "No one"),
                 "merge_access_levels": levels(40, "Maintainers"),
                 "unprotect_access_levels": [],
                 "allow_force_push": False,
@@ -639,7 +641,12 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         ],
         exported=EXPORT,
     )
-    key.fine("hb-protect-api", ["CHG-03"], f"{GL}/api", "main protected: maintainers only, no force push")
+    key.fine(
+        "hb-protect-api",
+        ["CHG-03"],
+        f"{GL}/api",
+        "main protected: no one may push to it directly, maintainers merge, code owners approve, no force push",
+    )
     write_json(
         ev / "gitlab" / "portal-protected-branches.json",
         [

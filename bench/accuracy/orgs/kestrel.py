@@ -105,17 +105,17 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         "Jürgen",
         "Müller",
         hire=date(2019, 9, 2),
-        term=date(2026, 7, 31),
+        term=date(2026, 9, 28),
         dept="Vertrieb",
         title="Vertriebsleiter",
         google="active",
-        last_login=_dt(2026, 8, 12, 9),
+        last_login=_dt(2026, 10, 5, 9),
     )
     key.planted(
         "ke-leaver-juergen",
         ["AC-07"],
         juergen.email,
-        "Austrittsdatum 31.07.2026; his Google account is active and was used on 2026-08-12",
+        "Austrittsdatum 28.09.2026; his Google account is active and was used on 2026-10-05",
         match=["Jürgen Müller"],
     )
     lena = person(
@@ -197,18 +197,18 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         "Anke",
         "Hoffmann",
         hire=date(2020, 5, 4),
-        term=date(2026, 6, 30),
+        term=date(2026, 9, 28),
         dept="Vertrieb",
         title="Vertriebsassistentin",
         google="active",
-        last_login=_dt(2026, 6, 29, 15),
+        last_login=_dt(2026, 9, 25, 15),
     )
     key.planted(
         "ke-leaver-anke-unused",
         ["AC-07"],
         anke.email,
-        "Austrittsdatum 30.06.2026; her Google account is still active (not suspended) in the export of "
-        "06.11.2026. Not used since 29.06.2026, but access was never removed",
+        "Austrittsdatum 28.09.2026; her Google account is still active (not suspended) in the export of "
+        "06.11.2026. Not used since 25.09.2026, but access was never removed",
     )
     frieda = person(
         "Frieda",
@@ -326,10 +326,15 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     ]
     gu.append(
         v.google_user(
-            first="Praktikum", last="Lager", email=orphan, created=_dt(2025, 6, 2), last_login=_dt(2026, 11, 2, 9)
+            first="Praktikum", last="Lager", email=orphan, created=_dt(2026, 10, 12), last_login=_dt(2026, 11, 2, 9)
         )
     )
-    key.planted("ke-orphan-praktikum", ["AC-13"], orphan, "shared intern mailbox: active, no person, no owner")
+    key.planted(
+        "ke-orphan-praktikum",
+        ["AC-13"],
+        orphan,
+        "shared intern mailbox created 12.10.2026: active, no person, no owner",
+    )
     write_json(ev / "identity" / "google-users.json", v.google_users_page(gu), exported=EXPORT)
     # Google admin audit log for September (Reports API, applicationName=admin), exported on 1 October
     sept = [
@@ -420,34 +425,39 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
     write_json(ev / "github" / "edi-main-protection.json", v.gh_protection_404(), exported=EXPORT)
     key.planted("ke-protect-edi", ["CHG-03"], f"{GH}/edi", "main of edi is not protected (404)")
     logins = {isb.email: "jweiss", lena.email: "lschroeder", iam_nomfa.email: "pneumann", nobg.email: "yyilmaz"}
-    pulls, revs = [], {}
-    prs: list[tuple[int, str, datetime, list[tuple[str, str, datetime]]]] = [
-        (140, "jweiss", _dt(2026, 3, 3), [("pneumann", "APPROVED", _dt(2026, 3, 3, 8))]),
-        (141, "pneumann", _dt(2026, 5, 19), [("yyilmaz", "COMMENTED", _dt(2026, 5, 19))]),
-        (142, "yyilmaz", _dt(2026, 8, 25), [("jweiss", "APPROVED", _dt(2026, 8, 25, 8))]),
-        (143, "pneumann", _dt(2026, 6, 10), [("jweiss", "APPROVED", _dt(2026, 6, 10, 16))]),
+    # tms's protection requires an approval (administrators included), so everything merged there was approved
+    # first; the pull requests merged without one are in edi, whose main is not protected
+    pulls: dict[str, list[dict[str, Any]]] = {"tms": [], "edi": []}
+    revs: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    prs: list[tuple[str, int, str, datetime, list[tuple[str, str, datetime]]]] = [
+        ("tms", 140, "jweiss", _dt(2026, 3, 3), [("pneumann", "APPROVED", _dt(2026, 3, 3, 8))]),
+        ("edi", 141, "pneumann", _dt(2026, 5, 19), [("yyilmaz", "COMMENTED", _dt(2026, 5, 19))]),
+        ("tms", 142, "yyilmaz", _dt(2026, 8, 25), [("jweiss", "APPROVED", _dt(2026, 8, 25, 8))]),
+        ("edi", 143, "pneumann", _dt(2026, 6, 10), [("jweiss", "APPROVED", _dt(2026, 6, 10, 16))]),
         (
+            "tms",
             144,
             "jweiss",
             _dt(2026, 7, 14, 13),
             [("yyilmaz", "COMMENTED", _dt(2026, 7, 14, 9)), ("pneumann", "APPROVED", _dt(2026, 7, 14, 11))],
         ),
     ]
-    for n, author, merged, reviews in prs:
-        pulls.append(
-            v.gh_pull(GH, "tms", n, author=author, created=merged - days(1), merged=merged, title=f"Änderung {n}")
+    for repo, n, author, merged, reviews in prs:
+        pulls[repo].append(
+            v.gh_pull(GH, repo, n, author=author, created=merged - days(1), merged=merged, title=f"Änderung {n}")
         )
-        revs[n] = [v.gh_review(GH, "tms", n, reviewer=r, state=st, submitted=t) for r, st, t in reviews]
-    write_json(ev / "github" / "tms-pulls.json", pulls, exported=EXPORT)
-    for n, r in revs.items():
-        write_json(ev / "github" / f"tms-pull-{n}-reviews.json", r, exported=EXPORT)
+        revs[(repo, n)] = [v.gh_review(GH, repo, n, reviewer=r, state=st, submitted=t) for r, st, t in reviews]
+    for repo, lst in pulls.items():
+        write_json(ev / "github" / f"{repo}-pulls.json", lst, exported=EXPORT)
+    for (repo, n), r in revs.items():
+        write_json(ev / "github" / f"{repo}-pull-{n}-reviews.json", r, exported=EXPORT)
     key.fine("ke-pr-tms-140", ["CHG-02"], f"{GH}/tms#140", "approved before merge")
-    key.planted("ke-pr-tms-141", ["CHG-02"], f"{GH}/tms#141", "only a comment, no approval")
+    key.planted("ke-pr-edi-141", ["CHG-02"], f"{GH}/edi#141", "only a comment, no approval")
     key.fine("ke-pr-tms-142", ["CHG-02"], f"{GH}/tms#142", "approved before merge")
     key.planted(
-        "ke-pr-tms-143",
+        "ke-pr-edi-143",
         ["CHG-02"],
-        f"{GH}/tms#143",
+        f"{GH}/edi#143",
         "merged at 10:00 UTC on 10.06.2026, approved at 16:00 the same day: after the merge, and not an emergency",
     )
     key.fine(

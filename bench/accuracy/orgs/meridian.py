@@ -104,18 +104,18 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         "Tara",
         "Lindgren",
         hire=date(2022, 5, 2),
-        term=date(2026, 8, 14),
+        term=date(2026, 10, 2),
         gh="tlindgren",
-        okta={"last_login": _dt(2026, 9, 2, 16)},
-        google={"last_login": _dt(2026, 9, 1, 18)},
-        iam={"password": True, "mfa": True, "password_used": _dt(2026, 8, 30, 19)},
+        okta={"last_login": _dt(2026, 10, 20, 16)},
+        google={"last_login": _dt(2026, 10, 19, 18)},
+        iam={"password": True, "mfa": True, "password_used": _dt(2026, 10, 16, 19)},
     )
     key.planted(
         "mer-leaver-tara",
         ["AC-07"],
         tara.email,
-        "terminated 2026-08-14; Okta, Google and the IAM user "
-        "tara.lindgren are still active and were used after the termination",
+        "terminated 2026-10-02; Okta, Google and the IAM user "
+        "tara.lindgren are still active and were used after the termination (October 2026)",
         match=["tara.lindgren"],
     )
     oskar = person(
@@ -162,16 +162,16 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         "Wen",
         "Xu",
         hire=date(2022, 11, 7),
-        term=date(2026, 7, 31),
+        term=date(2026, 10, 9),
         gh="wenx-dev",
-        okta={"status": "DEPROVISIONED", "changed": _dt(2026, 7, 31, 22), "last_login": _dt(2026, 7, 31, 17)},
+        okta={"status": "DEPROVISIONED", "changed": _dt(2026, 10, 9, 22), "last_login": _dt(2026, 10, 9, 17)},
         google=None,
     )
     key.planted(
         "mer-leaver-wen-github",
         ["AC-07"],
         wen.email,
-        "terminated 2026-07-31; the GitHub login wenx-dev is still a member of the meridian-io organisation",
+        "terminated 2026-10-09; the GitHub login wenx-dev is still a member of the meridian-io organisation",
         match=["wenx-dev"],
     )
     bea = person(
@@ -538,20 +538,20 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         first="QA",
         last="Automation",
         email=f"qa.automation@{DOMAIN}",
-        created=_dt(2025, 3, 3),
+        created=_dt(2026, 10, 5),
         last_login=_dt(2026, 11, 11, 3),
     )
     okta_new.append(qa)
     write_json(
         ev / "identity" / "okta-factors" / f"{qa['id']}.json",
-        [v.okta_factor(OKTA, qa, "totp", created=_dt(2025, 3, 3))],
+        [v.okta_factor(OKTA, qa, "totp", created=_dt(2026, 10, 5))],
         exported=NEW_EXPORT,
     )
     key.planted(
         "mer-orphan-qa-okta",
         ["AC-13"],
         f"qa.automation@{DOMAIN}",
-        "active Okta account matching no person and declared nowhere as a service account",
+        "active Okta account (created 2026-10-05) matching no person and declared nowhere as a service account",
     )
     write_json(ev / "identity" / "okta-users-2026-11-12.json", okta_new, exported=NEW_EXPORT)
     write_json(ev / "identity" / "okta-users-2026-04-09.json", okta_old, exported=OLD_OKTA_EXPORT)
@@ -789,30 +789,33 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         reviews[(repo, n)] = [v.gh_review(GH, repo, n, reviewer=r, state=s, submitted=t) for r, s, t in review]
 
     a, b, c = rafael.extra["gh"], keiko.extra["gh"], kwame.extra["gh"]
-    pr("api", 231, a, _dt(2026, 3, 18, 17), [], title="Speed up ledger export")
+    # every pull request merged into api was approved by someone else first, as its protection (1 approval,
+    # administrators included) requires; the ones merged without a review are in web (no protection) and
+    # infra (no approval required, administrators bypass), where the settings allow it
+    pr("web", 231, a, _dt(2026, 3, 18, 17), [], title="Speed up ledger export")
     key.planted(
-        "mer-pr-api-231",
+        "mer-pr-web-231",
         ["CHG-02"],
-        f"{GH}/api#231",
+        f"{GH}/web#231",
         "merged with no review at all (the reviews answer is an empty list [])",
     )
-    pr("api", 244, b, _dt(2026, 5, 6, 15), [(c, "COMMENTED", _dt(2026, 5, 6, 11))])
-    key.planted("mer-pr-api-244", ["CHG-02"], f"{GH}/api#244", "the only review is a comment; nobody approved it")
-    pr("api", 250, c, _dt(2026, 6, 2, 10), [(a, "APPROVED", _dt(2026, 6, 4, 9))])
+    pr("web", 244, b, _dt(2026, 5, 6, 15), [(c, "COMMENTED", _dt(2026, 5, 6, 11))])
+    key.planted("mer-pr-web-244", ["CHG-02"], f"{GH}/web#244", "the only review is a comment; nobody approved it")
+    pr("infra", 250, c, _dt(2026, 6, 2, 10), [(a, "APPROVED", _dt(2026, 6, 4, 9))])
     key.planted(
-        "mer-pr-api-250",
+        "mer-pr-infra-250",
         ["CHG-02"],
-        f"{GH}/api#250",
+        f"{GH}/infra#250",
         "approved two days after it was merged, and it is not an emergency change",
     )
     pr("web", 88, c, _dt(2026, 7, 21, 14), [(b, "DISMISSED", _dt(2026, 7, 21, 9))])
     key.planted("mer-pr-web-88", ["CHG-02"], f"{GH}/web#88", "its one approval was dismissed before the merge")
-    pr("api", 271, a, _dt(2026, 8, 19, 2), [], labels=("emergency",), title="Hotfix: reconcile job crash")
-    key.planted("mer-pr-api-271", ["CHG-05"], f"{GH}/api#271", "emergency change never reviewed after the fact")
+    pr("infra", 271, a, _dt(2026, 8, 19, 2), [], labels=("emergency",), title="Hotfix: reconcile job crash")
+    key.planted("mer-pr-infra-271", ["CHG-05"], f"{GH}/infra#271", "emergency change never reviewed after the fact")
     pr("api", 260, b, _dt(2026, 6, 24, 16), [(a, "APPROVED", _dt(2026, 6, 24, 13))])
     key.fine("mer-pr-api-260", ["CHG-02"], f"{GH}/api#260", "approved by another engineer before the merge")
     pr(
-        "api",
+        "infra",
         266,
         c,
         _dt(2026, 6, 12, 23, 10),
@@ -821,9 +824,9 @@ def generate(out: Path, *, small: bool = False, seed: int = SEED) -> Path:
         title="Hotfix: payment webhook signature",
     )
     key.fine(
-        "mer-pr-api-266",
+        "mer-pr-infra-266",
         ["CHG-05", "CHG-02"],
-        f"{GH}/api#266",
+        f"{GH}/infra#266",
         "emergency change approved 16 hours after "
         "merge, as the change management policy allows (within 2 business days)",
     )

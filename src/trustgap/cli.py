@@ -289,7 +289,7 @@ def demo(
 
 def _register_optional() -> None:
     """Sub-commands that live in their own modules (each keeps its heavy imports inside its commands)."""
-    from trustgap import cli_collect, cli_inspect, cli_interview, cli_monitor, cli_plan, cli_runs
+    from trustgap import cli_collect, cli_inspect, cli_interview, cli_monitor, cli_plan, cli_runs, cli_web
 
     app.add_typer(cli_collect.app, name="collect",
                   help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
@@ -298,6 +298,7 @@ def _register_optional() -> None:
     cli_runs.register(app)
     cli_monitor.register(app)
     cli_inspect.register(app)
+    cli_web.register(app)
 
 
 _register_optional()

@@ -16,6 +16,12 @@ from trustgap.cli_common import fail as _fail
 FORMATS = ("table", "json")
 
 
+def _empty_understanding() -> dict[str, Any]:
+    from trustgap.engine.models import Understanding
+
+    return Understanding().model_dump(mode="json")
+
+
 def _context(scope: Path | None) -> tuple[dict[str, Any], dict[str, dict[str, Any]], list[Any]]:
     """(parsers, per-format options, evidence items of the organisation's specs) for a scope file, or the
     built-in formats without one."""
@@ -56,11 +62,21 @@ def inspect(
         parsers, options, items = _context(scope)
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
-    out = []
+    from trustgap.evidence.archives import expand, is_archive
+
+    out: list[dict[str, Any]] = []
     for path in files:
-        u, errors, facts = inspect_bytes(path.read_bytes(), path.name, parsers, options, when)
-        out.append({"file": str(path), "understanding": u.model_dump(mode="json"),
-                    "errors": [str(e) for e in errors], "facts": len(facts)})
+        data = path.read_bytes()
+        members = [(str(path), data)]
+        if is_archive(data):  # compressed: its files, each explained
+            ex = expand(data, str(path))
+            members = ex.members
+            out.extend({"file": name, "understanding": {**_empty_understanding(), "not_understood": f"not read: {why}"},
+                        "errors": [], "facts": 0} for name, why in ex.refused)
+        for name, body in members:
+            u, errors, facts = inspect_bytes(body, name, parsers, options, when)
+            out.append({"file": name, "understanding": u.model_dump(mode="json"),
+                        "errors": [str(e) for e in errors], "facts": len(facts)})
     if fmt == "json":
         typer.echo(json.dumps({"files": out, "spec_errors": _spec_errors(items)}, indent=2, ensure_ascii=False))
         return

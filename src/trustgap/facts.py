@@ -304,6 +304,15 @@ class Vendor:
     contract_end: date | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """What one place in a document states about one of its fields; kept when places disagree."""
+
+    field: str  # status, approved_on, last_reviewed, next_review, effective_date, version
+    value: str  # normalised: a status ("approved", "draft"), an ISO date, a version as written
+    where: str  # "front matter line 4", "line 12", "revision history, paragraph 9", "docProps/core.xml"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Document:
     """A policy, standard, procedure or plan."""
@@ -323,6 +332,13 @@ class Document:
     status: str | None = None  # "draft", "approved", ...
     text: str = field(default="", repr=False, compare=False)
     topics: tuple[str, ...] = ()  # every policy topic the document covers (policy_key first)
+    # topic -> how the document shows it covers the topic: "explicit" (its metadata names it), "title",
+    # "purpose" (its scope / purpose section), "text" (its vocabulary throughout), or "section: <heading>
+    # (<where>)" when one chapter of a wider document covers it (a covered section, not the primary topic)
+    topic_basis: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    # every statement of a field on which the document's places disagree (front matter "approved", body
+    # "Status: Draft"); the field values above follow the metadata, then the body, then file properties
+    conflicts: tuple[Statement, ...] = ()
 
 
 RecordKind = Literal[

@@ -241,3 +241,54 @@ def test_contractor_list_variants_read_to_the_same_people(variant: int) -> None:
     text = _rewrite(rows, order, CONTRACTOR_RENAMES[variant], sep=(",", ";", ",")[variant])
     encoded = (text.encode("utf-8-sig"), text.encode("cp1252"), text.encode("utf-16"))[variant]
     assert _same(_parse("contractor_list", encoded, f"list-{variant}.csv")) == _same(original)
+
+
+# --------------------------------------------------------------------------- access review logs, German exports
+
+def test_access_review_logs_in_english_and_german() -> None:
+    english = _parse("access_reviews", (FIX / "records" / "access-review-log.csv").read_bytes(), "log.csv")
+    assert sorted((r.subject, r.performed_on, r.performed_by, r.details["users_reviewed"]) for r in english) == [
+        ("aws", date(2026, 3, 30), "tomas@acme.example", 19), ("github", date(2026, 3, 30), "tomas@acme.example", 19),
+        ("okta", date(2026, 3, 28), "priya@acme.example", 41)]
+    german = _parse("access_reviews", (FIX / "records" / "zugriffsrezertifizierung.csv").read_bytes(), "x.csv")
+    assert [(r.subject, r.performed_on, r.details["users_reviewed"], r.details["changes"]) for r in german] == [
+        ("google", date(2026, 3, 27), 60, 1), ("aws", date(2026, 3, 30), 12, 0)]
+
+
+def test_german_certificate_of_conduct_list_is_a_screening_export() -> None:
+    facts = _parse("background_checks", (FIX / "records" / "fuehrungszeugnisse.csv").read_bytes(), "f.csv")
+    by = {r.subject: r for r in facts}
+    assert by["katrin.vogel@acme.example"].outcome == "complete"
+    assert by["lukas.braun@acme.example"].outcome == "pending"  # beantragt: requested, not yet done
+
+
+def test_german_vendor_register_and_training_records_as_workbooks() -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Verzeichnis"
+    ws.append(["Dienstleisterverzeichnis"])
+    ws.append([])
+    ws.append(["Dienstleister", "Leistung", "Kritikalität", "Personenbezogene Daten", "AVV unterzeichnet",
+               "Nachweis vom", "Letzte Prüfung"])
+    ws.append(["Rechenzentrum Nord GmbH", "Backup-RZ", "kritisch", "ja", "ja", "01.06.2025", "10.06.2025"])
+    ws.append(["Mailwerk AG", "Newsletter", "mittel", "ja", "nein", None, "02.03.2026"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    vendors = {v.name: v for v in _parse("vendor_inventory", buf.getvalue(), "v.xlsx")}
+    rz, mail = vendors["Rechenzentrum Nord GmbH"], vendors["Mailwerk AG"]
+    assert (rz.tier, rz.soc2_report_date, rz.last_review_date, rz.processes_customer_data) == (
+        "critical", date(2025, 6, 1), date(2025, 6, 10), True)
+    assert (mail.tier, mail.dpa_signed) == ("medium", False)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Schulungsnachweise Informationssicherheit"])
+    ws.append(["Stand: 06.11.2026"])
+    ws.append([])
+    ws.append(["Mitarbeiter", "E-Mail", "Kurs", "Abgeschlossen am", "Ergebnis"])
+    ws.append(["Katrin Vogel", "katrin.vogel@acme.example", "Informationssicherheit 2026", "11.08.2026", "bestanden"])
+    ws.append(["Ulla Schulz", "ulla.schulz@acme.example", "Informationssicherheit 2025", "14.03.2025", "bestanden"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    records = {r.subject: r for r in _parse("lms_training", buf.getvalue(), "schulung.xlsx")}
+    assert records["ulla.schulz@acme.example"].performed_on == date(2025, 3, 14)
+    assert records["katrin.vogel@acme.example"].outcome == "passed"

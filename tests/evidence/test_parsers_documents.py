@@ -302,5 +302,5 @@ def test_setext_heading_metadata_lines_and_month_dates() -> None:
     assert (doc.title, doc.policy_key, doc.owner, doc.status) == ("Backup and Recovery Policy",
                                                                   "business_continuity", "DevOps Lead", "approved")
     assert doc.last_reviewed == date(2025, 8, 14) and doc.next_review == date(2026, 8, 1)
-    bad = run(md.replace(b"August 2026", b"Augustus 2026"), "backup.md")
+    bad = run(md.replace(b"August 2026", b"Smarch 2026"), "backup.md")  # ("Augustus" is Dutch for August)
     assert [e.field for e in bad.errors] == ["next_review"]

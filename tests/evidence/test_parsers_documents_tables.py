@@ -141,7 +141,7 @@ def test_records_yaml_lists() -> None:
     assert okta.participants == ("priya@acme.io", "marcus@acme.io")
     assert okta.details == {"users_reviewed": 57, "changes": 2}
     restore = res.facts[1]
-    assert restore.outcome == "passed" and restore.details["rto_achieved"] == "45m"
+    assert restore.outcome == "passed" and restore.details["rto_achieved"] == 0.75  # "45m", in hours
     dr = res.facts[2]
     assert dr.title == "Region failover" and dr.participants == ("tomas@acme.io", "ken@acme.io")
     risk = res.facts[3]

@@ -42,6 +42,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "gitlab": ("../gitlab/v15/users.json", "../gitlab/v15/merge_requests.json", "../gitlab/v15/approvals-7.json",
                "../gitlab/v17/group-members.json", "../gitlab/v17/group-projects.json",
                "../gitlab/v17/protected-branches-infra.json"),
+    "entra_directory_audits": ("../entra/directory-audits-v1.json", "../entra/directory-audits-beta.json"),
     "entra_users": ("identity/entra-users.json", "identity/entra-registration.json"),
     "grype": ("../grype/api-1.4.0.json", "../grype/web-dir-0.65.json"),
     "google_users": ("identity/google-users.json", "identity/google-users-gam.csv",
@@ -49,13 +50,14 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "hr_roster": ("hr/bamboohr-employees.csv", "hr/rippling-employees.csv", "hr/workday-workers.csv",
                   "hr/personio-employees.csv", "hr/adp-wfn-employees.csv", "hr/deel-people.csv"),
     "azure_role_assignments": ("../azure/role-assignment-list.json",),
-    "azure_storage_accounts": ("../azure/storage-account-list.json",),
+    "azure_storage_accounts": ("../azure/storage-account-list.json", "../azure/storage-account-show.json"),
     "docusign_envelopes": ("../docusign/envelopes-list-status-changes.json",
                            "../docusign/envelope-get-onboarding.json"),
     "dropbox_sign_requests": ("../dropbox_sign/signature-request-list.json",),
     "gcp_iam_policy": ("../gcp/projects-get-iam-policy-acme-prod.json",
                        "../gcp/buckets/acme-partner-share/get-iam-policy.json"),
-    "gcp_service_account_keys": ("../gcp/service-account-keys-ci-deployer.json",),
+    "gcp_service_account_keys": ("../gcp/service-account-keys-ci-deployer.json",
+                                 "../gcp/service-account-keys-legacy-etl.json"),
     "gcp_storage_buckets": ("../gcp/storage-buckets-list.json",),
     "gcp_storage_buckets_api": ("../gcp/buckets-api-list.json",),
     "intune_managed_devices": ("../intune/managed-devices-v1.json", "../intune/managed-devices-beta-select.json"),
@@ -70,9 +72,16 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "process_records": ("records/process-records.csv", "records/records.yaml",
                         "records/tabletop-single.yaml"),
     "risk_register": ("risk/risk-register.csv",),
-    "background_checks": ("records/checkr-reports.csv",),
+    "background_checks": ("records/checkr-reports.csv", "records/fuehrungszeugnisse.csv"),
+    "access_reviews": ("records/access-review-log.csv", "records/zugriffsrezertifizierung.csv"),
     "contractor_list": ("hr/workday-contingent-workers.csv", "hr/agency-contractors.csv"),
+    "generic_accounts": ("unknown-vendors/slack-members.csv",),
+    "generic_changes": ("unknown-vendors/changes.csv",),
+    "generic_devices": ("unknown-vendors/devices.csv",),
+    "generic_incidents": ("unknown-vendors/incidents.csv",),
+    "generic_vulnerabilities": ("unknown-vendors/vulnerabilities.csv",),
     "prowler": ("prowler/prowler-output-123456789012-20260301.ocsf.json", "prowler/prowler-v3-output.json"),
+    "snyk_issues": ("../snyk/issues-org-pages.json", "../snyk/issues-project-ignored.json"),
     "talentlms": ("../talentlms/users.json", "../talentlms/course-12.json", "../talentlms/user-5.json"),
     "trivy": ("trivy/api-2026-01-05.json",),
     "vendor_inventory": ("vendors/vendor-inventory.csv",),
@@ -161,10 +170,14 @@ def test_folder_of_neutral_names_is_recognised_in_full(tmp_path: Path) -> None:
         name = f"{sub}file{n}.dat"
         (folder / name).write_bytes(data)
         expected[name] = parser
-    for n, data in enumerate(UNKNOWN.values(), start=len(known) + 1):
+    for n, (label, data) in enumerate(UNKNOWN.items(), start=len(known) + 1):
         name = f"file{n}.dat"
         (folder / name).write_bytes(data)
-        expected[name] = None
+        if label == "archive":  # read as its contents: the archive itself, and its one (unknown) member
+            expected[name] = "archive"
+            expected[f"{name}!notes/readme.txt"] = None
+        else:
+            expected[name] = None
     shutil.copy(FIX / "trivy" / "api-2026-02-05.json", folder / ".hidden-copy.json")  # hidden: skipped
 
     out = ingest_folder(folder, store=EvidenceStore(None), as_of=date(2026, 11, 16))
@@ -177,7 +190,7 @@ def test_folder_of_neutral_names_is_recognised_in_full(tmp_path: Path) -> None:
         else:
             assert item.format == parser, f"{name}: expected {parser}, got {item.format}"
             assert item.status in ("parsed", "parsed_with_errors"), (name, item.status, item.errors)
-    recognised = sum(1 for i in out.items if i.format is not None)
+    recognised = sum(1 for i in out.items if i.format not in (None, "archive"))
     assert recognised == len(known)  # 100% of the supported files
 
 

@@ -37,7 +37,7 @@ def test_open_creates_the_tables_and_indexes(db_url: str) -> None:
         for t in TABLES - {"runs"}:
             assert insp.get_pk_constraint(t)["constrained_columns"] == ["run_id", "position"]
             assert insp.get_foreign_keys(t)[0]["referred_table"] == "runs"
-        assert current_revision(engine) == head_revision()
+        assert current_revision(engine) == head_revision() is not None
     finally:
         engine.dispose()
 

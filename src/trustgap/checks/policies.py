@@ -10,6 +10,13 @@ when confidentiality or privacy is in scope; a privacy notice when privacy is in
 * review overdue: the latest of last review, approval and effective dates is older than
   ``policy_review_months`` (gap kind ``stale``, months since review shown).
 
+A topic is judged only by the documents that cover it (``Document.topics``): a document whose title or
+purpose is the topic, or a wider document with a section on it (the finding says which section). Among
+several, the approved and most recently reviewed one decides; a document never decides another topic.
+When a document's places disagree (``Document.conflicts``: front matter "approved", body "Status: Draft";
+two review dates giving different verdicts), the verdict is "cannot tell" (``insufficient_evidence``) with
+both statements quoted, not whichever was read first.
+
 When no documents were provided at all the checks are not assessed rather than failed.
 """
 
@@ -20,7 +27,7 @@ from datetime import date
 
 from trustgap.checks._util import months_ago, srcs
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
-from trustgap.facts import Document
+from trustgap.facts import Document, Statement
 
 ALWAYS: tuple[str, ...] = (
     "information_security", "acceptable_use", "access_control", "change_management", "incident_response",
@@ -40,12 +47,21 @@ def expected_keys(ctx: CheckContext) -> list[str]:
     return keys
 
 
+_REVIEW_FIELDS = ("last_reviewed", "approved_on", "effective_date")
+
+
 def _reviewed_on(d: Document) -> date | None:
     days = [x for x in (d.last_reviewed, d.approved_on, d.effective_date) if x is not None]
     return max(days) if days else None
 
 
+def _status_conflict(d: Document) -> list[Statement]:
+    return [c for c in d.conflicts if c.field == "status"]
+
+
 def _approved(d: Document) -> bool | None:
+    if _status_conflict(d):
+        return None
     status = (d.status or "").strip().lower()
     if d.approved_on is not None or status in _APPROVED:
         return True
@@ -54,8 +70,33 @@ def _approved(d: Document) -> bool | None:
     return None
 
 
-def _best(docs: list[Document]) -> Document:
-    return max(docs, key=lambda d: (_approved(d) is True, _reviewed_on(d) or date.min))
+def _basis(d: Document, key: str) -> str:
+    return d.topic_basis.get(key) or ("title" if key == d.policy_key else "")
+
+
+def _best(docs: list[Document], key: str = "") -> Document:
+    return max(docs, key=lambda d: (_approved(d) is True, _reviewed_on(d) or date.min,
+                                    not _basis(d, key).startswith("section")))
+
+
+def _quote(statements: list[Statement]) -> str:
+    return "; ".join(f"'{c.value}' ({c.where})" for c in statements)
+
+
+def _reviewed_alternatives(d: Document) -> list[date]:
+    """Every review date the document's places state (one per conflicting statement), as the latest of review,
+    approval and effective date would be with that statement."""
+    alternatives: set[date] = set()
+    for c in d.conflicts:
+        if c.field not in _REVIEW_FIELDS:
+            continue
+        try:
+            stated = date.fromisoformat(c.value)
+        except ValueError:
+            continue
+        others = [getattr(d, f) for f in _REVIEW_FIELDS if f != c.field and getattr(d, f) is not None]
+        alternatives.add(max([stated, *others]))
+    return sorted(alternatives)
 
 
 def judge_policy(ctx: CheckContext, key: str, docs: list[Document]) -> EntityResult:
@@ -66,33 +107,46 @@ def judge_policy(ctx: CheckContext, key: str, docs: list[Document]) -> EntityRes
         return EntityResult("policy", key, "fail",
                             f"no document for this policy among the {len(searched)} policy documents provided",
                             srcs(*searched), gap_kind="missing")
-    d = _best(docs)
+    d = _best(docs, key)
     name = f"{key} ({d.path})"
+    basis = _basis(d, key)
+    where = f" (covered by {basis.removeprefix('section: ')} of '{d.title}')" if basis.startswith("section") else ""
+    if conflict := _status_conflict(d):
+        return EntityResult("policy", name, "partial", f"cannot tell whether it is approved: the document states "
+                            f"{_quote(conflict)}{where}", srcs(d), gap_kind="insufficient_evidence")
     approved = _approved(d)
     if approved is False:
-        return EntityResult("policy", name, "fail", f"{d.status}, not approved", srcs(d), gap_kind="missing")
+        return EntityResult("policy", name, "fail", f"{d.status}, not approved{where}", srcs(d), gap_kind="missing")
     reviewed = _reviewed_on(d)
     if approved is None:
-        return EntityResult("policy", name, "partial", "approval not recorded (no status or approval date)",
+        return EntityResult("policy", name, "partial", f"approval not recorded (no status or approval date){where}",
                             srcs(d), gap_kind="insufficient_evidence")
     if reviewed is None:
-        return EntityResult("policy", name, "partial", "approved, but no review or approval date", srcs(d),
+        return EntityResult("policy", name, "partial", f"approved, but no review or approval date{where}", srcs(d),
                             gap_kind="insufficient_evidence")
     age = months_ago(ctx, reviewed)
     measured = {"months_since_review": age, "reviewed": reviewed.isoformat()}
-    if not ctx.within(reviewed, months) and reviewed <= ctx.as_of:
+    stale = [day for day in [reviewed, *_reviewed_alternatives(d)]
+             if not ctx.within(day, months) and day <= ctx.as_of]
+    if stale and len(stale) < len({reviewed, *_reviewed_alternatives(d)}):
+        dated = [c for c in d.conflicts if c.field in _REVIEW_FIELDS]
+        return EntityResult("policy", name, "partial", f"cannot tell when it was last reviewed: the document states "
+                            f"{_quote(dated)}, and only some of these are within the {months}-month cadence{where}",
+                            srcs(d), gap_kind="insufficient_evidence", measured=measured)
+    if stale:
         return EntityResult("policy", name, "fail",
-                            f"last reviewed {reviewed.isoformat()}, {age} months ago (cadence {months} months)",
+                            f"last reviewed {reviewed.isoformat()}, {age} months ago (cadence {months} months){where}",
                             srcs(d), gap_kind="stale", measured=measured)
-    return EntityResult("policy", name, "pass", f"approved, reviewed {reviewed.isoformat()}", srcs(d),
+    return EntityResult("policy", name, "pass", f"approved, reviewed {reviewed.isoformat()}{where}", srcs(d),
                         measured=measured)
 
 
 def _by_key(ctx: CheckContext) -> dict[str, list[Document]]:
+    """Topic -> the documents covering it (a document counts for every topic it covers, and only those)."""
     out: dict[str, list[Document]] = {}
     for d in ctx.facts.of(Document):
-        if d.policy_key:
-            out.setdefault(d.policy_key, []).append(d)
+        for key in d.topics or ((d.policy_key,) if d.policy_key else ()):
+            out.setdefault(key, []).append(d)
     return out
 
 
@@ -128,7 +182,7 @@ def _single_policy_check(key: str, cid: str, title: str, controls: tuple[str, ..
         docs = _by_key(ctx).get(key, [])
         entity = judge_policy(ctx, key, docs)
         if entity.status == "pass" and extra is not None:
-            problem = extra(_best(docs))
+            problem = extra(_best(docs, key))
             if problem:
                 entity = EntityResult("policy", entity.entity, "partial", problem, entity.evidence,
                                       gap_kind="undocumented", measured=entity.measured)

@@ -48,7 +48,16 @@ def tokens(header: str) -> tuple[str, ...]:
         text = re.sub(rf"\b{re.escape(a)}\b", b, text)
     words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
     words = [_SAME.get(w, w) for w in words]
-    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+    return tuple(_stem(w) for w in words)
+
+
+def _stem(word: str) -> str:
+    """Plural 's' and past 'ed' dropped, so "Started" meets "start" and "Reviewers" "reviewer"."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 5 and word.endswith("ed"):
+        word = word[:-2]
+    return word
 
 
 # Words that say little on their own: "Status" is not "DPA status", "Date" is not "Review date".

@@ -16,6 +16,7 @@ from typing import Any
 from trustgap.answers import Assertion
 from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
+from trustgap.evidence.archives import archive_item, is_archive
 from trustgap.evidence.detect import ParseContext, Parser, Recognition, explain, load_parsers, parse_with, recognise
 from trustgap.evidence.secrets import find_secret
 from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
@@ -152,23 +153,34 @@ def ingest_folder(
             )
             continue
         mtime = datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
-        secret = find_secret(data)
-        if secret is not None:  # never stored; the checks that needed the file cannot pass without it
-            out.items.append(_withheld(data, rel, mtime, *secret))
-            chosen = recognise(data, rel, parsers, options)
-            if chosen is not None and chosen.sources:
-                src = Src(sha256=sha256_bytes(data), locator=f"line {secret[0]}")
-                out.facts.extend(CollectionIssue(src=src, source=s, reason=f"{rel} was not read: it holds a "
-                                                 f"{secret[1]}") for s in chosen.sources)
-            continue
-        item, pname, facts, _ = ingest_bytes(
-            data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options,
-            parsers=parsers,
-        )
-        out.items.append(item)
-        if pname:
-            out.facts_by_parser.setdefault(pname, []).extend(facts)
+        members = [(rel, data)]
+        if is_archive(data):  # compressed evidence is read as its contents
+            item, members = archive_item(data, rel, mtime, store)
+            out.items.append(item)
+        for name, body in members:
+            _ingest_file(out, body, name, mtime, store=store, as_of=as_of, options=options, parsers=parsers)
     return out
+
+
+def _ingest_file(out: SourceOutput, data: bytes, rel: str, mtime: datetime, *, store: EvidenceStore, as_of: date,
+                 options: dict[str, dict[str, Any]] | None, parsers: dict[str, Parser]) -> None:
+    """One file (or archive member): withheld when it holds a credential, else stored, recognised and parsed."""
+    secret = find_secret(data)
+    if secret is not None:  # never stored; the checks that needed the file cannot pass without it
+        out.items.append(_withheld(data, rel, mtime, *secret))
+        chosen = recognise(data, rel, parsers, options)
+        if chosen is not None and chosen.sources:
+            src = Src(sha256=sha256_bytes(data), locator=f"line {secret[0]}")
+            out.facts.extend(CollectionIssue(src=src, source=s, reason=f"{rel} was not read: it holds a "
+                                             f"{secret[1]}") for s in chosen.sources)
+        return
+    item, pname, facts, _ = ingest_bytes(
+        data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options,
+        parsers=parsers,
+    )
+    out.items.append(item)
+    if pname:
+        out.facts_by_parser.setdefault(pname, []).extend(facts)
 
 
 def _withheld(data: bytes, name: str, mtime: datetime, line: int, kind: str) -> EvidenceItem:

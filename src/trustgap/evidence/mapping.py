@@ -141,7 +141,13 @@ def score_table(c: Compiled, table: Table, forced: dict[str, str], name: str) ->
     for f, col in forced.items():
         if f in c.wants and a.column(f) != col and spec.fields[f].required:
             return 0.0, [f"the column {col!r} named for {f} is not in the file"], a
-    req = sum(min(a.score(f), 1.0) for f in required) / len(required)
+    any_of = spec.recognise.required_any
+    if any_of and not any(f in a.pairs for f in any_of):
+        return 0.0, [f"no column for any of {', '.join(any_of)}"], a
+    scores = [min(a.score(f), 1.0) for f in required]
+    if any_of:
+        scores.append(max(min(a.score(f), 1.0) for f in any_of))
+    req = sum(scores) / len(scores)
     signals = spec.signal_fields()
     found = [s for s in signals if a.score(s) >= 0.5]
     if len(found) < min(spec.recognise.min_signals, len(signals)):
@@ -154,7 +160,8 @@ def score_table(c: Compiled, table: Table, forced: dict[str, str], name: str) ->
     filled = [h for h in table.headers if h.strip()]
     explained = len(a.pairs) / len(filled) if filled else 0.0
     conf = 0.45 * req + 0.4 * sig + 0.15 * explained
-    reasons = [f"required: {', '.join(f'{f} <- {a.column(f)!r}' for f in required)}",
+    shown = [*required, *(f for f in any_of if f in a.pairs)]
+    reasons = [f"required: {', '.join(f'{f} <- {a.column(f)!r}' for f in shown)}",
                f"{len(found)} distinguishing column(s): {', '.join(found[:6]) or 'none'}",
                f"{len(a.pairs)} of {len(filled)} columns understood"]
     if _name_hint(spec, name):

@@ -153,6 +153,7 @@ class Recognise(_S):
     """How a file of this format is told from others."""
 
     required: list[str] = Field(default_factory=list)  # fields that must be found (plus every required field)
+    required_any: list[str] = Field(default_factory=list)  # at least one of these must be found
     signals: list[str] | None = None  # fields that tell this format (default: all the others)
     min_signals: int = Field(1, ge=0)
     reject_headers: list[str] = Field(default_factory=list)  # a table with one of these is another format
@@ -226,7 +227,7 @@ class FormatSpec(_S):
         return out
 
     def signal_fields(self) -> list[str]:
-        req = set(self.required_fields())
+        req = set(self.required_fields()) | set(self.recognise.required_any)
         if self.recognise.signals is not None:
             return [k for k in self.recognise.signals if k not in req]
         return [k for k in self.fields if k not in req]
@@ -267,11 +268,11 @@ def _problem(spec: FormatSpec) -> tuple[tuple[str, ...], str] | None:
     missing = sorted(needed - set(spec.fields) - set(spec.constants))
     if missing and spec.hook is None:
         return ("fields",), f"{spec.fact} needs {', '.join(missing)}: map them in fields or constants"
-    for part in ("required", "signals"):
+    for part in ("required", "signals", "required_any"):
         for key in getattr(spec.recognise, part) or []:
             if key not in spec.fields:
                 return ("recognise", part), f"{key!r} is not in fields"
-    if not spec.required_fields():
+    if not spec.required_fields() and not spec.recognise.required_any:
         return ("recognise", "required"), ("name what the format cannot be without (or mark a field "
                                            "required: true)")
     return None

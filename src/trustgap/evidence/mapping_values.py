@@ -20,9 +20,9 @@ _DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _SPLIT = re.compile(r"\s*[;|\n]\s*|\s*,\s*")
 TRUE = frozenset({"true", "yes", "y", "1", "enabled", "on", "t", "x", "✓", "✔", "checked", "enrolled", "enforced",
-                  "encrypted", "active"})
+                  "encrypted", "active", "ja", "oui", "sí", "si"})
 FALSE = frozenset({"false", "no", "n", "0", "disabled", "off", "f", "unchecked", "not enrolled", "not enforced",
-                   "not encrypted", "unencrypted", "inactive", "none"})
+                   "not encrypted", "unencrypted", "inactive", "none", "nein", "non"})
 SEVERITIES = {
     "critical": "critical", "crit": "critical", "very high": "critical", "blocker": "critical", "sev1": "critical",
     "sev 1": "critical", "p1": "critical", "urgent": "critical",

@@ -36,7 +36,7 @@ _NAME = re.compile(rf"^({_NAME_WORD})( ({_NAME_WORD}|(van|von|de|da|del|der|di|l
 _NAME_COMMA = re.compile(rf"^({_NAME_WORD})( {_NAME_WORD})*, ({_NAME_WORD})( {_NAME_WORD})*$")
 
 BOOL_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "1", "0", "enabled", "disabled", "on", "off",
-                        "t", "f", "checked", "unchecked", "✓", "✔", "x"})
+                        "t", "f", "checked", "unchecked", "✓", "✔", "x", "ja", "nein", "oui", "non"})
 SEVERITY_WORDS = frozenset({"critical", "high", "medium", "moderate", "low", "informational", "info", "negligible",
                             "important", "minor", "major", "severe", "none", "unknown", "p1", "p2", "p3", "p4",
                             "sev1", "sev2", "sev3", "sev4", "sev 1", "sev 2", "sev 3", "sev 4", "blocker"})
@@ -50,7 +50,8 @@ STATUS_WORDS = frozenset({
     "revoked", "retained", "kept", "removed", "remove", "keep", "modify", "modified", "done", "draft", "signed",
     "declined", "voided", "delivered", "sent", "compliant", "noncompliant", "non-compliant", "not compliant",
     "encrypted", "not encrypted", "unencrypted", "fixed", "dismissed", "auto_dismissed", "mitigated", "accepted",
-    "aktiv", "inaktiv", "full-time", "part-time", "contractor", "employee", "merged", "deployed",
+    "aktiv", "inaktiv", "full-time", "part-time", "contractor", "employee", "merged", "deployed", "abgeschlossen",
+    "beantragt", "bestanden", "nicht bestanden", "offen", "erledigt",
 })
 
 

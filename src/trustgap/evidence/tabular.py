@@ -137,8 +137,10 @@ def parse_bool(value: str | None) -> bool | None:
     if value is None:
         return None
     v = str(value).strip().lower()
-    if v in {"true", "yes", "y", "1", "enabled", "on", "active", "signed", "x", "✓", "done", "complete"}:
+    if v in {"true", "yes", "y", "1", "enabled", "on", "active", "signed", "x", "✓", "done", "complete", "ja",
+             "unterzeichnet", "oui", "sí", "si"}:
         return True
-    if v in {"false", "no", "n", "0", "disabled", "off", "inactive", "none", "not signed"}:
+    if v in {"false", "no", "n", "0", "disabled", "off", "inactive", "none", "not signed", "nein", "non",
+             "nicht unterzeichnet"}:
         return False
     return None

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_LINE = 500  # characters of one line considered for a heading or a "Label: value" statement
-_LABEL = re.compile(r"[A-Za-z][A-Za-z /_.()-]{0,47}")
+_LABEL = re.compile(r"[^\W\d_][\w /.()'’-]{0,47}")
 _LABEL_LEAD = "|>*_#-+ \t"
 _VALUE_TRIM = "|*_ \t"
 _LABEL_TRIM = "*_ \t"
@@ -111,7 +111,8 @@ def label_value(line: str) -> tuple[str, str] | None:
     """``(label, value)`` of a statement line: ``Owner: Jane``, ``**Status:** Draft``, ``- Version: 2``,
     ``| Approved on | 2026-03-01 |`` (a two-cell table row), ``> Next review: March 2027``; else None.
 
-    The label is the text before the first ``:`` or ``|``: one to 48 letters, spaces and ``/ _ . ( ) -``."""
+    The label is the text before the first ``:`` or ``|``: a letter (any alphabet), then up to 47 letters,
+    digits, spaces and ``/ _ . ( ) ' -``."""
     head = line[:MAX_LINE].lstrip(_LABEL_LEAD)
     cut = min((p for p in (head.find(":"), head.find("|")) if p >= 0), default=-1)
     if cut <= 0:
@@ -148,3 +149,83 @@ def table_cells(line: str) -> list[str] | None:
     if all(c and set(c) <= set("-: ") for c in cells):
         return []
     return cells
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    index: int  # line index of the first row
+    rows: tuple[tuple[str, ...], ...]  # the first row is the header as written
+    row_index: tuple[int, ...] = ()  # line index of each row (a Markdown delimiter row takes a line)
+
+    def line_of(self, n: int) -> int:
+        return self.row_index[n] if n < len(self.row_index) else self.index + n
+
+
+@dataclass(frozen=True, slots=True)
+class DocBody:
+    """A document's text as lines, with its headings and tables (indexes into ``lines``).
+
+    ``line_no(i)`` is the number a reader of the file uses for line ``i`` (Markdown: the file's line;
+    DOCX: the paragraph; PDF: ``page P, line L``); ``where(i)`` says it in words."""
+
+    lines: tuple[str, ...]
+    headings: tuple[Heading, ...]
+    tables: tuple[Table, ...]
+    first_line: int = 1  # file line of lines[0] (Markdown after front matter)
+    unit: str = "line"  # "line" (text files), "paragraph" (DOCX), "page" (PDF)
+    page_starts: tuple[int, ...] = ()  # PDF: line index where each page starts
+
+    def line_no(self, i: int) -> int | None:
+        return self.first_line + i if self.unit == "line" else None
+
+    def where(self, i: int) -> str:
+        if self.unit == "line":
+            return f"line {self.first_line + i}"
+        if self.unit == "page" and self.page_starts:
+            page = max((n for n, start in enumerate(self.page_starts) if start <= i), default=0)
+            return f"page {page + 1}, line {i - self.page_starts[page] + 1}"
+        return f"paragraph {i + 1}"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def markdown_tables(lines: list[str] | tuple[str, ...]) -> list[Table]:
+    """Pipe tables: runs of two or more table rows (the delimiter row dropped)."""
+    out: list[Table] = []
+    rows: list[tuple[str, ...]] = []
+    at: list[int] = []
+    for i, line in enumerate([*lines, ""]):
+        cells = table_cells(line) if i < len(lines) else None
+        if cells is None:
+            if len(rows) >= 2:
+                out.append(Table(at[0], tuple(rows), tuple(at)))
+            rows, at = [], []
+            continue
+        if cells:
+            rows.append(tuple(cells))
+            at.append(i)
+    return out
+
+
+def markdown_body(text: str, first_line: int = 1) -> DocBody:
+    lines = text.split("\n")
+    return DocBody(tuple(lines), tuple(markdown_headings(lines)), tuple(markdown_tables(lines)), first_line)
+
+
+_NUMBERED_HEADING = re.compile(r"(\d{1,2}(?:\.\d{1,2}){0,3})\.?[ \t]+[^\W\d_]")
+
+
+def plain_headings(lines: list[str] | tuple[str, ...]) -> list[Heading]:
+    """Headings of text without markup (PDF text): short numbered lines (``4. Access Control``,
+    ``4.2 Reviews``) that do not end like a sentence; the level is the depth of the number."""
+    out: list[Heading] = []
+    for i, line in enumerate(lines):
+        s = line.strip()
+        if not s or len(s) > 90 or s[-1] in ".,;:":
+            continue
+        m = _NUMBERED_HEADING.match(s)
+        if m and len(s.split()) <= 10:
+            out.append(Heading(i, m.group(1).count(".") + 1, s[len(m.group(1)):].lstrip(". \t")))
+    return out

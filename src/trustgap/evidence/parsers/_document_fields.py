@@ -11,6 +11,7 @@ the more specific topics come first).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date
 from pathlib import PurePosixPath
@@ -24,34 +25,96 @@ POLICY_KEYS = (
     "information_security", "acceptable_use", "access_control", "change_management", "incident_response",
     "vendor_management", "data_classification", "business_continuity", "encryption", "logging_monitoring",
     "secure_development", "risk_management", "vulnerability_management", "code_of_conduct", "data_retention",
-    "privacy",
+    "privacy", "processing_specification",
 )
 
+def fold(text: str) -> str:
+    """Lower case without accents or umlauts ("Nächste Überprüfung" -> "nachste uberprufung"), apostrophes
+    and hyphens as spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(plain.replace("'", " ").replace("’", " ").replace("-", " ").split())
+
+
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "title": ("title", "document_title", "policy_title", "policy_name", "document_name"),
-    "owner": ("owner", "policy_owner", "document_owner", "owned_by", "responsible", "responsible_party"),
-    "version": ("version", "document_version", "policy_version", "version_number"),
+    "title": ("title", "document_title", "policy_title", "policy_name", "document_name", "titel", "titre", "titulo"),
+    "owner": ("owner", "policy_owner", "document_owner", "owned_by", "responsible", "responsible_party",
+              "verantwortlich", "verantwortliche", "verantwortlicher", "dokumentenverantwortlich",
+              "dokumentenverantwortlicher", "eigentumer", "eigentuemer", "proprietaire", "responsable", "propietario",
+              "eigenaar", "proprietario", "responsabile", "dono"),
+    "version": ("version", "document_version", "policy_version", "version_number", "fassung", "versionsnummer",
+                "versie", "versione", "versao", "revision", "rev"),
     "approved_on": ("approved_on", "approved", "approval_date", "approved_date", "date_approved", "approved_at",
-                    "date_of_approval", "approval", "approved_on_date"),
-    "approved_by": ("approved_by", "approver", "approvers", "approving_authority"),
+                    "date_of_approval", "approval", "approved_on_date", "freigegeben_am", "genehmigt_am",
+                    "freigabedatum", "freigabe", "genehmigungsdatum", "date_d_approbation", "approuve_le",
+                    "fecha_de_aprobacion", "aprobado_el", "goedgekeurd_op", "datum_goedkeuring", "approvato_il",
+                    "data_di_approvazione", "data_de_aprovacao", "sign_off_date", "signed_off_on"),
+    "approved_by": ("approved_by", "approver", "approvers", "approving_authority", "freigegeben_von",
+                    "freigegeben_durch", "genehmigt_von", "genehmigt_durch", "freigabe_durch", "approuve_par",
+                    "approuvee_par", "aprobado_por", "aprobada_por", "goedgekeurd_door", "approvato_da",
+                    "aprovado_por", "signed_off_by", "sign_off"),
     "last_reviewed": ("last_reviewed", "reviewed", "last_review", "last_review_date", "reviewed_on", "review_date",
-                      "last_reviewed_on", "reviewed_date", "date_reviewed", "last_reviewed_date"),
-    "effective_date": ("effective_date", "effective", "effective_on", "effective_from", "date_effective"),
-    "next_review": ("next_review", "next_review_date", "review_by", "next_review_on", "review_due", "next_review_due"),
-    "status": ("status", "document_status", "policy_status", "state"),
+                      "last_reviewed_on", "reviewed_date", "date_reviewed", "last_reviewed_date", "last_updated",
+                      "updated", "last_revised", "revised", "revised_on", "date_of_last_review",
+                      "zuletzt_uberpruft", "zuletzt_geprueft", "zuletzt_gepruft", "letzte_uberprufung",
+                      "letzte_ueberpruefung", "letzte_prufung", "uberpruft_am", "gepruft_am", "aktualisiert",
+                      "zuletzt_aktualisiert", "derniere_revue", "derniere_revision", "revise_le",
+                      "mis_a_jour_le", "derniere_mise_a_jour", "ultima_revision", "revisado_el",
+                      "ultima_actualizacion", "actualizado", "laatst_herzien", "laatst_bijgewerkt",
+                      "ultima_revisione", "ultimo_aggiornamento", "ultima_atualizacao"),
+    "effective_date": ("effective_date", "effective", "effective_on", "effective_from", "date_effective",
+                       "gultig_ab", "gueltig_ab", "in_kraft_seit", "in_kraft_ab", "date_d_effet",
+                       "date_d_entree_en_vigueur", "en_vigueur_le", "fecha_de_vigencia", "vigente_desde",
+                       "en_vigor_desde", "ingangsdatum", "van_kracht", "in_vigore_dal", "data_di_entrata_in_vigore"),
+    "next_review": ("next_review", "next_review_date", "review_by", "next_review_on", "review_due",
+                    "next_review_due", "nachste_uberprufung", "naechste_ueberpruefung", "nachste_prufung",
+                    "wiedervorlage", "uberprufung_bis", "prochaine_revue", "prochaine_revision", "proxima_revision",
+                    "volgende_herziening", "volgende_review", "prossima_revisione", "proxima_revisao"),
+    "status": ("status", "document_status", "policy_status", "state", "statut", "estado", "stato", "dokumentstatus"),
     "policy": ("policy", "policy_key", "policy_id", "policy_topic", "topic"),
     "doc_type": ("doc_type", "document_type", "kind"),
 }
-_BY_ALIAS = {norm_header(a): canon for canon, names in FIELD_ALIASES.items() for a in names}
 DATE_FIELDS = ("approved_on", "last_reviewed", "effective_date", "next_review")
 DOC_TYPES = ("policy", "procedure", "plan", "standard", "guideline")
 # Labels read from free text ("Owner: Jane"): not the ambiguous ones.
 _TEXT_FIELDS = {"owner", "version", "approved_on", "approved_by", "last_reviewed", "effective_date", "next_review",
                 "status"}
-# A "Status:" line in free text counts only with one of these values (prose may start with "Status:" too).
-KNOWN_STATUSES = frozenset({"approved", "draft", "published", "active", "final", "effective", "current", "in effect",
-                            "in review", "under review", "retired", "deprecated", "superseded", "archived",
-                            "pending approval", "proposed"})
+# Written statuses (any of these languages) -> the status trustgap records. A "Status:" line in free text
+# counts only when it starts with one of these (prose may start with "Status:" too).
+STATUS_WORDS: dict[str, str] = {
+    **{w: "approved" for w in ("approved", "freigegeben", "genehmigt", "verabschiedet", "approuve", "approuvee",
+                               "valide", "validee", "aprobado", "aprobada", "goedgekeurd", "approvato", "approvata",
+                               "aprovado", "aprovada", "signed off")},
+    **{w: "published" for w in ("published", "veroffentlicht", "publie", "publiee", "publicado", "publicada",
+                                "gepubliceerd", "pubblicato")},
+    **{w: "active" for w in ("active", "aktiv")},
+    **{w: "final" for w in ("final", "finalised", "finalized", "definitiv", "definitief", "definitivo")},
+    **{w: "in effect" for w in ("effective", "in effect", "current", "gultig", "in kraft", "en vigueur", "vigente",
+                                "en vigor", "van kracht", "in vigore")},
+    **{w: "draft" for w in ("draft", "entwurf", "brouillon", "projet", "borrador", "concept", "bozza", "rascunho",
+                            "wip", "work in progress")},
+    **{w: "in review" for w in ("in review", "under review", "for review", "in prufung", "in uberprufung",
+                                "in bearbeitung", "zur prufung", "zur freigabe", "en revision", "en cours de revision",
+                                "en revue", "in revisione", "in beoordeling", "em revisao", "pending review")},
+    **{w: "pending approval" for w in ("pending approval", "awaiting approval", "proposed", "submitted",
+                                       "pending", "freigabe ausstehend", "en attente d approbation",
+                                       "pendiente de aprobacion")},
+    **{w: "retired" for w in ("retired", "deprecated", "superseded", "archived", "obsolete", "withdrawn",
+                              "ersetzt", "archiviert", "aufgehoben", "remplace", "archive", "obsoleto")},
+}
+KNOWN_STATUSES = frozenset(STATUS_WORDS)
+_BY_ALIAS = {norm_header(fold(a)): canon for canon, names in FIELD_ALIASES.items() for a in names}
+
+
+def status_of(value: str) -> str | None:
+    """The status a written value states ("Approved (v2)", "Entwurf", "In Prüfung"), or None."""
+    words = fold(value).replace("_", " ")
+    for n in (4, 3, 2, 1):
+        head = " ".join(words.split(" ")[:n]).strip(" .,;:()[]")
+        if head in STATUS_WORDS:
+            return STATUS_WORDS[head]
+    return None
+
 
 POLICY_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("acceptable_use", (r"acceptable[\s_-]+use", r"\baup\b")),
@@ -77,9 +140,10 @@ _COMPILED = tuple((key, tuple(re.compile(p, re.I) for p in pats)) for key, pats 
 
 
 def canonical_field(label: str) -> str | None:
-    """The document field a label names ("Approval Date", "approved_on", "LastReviewed"), or None."""
-    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label)  # camelCase PDF / custom property names
-    return _BY_ALIAS.get(norm_header(split)) or _BY_ALIAS.get(norm_header(label))
+    """The document field a label names ("Approval Date", "approved_on", "LastReviewed", "Freigegeben am"),
+    or None."""
+    split = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", label[:80])  # camelCase PDF / custom property names
+    return _BY_ALIAS.get(norm_header(fold(split))) or _BY_ALIAS.get(norm_header(fold(label[:80])))
 
 
 def policy_key_from_text(*texts: str | None) -> str | None:
@@ -126,7 +190,7 @@ def labelled_values(lines: Iterable[str], limit: int = 120) -> dict[str, str]:
     for _, label, raw in label_values(lines, limit):
         canon = canonical_field(label)
         value = raw.strip()
-        if canon == "status" and value.lower() not in KNOWN_STATUSES:
+        if canon == "status" and status_of(value) is None:
             continue
         if canon in _TEXT_FIELDS and value and canon not in out:
             out[canon] = value
@@ -192,7 +256,7 @@ def resolve_status(status: str | None, approved_on: date | None, approved_flag: 
     """Status as written (lower-cased); else "approved" when an approval is recorded; else "draft" when the
     document carries metadata but no approval; else None (the source does not say)."""
     if status:
-        return status.strip().lower()
+        return status_of(status) or status.strip().lower()
     if approved_on is not None or approved_flag is True or approved_by:
         return "approved"
     if approved_flag is False or has_metadata:

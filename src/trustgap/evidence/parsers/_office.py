@@ -96,24 +96,42 @@ def docx_content(data: bytes, path: str) -> dict[str, Any]:
         paragraphs: list[str] = []
         table_rows: list[tuple[str, str]] = []
         lines: list[str] = []
+        headings: list[tuple[int, int, str]] = []  # (line index, level, text)
+        tables: list[tuple[int, list[list[str]]]] = []  # (line index of the first row, rows of cells)
         heading: str | None = None
+        size = 0
         for child in document.element.body.iterchildren():
+            if size > MAX_TEXT_CHARS:
+                break
             if child.tag == f"{_W_NS}p":
                 para = Paragraph(child, document)
                 text = para.text.strip()
                 if not text:
                     continue
                 style = (para.style.name if para.style is not None else "") or ""
-                if heading is None and (style.startswith(("Title", "Heading")) or len(paragraphs) == 0):
+                level = _heading_level(style)
+                if heading is None and (level is not None or len(paragraphs) == 0):
                     heading = text if len(text) <= 150 else None
                 paragraphs.append(text)
-                lines.append(text)
+                if level is not None:
+                    headings.append((len(lines), level, text))
+                    lines.append("#" * level + " " + text)
+                elif style.startswith("List"):
+                    lines.append("- " + text)
+                else:
+                    lines.append(text)
+                size += len(text)
             elif child.tag == f"{_W_NS}tbl":
+                rows: list[list[str]] = []
+                start = len(lines)
                 for row in Table(child, document).rows:
-                    cells = [c.text.strip() for c in row.cells]
+                    cells = _unique_cells(row.cells)
+                    rows.append(cells)
                     if len(cells) >= 2 and cells[0] and cells[1]:
                         table_rows.append((cells[0], cells[1]))
-                    lines.append(" | ".join(cells))
+                    lines.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
+                    size += sum(len(c) for c in cells)
+                tables.append((start, rows))
     except InputError:
         raise
     except Exception as exc:  # python-docx / lxml / zipfile raise many types for damaged files
@@ -124,8 +142,33 @@ def docx_content(data: bytes, path: str) -> dict[str, Any]:
         "heading": heading,
         "paragraphs": paragraphs,
         "table_rows": table_rows,
+        "headings": headings,
+        "tables": tables,
         "text": "\n".join(lines),
     }
+
+
+def _heading_level(style: str) -> int | None:
+    """The outline level of a paragraph style: Title 1, "Heading N" N (python-docx gives built-in style
+    names in English whatever the language of Word)."""
+    if style == "Title":
+        return 1
+    if style.startswith("Heading "):
+        rest = style[8:].strip()
+        return int(rest) if rest.isdigit() and 1 <= int(rest) <= 9 else None
+    return None
+
+
+def _unique_cells(cells: Any) -> list[str]:
+    """Cell texts of one row; a merged cell (python-docx repeats it once per grid column) counts once."""
+    out: list[str] = []
+    previous: Any = None
+    for cell in cells:
+        if previous is not None and cell._tc is previous:
+            continue
+        previous = cell._tc
+        out.append(cell.text.strip())
+    return out
 
 
 def pdf_content(data: bytes, path: str, ctx: ParseContext) -> dict[str, Any]:
@@ -174,4 +217,4 @@ def pdf_content(data: bytes, path: str, ctx: ParseContext) -> dict[str, Any]:
                       field=f"page {n}")
             break
         texts.append(page_text)
-    return {"info": info, "custom": custom, "text": "\n".join(texts)}
+    return {"info": info, "custom": custom, "text": "\n".join(texts), "pages": texts}

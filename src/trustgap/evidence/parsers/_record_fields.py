@@ -103,6 +103,43 @@ _FALSE = {"no", "n", "false"}
 _SPLIT = re.compile(r"[;|\n,]")  # parts are stripped afterwards: a pattern starting with \s* is quadratic
 
 
+_OBJECTIVE_KEY = re.compile(
+    r"(rto|rpo|recovery_time_objective|recovery_point_objective|recovery_time|recovery_point|data_loss|restore_time|"
+    r"time_to_restore)(?:_(target|objective|goal|achieved|actual|measured|result))?"
+    r"(?:_(h|hr|hrs|hours|min|mins|minutes|m|d|days))?"
+)
+_UNIT_HOURS = {"h": 1.0, "hr": 1.0, "hrs": 1.0, "hours": 1.0, "min": 1 / 60, "mins": 1 / 60, "minutes": 1 / 60,
+               "m": 1 / 60, "d": 24.0, "days": 24.0}
+_DURATION_TEXT = re.compile(r"(\d{1,5}(?:[.,]\d{1,3})?)[ \t]*(d|days?|h|hrs?|hours?|m|mins?|minutes?)(?![a-z])", re.I)
+
+
+def objective(key: str, value: Any) -> tuple[str, float] | None:
+    """A recovery objective column as (details key, hours): ``RTO Target (h)`` = 4 -> ("rto_target", 4.0),
+    ``RPO Achieved (min)`` = 15 -> ("rpo_achieved", 0.25), ``RTO Achieved`` = "2h10m" -> ("rto_achieved", 2.17).
+    A bare RTO / RPO column is the target; "recovery time" and "data loss" columns are what was achieved."""
+    m = _OBJECTIVE_KEY.fullmatch(key)
+    if m is None:
+        return None
+    name, which, unit = m.group(1), m.group(2) or "", m.group(3)
+    what = "rto" if name in ("rto", "recovery_time_objective", "recovery_time", "restore_time", "time_to_restore") \
+        else "rpo"
+    achieved = which in ("achieved", "actual", "measured", "result") or name in (
+        "recovery_time", "recovery_point", "data_loss", "restore_time", "time_to_restore")
+    hours: float | None = None
+    text = str(value).strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        hours = float(value) * _UNIT_HOURS.get(unit or "h", 1.0)
+    elif re.fullmatch(r"\d{1,5}(?:[.,]\d{1,3})?", text):
+        hours = float(text.replace(",", ".")) * _UNIT_HOURS.get(unit or "h", 1.0)
+    else:
+        parts = _DURATION_TEXT.findall(text[:100])
+        if parts and _DURATION_TEXT.sub("", text[:100]).strip(" ,and") == "":
+            hours = sum(float(n.replace(",", ".")) * {"d": 24.0, "h": 1.0, "m": 1 / 60}[u[0].lower()] for n, u in parts)
+    if hours is None:
+        return None
+    return f"{what}_{'achieved' if achieved else 'target'}", round(hours, 4)
+
+
 def kind_of(value: Any) -> str | None:
     if value is None:
         return None

@@ -1,27 +1,32 @@
-"""Policy documents: Markdown with YAML front matter, Word (DOCX) and PDF.
+"""Documents: policies, standards, plans and procedures, and narrative records (minutes, test reports,
+reviews), in Markdown with or without YAML front matter, Word (DOCX) and PDF.
 
 Format references
 - Markdown front matter: a YAML block between ``---`` lines at the top of the file, as Jekyll and most static
   site generators define it (https://jekyllrb.com/docs/front-matter/). Keys read (spellings in
   ``_document_fields.FIELD_ALIASES``): title, owner, version, approved_on / approved / approval_date,
-  approved_by, last_reviewed / reviewed, effective_date, next_review, status, policy (topic) and type.
-- DOCX: core properties (``docProps/core.xml``: title, author, last_modified_by, revision, created, modified,
-  content status...) read with python-docx (https://python-docx.readthedocs.io/en/latest/api/document.html#coreproperties-objects),
-  custom properties from ``docProps/custom.xml`` (ECMA-376 Part 1, 22.3 Custom File Properties) and the body
-  text, paragraphs and tables in order.
-- PDF: the document information dictionary (``/Title``, ``/Author``, ``/CreationDate``, ``/ModDate`` and any
-  custom entries, ISO 32000-1 14.3.3) and the page text, read with pypdf
+  approved_by, last_reviewed / reviewed, effective_date, next_review, status, policy (topic), type and date.
+- DOCX: core properties (``docProps/core.xml``: title, author, version, content status, subject, category,
+  keywords) read with python-docx
+  (https://python-docx.readthedocs.io/en/latest/api/document.html#coreproperties-objects), custom properties
+  from ``docProps/custom.xml`` (ECMA-376 Part 1, 22.3 Custom File Properties), and the body in order:
+  paragraphs (heading styles give the outline), and tables with every cell.
+- PDF: the document information dictionary (``/Title``, ``/Author``, ``/Subject``, ``/Keywords`` and custom
+  entries, ISO 32000-1 14.3.3) and the page text, read with pypdf
   (https://pypdf.readthedocs.io/en/stable/user/metadata.html, .../extract-text.html).
 
-Without front matter or properties, a "document control" block in the text (``Owner: ...``,
-``| Approved on | 2026-03-01 |``) fills the gaps. File creation and modification times are not taken as
-review or approval dates: saving a file is not reviewing a policy.
+A title that names a record (``_narrative.record_kind``: "Tabletop exercise minutes", "DR test report",
+"Post-incident review INC-42") makes the file a narrative record: :class:`Record` facts (``_narrative``).
+Anything else is one :class:`Document` (``_doc_build``): its topics from its title and text
+(``_doc_topics``), its status, version, owner, approval and review from its metadata and from what its body
+says (``_doc_statements``: "Status: Draft", "Approved by Dana Lee on 2 February 2026", a revision history
+table), conflicting statements kept in ``Document.conflicts``. File creation and modification times are
+never taken as review, approval or activity dates: saving a file is not reviewing a policy.
 
-One :class:`Document` per file. ``status`` is the written status (lower-cased); else "approved" when an
-approval date or approver is recorded; else "draft" when the file carries metadata but no approval; else
-None (unknown): a Markdown file without front matter, or a DOCX / PDF without custom properties, that
-records no approval says nothing about its status. ``text`` holds the full text, for the promises a
-policy makes ("reviewed quarterly").
+``status`` is the written status, normalised ("Freigegeben" -> "approved"); else "approved" when an approval
+is recorded; else "draft" when the file carries metadata (front matter, custom properties) but no approval;
+else None: a document that records nothing about its approval says nothing about its status. ``text`` holds
+the full text, for the promises a policy makes ("reviewed quarterly").
 """
 
 from __future__ import annotations
@@ -29,16 +34,26 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from trustgap.dates import DateParseError
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers import _document_fields as fields
-from trustgap.evidence.parsers._doc_text import MAX_LINE, first_heading, opens_with_heading
+from trustgap.evidence.parsers._doc_build import DocumentInput, build, front_matter_fields
+from trustgap.evidence.parsers._doc_tables import is_processing_register
+from trustgap.evidence.parsers._doc_text import (
+    MAX_LINE,
+    DocBody,
+    Heading,
+    Table,
+    first_heading,
+    label_values,
+    markdown_body,
+    opens_with_heading,
+    plain_headings,
+)
 from trustgap.evidence.parsers._json_input import decode, head_text, reject_binary, yaml_bad_character
+from trustgap.evidence.parsers._narrative import record_kind
 from trustgap.evidence.parsers._office import docx_content, pdf_content
 from trustgap.evidence.parsers._sheets import zip_members
-from trustgap.evidence.tabular import norm_header
-from trustgap.facts import Document
 from trustgap.yamlfile import LocatedYaml
 
 MD_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mdx")
@@ -61,7 +76,9 @@ def _heading(text: str) -> str | None:
     return first_heading(text)
 
 
-_DOC_WORDS = re.compile(r"\b(polic(y|ies)|plan|procedures?|standards?|handbook|code of conduct)\b", re.I)
+_DOC_WORDS = re.compile(r"\b(polic(y|ies)|plan|procedures?|standards?|handbook|code of conduct|notice|schedule|"
+                        r"specifications?|politique|pol[ií]tica|procédure|procedimiento|beleid|richtlijn|norme)\b"
+                        r"|(richtlinie|leitlinie|verfahren|konzept|handbuch|standard)\b", re.I)
 _POLICY_LIKE = {"title", "policy", "approved_on", "last_reviewed", "owner", "version", "effective_date",
                 "next_review", "approved_by"}
 
@@ -92,7 +109,12 @@ def _md_score(data: bytes, name: str) -> int:
                 return 7
         return 0
     title = _heading(head)
-    if not (title and _DOC_WORDS.search(title)):
+    if title and record_kind(title) and not is_md:
+        # a record written as text (minutes, a test report): its title on the first line and a dated label
+        dated = any(fields.fold(label).startswith(("date", "datum", "fecha", "held", "review held"))
+                    for _, label, _ in label_values(head.splitlines()[:40]))
+        return 6 if opens_with_heading(head) and dated else 0
+    if not (title and (_DOC_WORDS.search(title) or record_kind(title) or is_processing_register(title))):
         return 0
     if is_md:
         return 7
@@ -111,66 +133,11 @@ def sniff(data: bytes, name: str) -> int:
     return _md_score(data, name)
 
 
-def _document(ctx: ParseContext, meta: dict[str, Any], text: str, extra_topic_texts: tuple[str | None, ...],
-              locator: str, lines: dict[str, int] | None = None, has_metadata: bool = False) -> Document:
-    dates: dict[str, Any] = {}
-    approved_flag: bool | None = None
-    raw_approved = meta.get("approved_on")
-    if isinstance(raw_approved, bool):
-        approved_flag = raw_approved
-        meta = {**meta, "approved_on": None}
-    for name in fields.DATE_FIELDS:
-        try:
-            dates[name] = fields.as_date(meta.get(name))
-        except (DateParseError, ValueError, OverflowError):
-            ctx.error(f"{name}: not a date: {meta.get(name)!r}", line=(lines or {}).get(name), field=name)
-            dates[name] = None
-    title = fields.text_value(meta.get("title")) or fields.title_from_filename(ctx.path)
-    key = fields.explicit_policy_key(meta.get("policy")) or fields.policy_key_from_text(
-        title, *extra_topic_texts, fields.title_from_filename(ctx.path)
-    )
-    approved_by = fields.text_value(meta.get("approved_by"))
-    status = fields.resolve_status(fields.text_value(meta.get("status")), dates["approved_on"], approved_flag,
-                                   approved_by, has_metadata)
-    return Document(
-        src=ctx.src(locator),
-        path=ctx.path,
-        title=title,
-        doc_type=fields.doc_type_from(meta.get("doc_type"), title),
-        policy_key=key,
-        owner=fields.text_value(meta.get("owner")),
-        version=fields.text_value(meta.get("version")),
-        approved_on=dates["approved_on"],
-        approved_by=approved_by,
-        last_reviewed=dates["last_reviewed"],
-        effective_date=dates["effective_date"],
-        next_review=dates["next_review"],
-        status=status,
-        text=text,
-    )
-
-
-def _front_fields(front: Any, located: LocatedYaml, offset: int) -> tuple[dict[str, Any], dict[str, int]]:
-    meta: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    for raw_key, value in front.items():
-        label = str(raw_key)
-        canon = fields.canonical_field(label)
-        if canon is None and norm_header(label) == "type":
-            # "type: procedure" says what the document is; "type: access_control" names its topic
-            canon = "doc_type" if str(value).strip().lower() in fields.DOC_TYPES else "policy"
-        if canon is None or canon in meta:
-            continue
-        meta[canon] = value
-        line = located.line_of((raw_key,))
-        lines[canon] = line + offset if line is not None else offset
-    return meta, lines
-
-
 def _parse_markdown(data: bytes, ctx: ParseContext) -> ParseResult:
     text = decode(data, ctx.path).replace("\r\n", "\n")
-    front_text, body, body_line = _split_front_matter(text)
+    front_text, body_text, body_line = _split_front_matter(text)
     meta: dict[str, Any] = {}
+    where: dict[str, str] = {}
     lines: dict[str, int] = {}
     has_front = False
     if front_text is not None:
@@ -185,47 +152,56 @@ def _parse_markdown(data: bytes, ctx: ParseContext) -> ParseResult:
         if located is not None:
             if isinstance(located.data, dict):
                 has_front = True
-                meta, lines = _front_fields(located.data, located, 1)
+                front = located.data
+                meta, where, lines = front_matter_fields(
+                    front.items(), {k: located.line_of((k,)) for k in front}, 1)
             elif located.data is not None:
                 ctx.error("front matter is not a set of key: value pairs", line=2)
-    labelled = fields.labelled_values(body.split("\n"))
-    meta = fields.merge(meta, {"title": _heading(body)}, labelled)
-    doc = _document(ctx, meta, body if front_text is not None else text, (), f"line {body_line}" if has_front
-                    else "line 1", lines, has_metadata=has_front)
-    return ParseResult(facts=[doc])
+    body = markdown_body(body_text if front_text is not None else text, body_line if front_text is not None else 1)
+    title = fields.text_value(meta.get("title")) or _heading(body.text)
+    doc = DocumentInput(body=body, locator=f"line {body.first_line}" if has_front else "line 1", title=title,
+                        metadata=meta, metadata_where=where, metadata_lines=lines, has_metadata=has_front)
+    return ParseResult(facts=build(ctx, doc))
 
 
 def _parse_docx(data: bytes, ctx: ParseContext) -> ParseResult:
     content = docx_content(data, ctx.path)
     core = content["core"]
-    meta = fields.merge(
-        content["custom"],
-        fields.table_values(content["table_rows"]),
-        fields.labelled_values(content["paragraphs"]),
-        {"title": core.get("title") or content.get("heading"), "version": core.get("version"),
-         "status": core.get("content_status"), "owner": core.get("author")},
+    lines = content["text"].split("\n")
+    headings = tuple(Heading(i, level, text) for i, level, text in content["headings"])
+    tables = tuple(Table(i, tuple(tuple(r) for r in rows), tuple(range(i, i + len(rows))))
+                   for i, rows in content["tables"] if len(rows) >= 2)
+    body = DocBody(tuple(lines), headings, tables, unit="paragraph")
+    custom = content["custom"]
+    doc = DocumentInput(
+        body=body, locator="docProps/core.xml", title=custom.get("title") or core.get("title") or content["heading"],
+        metadata=custom, metadata_where={k: f"docProps/custom.xml ({k})" for k in custom},
+        properties=core, properties_where="docProps/core.xml",
+        extra_titles=(core.get("subject"), core.get("category"), core.get("keywords")), has_metadata=bool(custom),
     )
-    has_metadata = bool(content["custom"]) or any(meta.get(k) for k in ("approved_on", "approved_by", "status"))
-    doc = _document(ctx, meta, content["text"], (core.get("subject"), core.get("category"), core.get("keywords")),
-                    "docProps/core.xml", has_metadata=has_metadata)
-    return ParseResult(facts=[doc])
+    return ParseResult(facts=build(ctx, doc))
 
 
 def _parse_pdf(data: bytes, ctx: ParseContext) -> ParseResult:
     content = pdf_content(data, ctx.path, ctx)
     info = content["info"]
-    text_lines = content["text"].split("\n")
-    first_line = next((ln.strip() for ln in text_lines if ln.strip()), None)
-    meta = fields.merge(
-        content["custom"],
-        fields.labelled_values(text_lines),
-        {"title": info.get("title") or (first_line if first_line and len(first_line) <= 120 else None),
-         "owner": info.get("author")},
+    lines: list[str] = []
+    starts: list[int] = []
+    for page in content["pages"]:
+        starts.append(len(lines))
+        lines.extend(page.split("\n"))
+    body = DocBody(tuple(lines), tuple(plain_headings(lines)), (), unit="page", page_starts=tuple(starts))
+    first_line = next((ln.strip() for ln in lines if ln.strip()), None)
+    custom = content["custom"]
+    doc = DocumentInput(
+        body=body, locator="info dictionary",
+        title=custom.get("title") or info.get("title") or (first_line if first_line and len(first_line) <= 120
+                                                           else None),
+        metadata=custom, metadata_where={k: f"PDF info entry {k}" for k in custom},
+        properties={"author": info.get("author")}, properties_where="PDF info dictionary",
+        extra_titles=(info.get("subject"), info.get("keywords")), has_metadata=bool(custom),
     )
-    has_metadata = bool(content["custom"]) or any(meta.get(k) for k in ("approved_on", "approved_by", "status"))
-    doc = _document(ctx, meta, content["text"], (info.get("subject"), info.get("keywords")), "info dictionary",
-                    has_metadata=has_metadata)
-    return ParseResult(facts=[doc])
+    return ParseResult(facts=build(ctx, doc))
 
 
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
@@ -240,7 +216,7 @@ def parse(data: bytes, ctx: ParseContext) -> ParseResult:
 PARSER = register(
     Parser(
         name="policy_document",
-        title="Policy document (Markdown, DOCX, PDF)",
+        title="Policy document or narrative record (Markdown, DOCX, PDF)",
         sniff=sniff,
         parse=parse,
         reference="https://jekyllrb.com/docs/front-matter/",

@@ -7,7 +7,9 @@ CSV, generic: one row per activity, with a ``record_type`` (or ``type`` / ``kind
 a date column; optional subject (system, vendor, employee email), title (scenario, course, policy),
 participants (``;``, ``|`` or ``,`` separated), performed_by, outcome (result / status), and any other
 columns, which go to ``Record.details`` under their normalised header (counts as integers, yes/no as
-booleans: ``Users Reviewed`` -> ``users_reviewed: 42``, ``Likelihood Recorded`` -> ``likelihood_recorded``)::
+booleans: ``Users Reviewed`` -> ``users_reviewed: 42``, ``Likelihood Recorded`` -> ``likelihood_recorded``;
+recovery objectives in hours whatever the column's unit: ``RTO Target (h)`` -> ``rto_target``,
+``RPO Achieved (min)`` 15 -> ``rpo_achieved: 0.25``, ``RTO Achieved`` "2h10m" -> ``rto_achieved: 2.1667``)::
 
     record_type,date,system,reviewers,users_reviewed,changes
     access_review,2026-03-31,AWS production,priya@acme.io;marcus@acme.io,42,3
@@ -123,6 +125,9 @@ def _details(values: dict[str, Any]) -> dict[str, Any]:
             continue
         k = norm_header(str(key))
         k = rf.DETAIL_ALIASES.get(k, k)
+        if (found := rf.objective(k, rf.typed(value))) is not None and found[0] not in out:
+            out[found[0]] = found[1]  # recovery objectives in hours, whatever unit the column used
+            continue
         if k and k not in out:
             out[k] = rf.typed(value)
     return out

@@ -37,6 +37,9 @@ _TIERS = {
     "medium": "medium", "moderate": "medium", "med": "medium", "tier 3": "medium", "3": "medium", "t3": "medium",
     "tier3": "medium", "low": "low", "minimal": "low", "very low": "low", "tier 4": "low", "4": "low",
     "t4": "low", "tier4": "low",
+    # German registers (Dienstleisterverzeichnis): kritisch, hoch, mittel, niedrig / gering
+    "kritisch": "critical", "sehr hoch": "critical", "hoch": "high", "mittel": "medium", "niedrig": "low",
+    "gering": "low",
 }
 _CUSTOMER_WORDS = re.compile(
     r"\b(customer|customers|client|clients|personal|pii|phi|cardholder|payment[- ]card|credit[- ]card|patient"

@@ -32,6 +32,7 @@ Measured on the 2-core development machine (shared, load average 9-16 during the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import socket
@@ -208,6 +209,10 @@ def run_once(n_workers: int, folder: Path, broker: str, pg_base: str, work: Path
                 p.kill()
         log.close()
         drop_schema(pg_base, schema)
+        from kombu import Connection
+
+        with Connection(broker, connect_timeout=5) as conn, contextlib.suppress(Exception):  # gone already
+            conn.default_channel.queue_delete(queue)
 
 
 def main() -> int:

@@ -115,6 +115,8 @@ def test_bad_items_are_named_and_the_rest_is_read() -> None:
 
 def test_bare_protected_branch_list_is_named_by_its_file() -> None:
     bare = json.dumps(json.loads((FIX / "v15" / "protected-branches-api.json").read_text())["items"]).encode()
+    parser = recognise(bare, "api-protected-branches.json")
+    assert parser is not None and parser.name == "gitlab"
     project = (FIX / "v15" / "project-api.json").read_bytes()
     facts = [*run(project, "gitlab/project.json").facts, *run(bare, "gitlab/api-protected-branches.json").facts]
     joined = load_parsers()["gitlab"].finalize(facts)  # type: ignore[misc]
@@ -133,3 +135,13 @@ def test_approvals_without_list_is_an_error_naming_the_field() -> None:
     doc["approved_by"] = "dana"
     res = run(json.dumps(doc).encode(), "approvals.json")
     assert [e.field for e in res.errors] == ["approved_by"]
+
+
+def test_required_approvals_from_merge_requests_when_rules_were_not_exported() -> None:
+    facts: list[Any] = []
+    for f in sorted((FIX / "v15").glob("*.json")):
+        if f.name != "approval-rules-api.json":
+            facts.extend(run(f.read_bytes(), f.name).facts)
+    joined = load_parsers()["gitlab"].finalize(facts)  # type: ignore[misc]
+    (bp,) = [b for b in joined if isinstance(b, BranchProtection)]
+    assert bp.branch == "main" and bp.required_approvals == 1  # each merge request into main required one

@@ -18,10 +18,11 @@ FIX = Path(__file__).parent.parent / "fixtures"
 FILES = {
     "gcp_iam_policy": ("gcp/projects-get-iam-policy-acme-prod.json",
                        "gcp/buckets/acme-partner-share/get-iam-policy.json"),
-    "gcp_service_account_keys": ("gcp/service-account-keys-ci-deployer.json",),
+    "gcp_service_account_keys": ("gcp/service-account-keys-ci-deployer.json",
+                                 "gcp/service-account-keys-legacy-etl.json"),
     "gcp_storage_buckets": ("gcp/storage-buckets-list.json",),
     "gcp_storage_buckets_api": ("gcp/buckets-api-list.json",),
-    "azure_storage_accounts": ("azure/storage-account-list.json",),
+    "azure_storage_accounts": ("azure/storage-account-list.json", "azure/storage-account-show.json"),
     "azure_role_assignments": ("azure/role-assignment-list.json",),
 }
 
@@ -124,3 +125,18 @@ def test_assignment_without_a_role_is_skipped_and_voids_the_topic() -> None:
     res = run("azure_role_assignments", json.dumps(doc).encode(), "roles.json")
     assert len([g for g in res.facts if isinstance(g, Grant)]) == 3
     assert [i.source for i in res.facts if isinstance(i, CollectionIssue)] == ["azure.iam"]
+
+
+def test_older_gcloud_keys_and_an_expired_key() -> None:
+    keys = [c for c in facts("gcp_service_account_keys", FILES["gcp_service_account_keys"][1])
+            if isinstance(c, Credential)]
+    assert [(k.account_id, k.active) for k in keys] == [
+        ("etl-runner@acme-data.iam.gserviceaccount.com", True), ("etl-runner@acme-data.iam.gserviceaccount.com", False)]
+    assert keys[0].created_or_rotated_at == datetime(2025, 2, 11, 8, tzinfo=UTC)
+
+
+def test_one_storage_account_shown() -> None:
+    shown = facts("azure_storage_accounts", FILES["azure_storage_accounts"][1])
+    (acct,) = [r for r in shown if isinstance(r, Resource)]
+    assert acct.attrs["minimum_tls_version"] == "TLS1_2" and acct.attrs["https_only"] is True
+    assert "infrastructure_encryption" not in acct.attrs and acct.region == "westeurope"  # null: not said

@@ -4,6 +4,7 @@ into each). Each test uses a queue of its own, so nothing else on the broker int
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -42,6 +43,14 @@ def _reachable(url: str) -> bool:
         return True
     except Exception:
         return False
+
+
+def drop_queue(broker: str, queue: str) -> None:
+    """Remove the test's queue (and any message left in it) from the broker."""
+    from kombu import Connection
+
+    with Connection(broker, connect_timeout=5) as conn, contextlib.suppress(Exception):  # gone already
+        conn.default_channel.queue_delete(queue)
 
 
 @pytest.fixture(scope="module")
@@ -193,6 +202,7 @@ def test_workers_collect_every_account_and_region(broker: str, workers_env: dict
         assert wait_for(key, timeout=5, store_url=pg_url).run_id == rec.run_id
     finally:
         w.stop()
+        drop_queue(broker, queue)
 
 
 def test_a_failing_part_is_retried_then_recorded_and_a_dead_worker_is_resumed(
@@ -240,3 +250,4 @@ def test_a_failing_part_is_retried_then_recorded_and_a_dead_worker_is_resumed(
                 for e in [f.entity or ""]} >= {f"nomfa-{a}" for a in ACCOUNTS[:2]}
     finally:
         w.stop()
+        drop_queue(RABBIT, queue)

@@ -110,7 +110,7 @@ def _sla_check(ctx: CheckContext, severity: str, sla: int) -> CheckResult:
     category="technical",
     remediation="Patch or upgrade the named packages now (the fixed version is shown), rebuild and redeploy the "
     "images, and page the owning team for every new critical finding so it is fixed within the SLA.",
-    sources=("scans.trivy", "scans.dependabot", "scans.grype"),
+    sources=("scans.trivy", "scans.dependabot", "scans.grype", "scans.snyk"),
     thresholds=("critical_vuln_sla_days",),
 )
 def critical_fixed_within_sla(ctx: CheckContext) -> CheckResult:
@@ -127,7 +127,7 @@ def critical_fixed_within_sla(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Schedule fixes for the named high findings within the SLA and track them as tickets with due "
     "dates; accept any that cannot be fixed on the risk register.",
-    sources=("scans.trivy", "scans.dependabot", "scans.grype"),
+    sources=("scans.trivy", "scans.dependabot", "scans.grype", "scans.snyk"),
     thresholds=("high_vuln_sla_days",),
 )
 def high_fixed_within_sla(ctx: CheckContext) -> CheckResult:
@@ -143,7 +143,7 @@ def high_fixed_within_sla(ctx: CheckContext) -> CheckResult:
     effort="M",
     category="technical",
     remediation="Batch medium findings into regular dependency-upgrade work so none outlives the SLA.",
-    sources=("scans.trivy", "scans.dependabot", "scans.grype"),
+    sources=("scans.trivy", "scans.dependabot", "scans.grype", "scans.snyk"),
     thresholds=("medium_vuln_sla_days",),
 )
 def medium_fixed_within_sla(ctx: CheckContext) -> CheckResult:
@@ -160,7 +160,7 @@ def medium_fixed_within_sla(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Schedule the vulnerability scanner (CI job or cron) to scan every target at least at the "
     "promised cadence, and keep the dated reports.",
-    sources=("scans.trivy", "scans.dependabot", "scans.grype"),
+    sources=("scans.trivy", "scans.dependabot", "scans.grype", "scans.snyk"),
     thresholds=("vuln_scan_cadence_months",),
     description="Per target: Type I, a scan within one cadence; Type II, a scan in every window of the period.",
 )
@@ -188,7 +188,7 @@ def performed_on_cadence(ctx: CheckContext) -> CheckResult:
     category="technical",
     remediation="Give the scanner credentials (or an agent) so it inspects installed packages, not only what "
     "is visible from the network.",
-    sources=("scans.trivy", "scans.dependabot", "scans.grype"),
+    sources=("scans.trivy", "scans.dependabot", "scans.grype", "scans.snyk"),
 )
 def scans_authenticated(ctx: CheckContext) -> CheckResult:
     latest: dict[str, Scan] = {}

@@ -147,6 +147,9 @@ def create_app(broker_url: str, *, queue: str = DEFAULT_QUEUE, max_retries: int 
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
         task_default_queue=queue, broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
         broker_transport_options={"visibility_timeout": 3600},
+        # no remote-control (pidbox) queue: it is exclusive per node name, so two workers called the same
+        # on one broker would lock each other out; workers are managed by their process supervisor instead
+        worker_enable_remote_control=False,
     )
 
     @app.task(name="trustgap.collect_part", bind=True, max_retries=max_retries)
@@ -287,8 +290,9 @@ def run_worker(broker_url: str, *, concurrency: int = 2, queue: str = DEFAULT_QU
                hostname: str | None = None, max_retries: int = 3, retry_backoff: float = 2.0) -> None:
     """Start a worker in this process (blocks)."""
     app = create_app(broker_url, queue=queue, max_retries=max_retries, retry_backoff=retry_backoff)
+    import uuid
+
     argv = ["worker", f"--loglevel={loglevel}", f"--concurrency={concurrency}", f"--queues={queue}",
-            "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    if hostname:
-        argv.append(f"--hostname={hostname}")
+            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            f"--hostname={hostname or f'trustgap-{uuid.uuid4().hex[:8]}@%h'}"]
     app.worker_main(argv)

@@ -88,6 +88,7 @@ class ApprovalBatch:
     project_id: int
     iid: str
     reviews: tuple[Review, ...]
+    approvals_required: int | None = None  # what the rules in force required of this merge request
 
 
 def _union(a: tuple[Review, ...], b: tuple[Review, ...]) -> tuple[Review, ...]:
@@ -129,7 +130,8 @@ def _required(rules: list[ApprovalRule], branch: str) -> int | None:
 
 
 def _protections(projects: dict[str, ProjectInfo], lists: list[ProtectedList], rules: dict[str, list[ApprovalRule]],
-                 settings: dict[str, ProjectApprovalSettings]) -> list[BranchProtection]:
+                 settings: dict[str, ProjectApprovalSettings],
+                 required_seen: dict[str, int] | None = None) -> list[BranchProtection]:
     out: list[BranchProtection] = []
     for pl in lists:
         info = projects.get(pl.project.lower())
@@ -144,7 +146,8 @@ def _protections(projects: dict[str, ProjectInfo], lists: list[ProtectedList], r
             branch = default if is_default and default else b.name
             out.append(BranchProtection(
                 src=b.src, system=SYSTEM, repository=pl.project, branch=branch, is_default=is_default,
-                protected=True, required_approvals=_required(project_rules, branch) if project_rules else None,
+                protected=True, required_approvals=_required(project_rules, branch) if project_rules else (
+                    (required_seen or {}).get(pl.project.lower()) if is_default else None),
                 dismiss_stale_reviews=reset, require_code_owner_reviews=b.code_owner_approval_required,
                 allow_force_pushes=b.allow_force_push,
                 require_status_checks=info.pipeline_required if info is not None and is_default else None,
@@ -152,6 +155,24 @@ def _protections(projects: dict[str, ProjectInfo], lists: list[ProtectedList], r
         if default is not None and chosen is None:
             out.append(BranchProtection(src=pl.src, system=SYSTEM, repository=pl.project, branch=default,
                                         is_default=True, protected=False))
+    return out
+
+
+def _required_seen(seen: list[MergeRequestSeen], required: dict[tuple[int, str], int],
+                   projects: dict[str, ProjectInfo], paths_by_id: dict[int, str]) -> dict[str, int]:
+    """Project path -> the fewest approvals any merge request into its default branch was required to have (GitLab
+    says so in each merge request's approvals answer): the protection's requirement when its approval rules were not
+    exported."""
+    out: dict[str, int] = {}
+    for s in seen:
+        if s.project_id is None or (s.project_id, s.change.change_id) not in required:
+            continue
+        path = paths_by_id.get(s.project_id) or s.change.repository
+        info = projects.get(path.lower())
+        if info is None or info.default_branch is None or s.change.base_branch != info.default_branch:
+            continue
+        n = required[(s.project_id, s.change.change_id)]
+        out[path.lower()] = min(n, out.get(path.lower(), n))
     return out
 
 
@@ -200,6 +221,7 @@ def finalize(facts: list[Any]) -> list[Any]:
     settings: dict[str, ProjectApprovalSettings] = {}
     seen: list[MergeRequestSeen] = []
     approvals: dict[tuple[int, str], tuple[Review, ...]] = {}
+    required: dict[tuple[int, str], int] = {}
     for f in facts:
         if isinstance(f, Account):
             accounts.append(f)
@@ -218,10 +240,13 @@ def finalize(facts: list[Any]) -> list[Any]:
         elif isinstance(f, ApprovalBatch):
             key = (f.project_id, f.iid)
             approvals[key] = _union(approvals.get(key, ()), f.reviews)
+            if f.approvals_required is not None:
+                required[key] = f.approvals_required
         else:
             out.append(f)
     out.extend(_merge_accounts(accounts))
-    out.extend(_protections(projects, list(lists.values()), rules, settings))
+    out.extend(_protections(projects, list(lists.values()), rules, settings,
+                            _required_seen(seen, required, projects, paths_by_id)))
     changes: dict[tuple[str, str], Change] = {}
     missing: list[MergeRequestSeen] = []
     for s in seen:

@@ -41,8 +41,9 @@ Facts
   ``mfa_enabled`` from ``two_factor_enabled`` (None when the answer does not show it), ``is_admin`` for instance
   administrators and group owners, ``active`` for state ``active``, bots as service accounts;
 - :class:`Resource` ``gitlab.project`` (attrs ``default_branch``, ``visibility``, ``archived``);
-- :class:`BranchProtection` per protected branch (approvals required from the rules that apply to it), and an
-  unprotected one for a default branch no protection pattern covers, when that project's list was collected;
+- :class:`BranchProtection` per protected branch (approvals required from the rules that apply to it; without the
+  rules, the fewest ``approvals_required`` of the merge requests into the default branch), and an unprotected one
+  for a default branch no protection pattern covers, when that project's list was collected;
 - :class:`Setting` ``gitlab.project.<setting>`` per approval setting (scope = project path);
 - :class:`Change` (kind ``merge_request``) per merged merge request, its approvals as ``APPROVED`` reviews; a merged
   merge request whose approvals are nowhere in the evidence becomes a ``gitlab.merge_requests`` collection problem
@@ -99,6 +100,10 @@ def sniff(data: bytes, name: str) -> int:
         return 10  # merge requests
     if '"path_with_namespace"' in head and '"default_branch"' in head:
         return 9  # projects
+    if '"push_access_levels"' in head and '"merge_access_levels"' in head:
+        return 9  # a project's protected branches (named by the file's path)
+    if '"rule_type"' in head and '"approvals_required"' in head and '"eligible_approvers"' in head:
+        return 9  # a project's approval rules (named by the file's path)
     if '"username"' in head and '"web_url"' in head and '"state"' in head and '"login"' not in head:
         if '"access_level"' in head:
             return 9  # group members
@@ -304,7 +309,8 @@ def _approvals(doc: dict[str, Any], ctx: ParseContext, where: str) -> list[Any]:
             continue
         reviews.append(Review(reviewer=user, state="APPROVED",
                               submitted_at=json_when(e, "approved_at", f"{where}.approved_by[{i}]", ctx)))
-    return [join.ApprovalBatch(src=ctx.src(where), project_id=project_id, iid=str(iid), reviews=tuple(reviews))]
+    return [join.ApprovalBatch(src=ctx.src(where), project_id=project_id, iid=str(iid), reviews=tuple(reviews),
+                               approvals_required=_int(doc.get("approvals_required")))]
 
 
 # --------------------------------------------------------------------------- dispatch

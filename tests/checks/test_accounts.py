@@ -130,7 +130,12 @@ def test_password_policy(run) -> None:  # noqa: ANN001
     assert run("aws.password_policy_strong", [pol(None)]).entities[0].gap_kind == "missing"
 
 
-def test_orphans_skip_unjoinable_non_idp_accounts(run) -> None:  # noqa: ANN001
+def test_unjoinable_non_idp_accounts_are_cannot_tell_not_orphans(run) -> None:  # noqa: ANN001
     facts = [person("ann@x.io"), acc("ann@x.io"),
              Account(src=S, system="github", account_id="octo", active=True)]
-    assert run("accounts.owned_by_person", facts, systems=("github",)).status == "pass"
+    res = run("accounts.owned_by_person", facts, systems=("github",))
+    octo = next(e for e in res.entities if e.entity == "octo (github)")
+    assert res.status == "partial" and octo.status == "partial" and octo.gap_kind == "insufficient_evidence"
+    assert "identity.accounts" in octo.reason
+    mapped = run("accounts.owned_by_person", facts, systems=("github",), identity_accounts={"github:octo": "ann@x.io"})
+    assert mapped.status == "pass"

@@ -191,7 +191,9 @@ def test_accounts_nobody_owns_are_not_blamed_on_anyone(run) -> None:  # noqa: AN
     by = {e.entity: e for e in res.entities}
     assert by["ghost@acme.io (okta)"].status == "fail"  # an IdP account with an e-mail nobody has
     assert by["dana.lee@acme.io (okta)"].status == "pass"
-    assert "jsmith (aws)" not in by  # ambiguous between Jo and Jon Smith: listed, not blamed
+    # ambiguous between Jo and Jon Smith: listed as "cannot tell", never blamed on either
+    assert by["jsmith (aws)"].status == "partial" and by["jsmith (aws)"].gap_kind == "insufficient_evidence"
+    assert "jo.smith@acme.io" in by["jsmith (aws)"].reason
 
 
 def test_contractor_list_vouches_for_accounts(run) -> None:  # noqa: ANN001

@@ -59,8 +59,13 @@ def owned_by_person(ctx: CheckContext) -> CheckResult:
             entities.append(EntityResult("account", account_label(a), "fail",
                                          "active account with no matching person on the HR roster or contractor "
                                          "list", srcs(a)))
-        # an account without an e-mail outside the IdP that matches nobody (or several people) is listed in the
-        # run's identity section, never blamed on anyone
+        else:
+            # a login or user name that matches nobody (or several people): whose it is cannot be told from the
+            # evidence; it is never blamed on anyone, and mapping it in the scope settles it
+            entities.append(EntityResult("account", account_label(a), "partial",
+                                         f"cannot tell whose account this is ({r.detail}); map it to a person in "
+                                         "scope.yaml identity.accounts, or mark it as a service account with an "
+                                         "owner", srcs(a), gap_kind="insufficient_evidence"))
     return ctx.result(entities)
 
 

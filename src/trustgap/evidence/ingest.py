@@ -149,7 +149,8 @@ def ingest_folder(
         mtime = datetime.fromtimestamp(int(modified), tz=UTC)
         members = [(rel, data)]
         if is_archive(data):  # compressed evidence is read as its contents
-            item, members = archive_item(data, rel, mtime, store)
+            item, members = archive_item(data, rel, mtime, store,
+                                         withheld=lambda n, body: find_secret(body, n) is not None)
             out.items.append(item)
         for name, body in members:
             _ingest_file(out, body, name, mtime, store=store, as_of=as_of, options=options, parsers=parsers)

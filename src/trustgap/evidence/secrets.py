@@ -137,7 +137,8 @@ _BREAK = re.compile(rb"</w:p>|<w:br/>|</row>|</si>|</a:p>|<w:tab/>|</c>")
 
 def _xml_text(xml: bytes) -> bytes:
     """The text of an Office XML part, one paragraph / row / shared string a line (runs joined)."""
-    text = _TAG.sub(b"", _BREAK.sub(b"\n", xml))
+    flat = xml.replace(b"\r", b" ").replace(b"\n", b" ")  # layout of the XML, not of the text
+    text = _TAG.sub(b"", _BREAK.sub(b"\n", flat))
     return html.unescape(text.decode("utf-8", "replace")).encode("utf-8")
 
 

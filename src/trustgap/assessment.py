@@ -114,6 +114,7 @@ def assess(
     say = progress or (lambda stage, detail: None)
     cat = catalog or load_catalog()
     scope = loaded.scope
+    loaded.check_control_ids({c.id for c in cat.controls})
     say("facts", "joining facts")
     observed = observed_times((i.sha256, i.name, i.collected_at) for i in sources.items)
     merged = reconcile(finalize_facts(sources), observed, as_of, formats={i.sha256: i.format for i in sources.items})

@@ -167,13 +167,16 @@ def _office_secret(data: bytes) -> tuple[int, str] | None:
 def _xlsx_cell(data: bytes, kind: str) -> tuple[int, str]:
     """(row, kind) of the first workbook cell holding a credential (the workbook is read only when its XML
     showed one); the row is 1 when no single cell does (a token split over cells)."""
+    from trustgap.evidence.limits import current, sheet_rows
+
     try:
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        budget = [current().sheet_cells]
         try:
             for ws in wb.worksheets:
-                for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for n, row in enumerate(sheet_rows(ws, "", budget), start=1):
                     for cell in row:
                         if cell is not None and _scan(str(cell).encode("utf-8")) is not None:
                             return n, f"{kind} (sheet {ws.title!r})"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from trustgap.assessment import assess
-from trustgap.cli_collect import SOURCE_PREFIX, collected_findings, summarise
+from trustgap.assessment import assess, check_sources
+from trustgap.cli_collect import SOURCE_PREFIX, related_checks, summarise
 from trustgap.demo import DEMO_AS_OF, demo_folder
 from trustgap.engine.models import AssessmentResult
 from trustgap.evidence.ingest import SourceOutput, ingest_folder
@@ -33,7 +33,7 @@ def test_collect_findings_equal_the_assessment_of_the_same_facts(
         name: str, demo: tuple[LoadedScope, SourceOutput, AssessmentResult]) -> None:
     loaded, sources, result = demo
     by_id = {c.check_id: c for c in result.checks}
-    _, results = collected_findings(name, sources, loaded.scope, DEMO_AS_OF)
+    _, results = check_sources(loaded.scope, sources, DEMO_AS_OF, related_checks(name))
     assert results, f"no check reads {SOURCE_PREFIX[name]}.* sources"
     for r in results:
         a = by_id[r.check_id]
@@ -47,7 +47,7 @@ def test_aliases_and_service_accounts_count_after_a_collection(
     """The scope's alias (tom.ortega -> tomas.ortega) and service-account owners (deploy-bot) decide whose
     account is whose in ``collect`` too: the orphan-account check reads the scope's identity settings."""
     loaded, sources, result = demo
-    _, results = collected_findings("okta", sources, loaded.scope, DEMO_AS_OF)
+    _, results = check_sources(loaded.scope, sources, DEMO_AS_OF, related_checks("okta"))
     owned = next(r for r in results if r.check_id == "accounts.owned_by_person")
     entities = {e.entity.split(" ")[0]: e for e in owned.entities}
     assert not any(e.status == "fail" for k, e in entities.items() if k.startswith("tom.ortega@"))

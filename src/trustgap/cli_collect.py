@@ -16,9 +16,8 @@ import typer
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
-    from trustgap.checks.base import CheckResult
+    from trustgap.checks.base import Check
     from trustgap.evidence.ingest import SourceOutput
-    from trustgap.facts import FactSet
     from trustgap.scope import Scope
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -32,6 +31,7 @@ SHOW_PASSING = 10  # passing entities named per check in the findings table
 # Which checks to show after a collection: those depending on sources with this prefix.
 SOURCE_PREFIX = {"aws": "aws", "github": "github", "gitlab": "gitlab", "google": "google", "okta": "okta",
                  "entra": "azuread", "iac": "scans"}
+SYSTEM_TOKEN = {"entra": "azuread"}  # the system token of a collector's accounts, where it differs from its name
 
 
 def _as_of(value: str | None) -> date:
@@ -100,17 +100,12 @@ def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings
     summarise(console, name, output, scope, as_of, findings=findings, store_dir=str(config.evidence_dir()))
 
 
-def collected_findings(name: str, output: SourceOutput, scope: Scope, as_of: date, *, findings: bool = True
-                       ) -> tuple[FactSet, list[CheckResult]]:
-    """The facts of a collection and the results of the checks reading its sources, judged exactly as
-    ``trustgap assess --collect NAME`` judges them (one pipeline: :func:`trustgap.assessment.check_sources`)."""
-    from trustgap.assessment import check_sources
+def related_checks(name: str) -> list[Check]:
+    """The checks that read what collector ``name`` collects (shown after a collection)."""
     from trustgap.checks.base import load_checks
 
     prefix = SOURCE_PREFIX.get(name, name)
-    related = [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
-    prepared, results = check_sources(scope, output, as_of, related if findings else [])
-    return prepared.facts, results
+    return [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
 
 
 def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of: date, *, findings: bool,
@@ -118,9 +113,13 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
     """Print the collection summary, the collection issues and the findings of the related checks."""
     from rich.table import Table
 
+    from trustgap.assessment import prepare
+    from trustgap.checks.base import run_checks
     from trustgap.facts import CollectionIssue
 
-    facts, results = collected_findings(name, output, scope, as_of, findings=findings)
+    # the facts, promises, thresholds and check context exactly as 'trustgap assess --collect NAME' builds them
+    prepared = prepare(scope, output, as_of)
+    facts = prepared.facts
     console.print(f"[bold]{name}[/]: evidence stored in {store_dir}")
     summary = Table(title=f"{name}: collected", show_header=True)
     summary.add_column("what")
@@ -139,6 +138,9 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
         console.print(t)
     if not findings:
         return
+    related = related_checks(name)
+    ctx = prepared.ctx
+    results = run_checks(ctx, related)
     t = Table(title="findings", show_header=True)
     for col in ("check", "status", "entity", "reason"):
         t.add_column(col)

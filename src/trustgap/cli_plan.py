@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -199,16 +200,13 @@ def policy_generate(
     evidence: Annotated[Optional[Path], typer.Option(help="Evidence folder with the existing policies.")] = None,  # noqa: UP045,E501
     missing: Annotated[bool, typer.Option("--missing", help="Only policies missing or stale in the evidence.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Folder for the drafts (default: EVIDENCE/policies/drafts).")] = None,  # noqa: UP045,E501
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date to judge staleness and date drafts (YYYY-MM-DD).")] = None,  # noqa: UP045,E501
+    as_of: Annotated[Optional[date], date_option("--as-of", help="Date to judge staleness and date drafts.")] = None,  # noqa: UP045,E501
     force: Annotated[bool, typer.Option(help="Overwrite drafts that already exist.")] = False,
 ) -> None:
     """Write Markdown policy drafts (front matter: owner, version, status draft, dates, criteria)."""
     from trustgap.errors import TrustgapError
 
-    try:
-        when = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        raise _fail(f"--as-of: not a date: {as_of!r} (use YYYY-MM-DD)") from None
+    when = as_of or date.today()
     try:
         _generate(folder, scope, evidence, missing, out, when, force)
     except TrustgapError as exc:

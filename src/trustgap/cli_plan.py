@@ -147,6 +147,7 @@ def risks(
     import json
 
     from trustgap.errors import TrustgapError
+    from trustgap.report.safe import safe_row
 
     try:
         if fmt not in RISK_FORMATS:
@@ -164,8 +165,8 @@ def risks(
             w = csv.writer(buf, lineterminator="\r\n")
             w.writerow(cols)
             for r in rows:
-                w.writerow([", ".join(r[c]) if isinstance(r[c], list) else ("" if r[c] is None else r[c])
-                            for c in cols])
+                w.writerow(safe_row(", ".join(r[c]) if isinstance(r[c], list) else ("" if r[c] is None else r[c])
+                                    for c in cols))
             _emit(buf.getvalue(), output, "risk register")
         elif fmt == "md":
             from trustgap.report.charts_plan import plan_markdown

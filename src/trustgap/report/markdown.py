@@ -28,6 +28,10 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     add("## Executive summary\n")
     add(f"Readiness **{_pct(r.readiness.score)}** over {c.in_scope} in-scope controls (Partial counts half); "
         f"{_pct(r.readiness.assessed_score)} over the {c.assessed} assessed.\n")
+    if r.collection_issues:
+        add("**Could not collect** (the checks that needed these sources are Not assessed):\n")
+        out.extend(f"- {_cell(i)}" for i in r.collection_issues)
+        add("")
     if v.interview_line:
         add(v.interview_line + "\n")
     add("| Status | Controls |\n|---|---|")

@@ -281,8 +281,16 @@ def cases(full: bool) -> list[Case]:
             {"policy.md": b"# Access Control Policy\n\nApproved on: 2026-01-05" + b" \t," * 5000 + b"\n"})),
         Case("header of 100,000 brackets (.csv)", _files({"users.csv": b"[" * 100_000 + b",email\nx,a@b.example\n"})),
         Case("YAML alias bomb in evidence", _files({"records.yaml": alias_bomb().encode()}), quick=True),
+        Case("YAML alias bomb inside a record", _files({"records.yaml": (
+            "bomb:\n" + "".join("  " + ln + "\n" for ln in alias_bomb().splitlines())
+            + "records:\n  - {kind: access_review, date: 2026-01-05, reviewer: ann@acme.example, notes: *i}\n"
+        ).encode()})),
         Case("YAML alias bomb in scope.yaml", lambda r: _org(r, base + alias_bomb())),
+        Case("YAML alias bomb in scope parser options", lambda r: _org(r, base + "parsers:\n  bomb:\n" + "".join(
+            "    " + ln + "\n" for ln in alias_bomb().splitlines()))),
         Case("YAML alias bomb in answers.yaml", lambda r: _org(r, None, alias_bomb())),
+        Case("YAML alias bomb as answer evidence", lambda r: _org(r, None, "_bomb:\n" + "".join(
+            "  " + ln + "\n" for ln in alias_bomb().splitlines()) + "AC-01:\n  status: implemented\n  evidence: *i\n")),
         Case("XLSX zip bomb (300 MB part)", _files(lambda: {"users.xlsx": office_bomb("xl/sharedStrings.xml")}),
              quick=True),
         Case("DOCX zip bomb (300 MB part)", _files(lambda: {"policy.docx": office_bomb("word/document.xml")})),

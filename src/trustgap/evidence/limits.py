@@ -19,8 +19,10 @@ limit                  what it bounds                                           
 
 Compressed archives (``.zip``, ``.tar``, ``.gz``) have their own limits with the same names in
 :mod:`trustgap.evidence.archives` (they are read member by member, each member then a file of its own).
-The defaults allow any real export we know of (a 500,000-row CSV is about 100 MB; a long policy DOCX a few MB);
-raise one through its environment variable (a whole number) when a genuine file is refused.
+The defaults allow the exports a gap assessment reads (an HR roster or credential report of 100,000 rows is about
+10 MB; a long policy DOCX a few MB) while keeping one file's cost within a few GB: tables are parsed whole, at
+about 50 bytes of memory per byte of CSV (a 100 MB, million-row CSV peaked at 5 GB), so ``file_bytes`` is 64 MB.
+Raise a limit through its environment variable (a whole number) when a genuine file is refused.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ MIB = 1024 * 1024
 class Limits:
     """The bounds on reading one evidence file (see the module docstring)."""
 
-    file_bytes: int = 128 * MIB
+    file_bytes: int = 64 * MIB
     zip_members: int = 5000
     zip_member_bytes: int = 256 * MIB
     zip_total_bytes: int = 512 * MIB

@@ -135,3 +135,20 @@ def test_valid_files_still_accepted(tmp_path: Path) -> None:
                            "AC-01:\n  status: implemented\n  since: 2025-06-01\n  last_performed: 2026-02-01\n"
                            "  answered_at: 2026-02-28\n")
     assert code == 0, out
+
+
+def _bomb(indent: str) -> str:
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi", strict=True)]
+    return "".join(indent + ln + "\n" for ln in lines)
+
+
+@pytest.mark.parametrize(("scope", "answers", "name"), [
+    (BASE + "parsers:\n  bomb:\n" + _bomb("    "), None, "scope.yaml"),
+    (BASE, "_bomb:\n" + _bomb("  ") + "AC-01:\n  status: implemented\n  evidence: *i\n", "answers.yaml"),
+])
+def test_alias_bomb_refused_with_file_and_reason(tmp_path: Path, scope: str, answers: str | None, name: str) -> None:
+    assert len((answers or scope).encode()) < 700  # a few hundred bytes, hundreds of millions of values
+    code, out, exc = _assess(tmp_path, scope, answers)
+    assert exc is None or isinstance(exc, SystemExit), repr(exc)
+    assert code == 2 and f"{name}:1: not read" in out and "YAML alias limit" in out, out

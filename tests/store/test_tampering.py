@@ -113,3 +113,16 @@ def test_store_created_for_owner_only(tmp_path: Path) -> None:
     assert files and all(p.stat().st_mode & 0o077 == 0 for p in dirs + files)
     db = config.home() / "trustgap.db"
     assert db.stat().st_mode & 0o077 == 0 and config.home().stat().st_mode & 0o077 == 0
+
+
+def test_non_utf8_file_name_does_not_stop_the_run(tmp_path: Path) -> None:
+    """A Latin-1 file name (bytes that are not UTF-8, possible on Linux) once ended the run with a
+    UnicodeEncodeError at save time and no run stored; now the file is read and shown with U+FFFD."""
+    org = _org(tmp_path)
+    name = os.fsdecode(b"r\xe9sum\xe9.csv")
+    shutil.copy(FIX / "hr" / "bamboohr-employees.csv", org / "evidence" / name)
+    runner = CliRunner(env={"COLUMNS": "200"})
+    r = runner.invoke(app, ["assess", str(org), "--as-of", "2026-03-01", "--json", str(tmp_path / "r.json")])
+    assert r.exit_code == 0 and "stored in" in r.output, r.output
+    assert "r\ufffdsum\ufffd.csv" in (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert runner.invoke(app, ["verify", "latest"]).exit_code == 0

@@ -103,34 +103,48 @@ def is_office_package(data: bytes) -> bool:
 
 def zip_refusal(data: bytes, limits: Limits | None = None) -> str | None:
     """Why an Office package is not opened (too many parts, a part or the whole too big once inflated, a part
-    inflating past the ratio limit), decided from the ZIP central directory before anything is inflated.
+    inflating past the ratio limit, too many sheet cells), decided before anything is parsed; None when it may be.
 
-    The sizes in the central directory bound what :mod:`zipfile` inflates (it stops at the declared size and then
-    fails the CRC check), so checking them first bounds memory even when they lie."""
+    The sizes in the ZIP central directory bound what :mod:`zipfile` inflates (it stops at the declared size and
+    then fails the CRC check), so checking them first bounds memory even when they lie."""
+    found = _zip_check(data, limits or current())
+    return found[0] if found is not None else None
+
+
+def zip_error(data: bytes, path: str) -> Any:
+    """:func:`zip_refusal` as an :class:`~trustgap.errors.InputError` naming the file and, when one part broke the
+    limit, that part as the field; None when the package may be opened."""
+    from trustgap.errors import InputError
+
+    found = _zip_check(data, current())
+    return InputError(path, found[0], field=found[1]) if found is not None else None
+
+
+def _zip_check(data: bytes, lim: Limits) -> tuple[str, str | None] | None:
     import io
 
-    lim = limits or current()
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except Exception:  # not a readable ZIP: the parsers name the problem
         return None
     if len(infos) > lim.zip_members:
-        return f"not read: {len(infos)} parts inside, past the {lim.zip_members}-part limit"
+        return f"not read: {len(infos)} parts inside, past the {lim.zip_members}-part limit", None
     total = 0
     for info in infos:
         total += info.file_size
         if info.file_size > lim.zip_member_bytes:
             return (f"not read: part {info.filename} inflates to {size_text(info.file_size)}, past the "
-                    f"{size_text(lim.zip_member_bytes)} part-size limit")
+                    f"{size_text(lim.zip_member_bytes)} part-size limit", info.filename)
         if info.file_size > MIB and info.file_size > lim.zip_ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             return (f"not read: part {info.filename} inflates {ratio} times its compressed size, past the "
-                    f"compression-ratio limit of {lim.zip_ratio}")
+                    f"compression-ratio limit of {lim.zip_ratio}", info.filename)
     if total > lim.zip_total_bytes:
         return (f"not read: its parts inflate to {size_text(total)}, past the {size_text(lim.zip_total_bytes)} "
-                "total-size limit")
-    return _cells_refusal(data, infos, lim)
+                "total-size limit", None)
+    cells = _cells_refusal(data, infos, lim)
+    return (cells, None) if cells is not None else None
 
 
 def _cells_refusal(data: bytes, infos: list[zipfile.ZipInfo], lim: Limits) -> str | None:

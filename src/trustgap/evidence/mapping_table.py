@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trustgap.errors import InputError
-from trustgap.evidence.limits import current, sheet_rows
+from trustgap.evidence.limits import current, sheet_rows, zip_error
 from trustgap.evidence.shapes import ColumnProfile, profile_columns, shapes_of
 from trustgap.evidence.tabular import decode_text, delimiter_of
 
@@ -142,6 +142,9 @@ def _cell(value: Any) -> Any:
 
 def read_xlsx_tables(data: bytes, path: str, sheet: str | None = None, header_line: int | None = None) -> list[Table]:
     """One table per sheet that has one (read-only, cached values of formulas)."""
+    refused = zip_error(data, path)  # from the ZIP directory, before openpyxl inflates anything
+    if refused is not None:
+        raise refused
     try:
         from openpyxl import load_workbook
 

@@ -12,16 +12,13 @@ from typing import Any
 
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext
+from trustgap.evidence.limits import zip_error
 from trustgap.evidence.parsers._document_fields import canonical_field
 
 MAX_PDF_PAGES = 300
 MAX_TEXT_CHARS = 4_000_000  # text kept from one DOCX or PDF (a 1,500-page policy is about 4 million characters)
-# A Word package is a ZIP file; python-docx inflates every part it loads. Declared sizes bound what zipfile
-# inflates (it stops at the declared size and then fails the CRC check), so checking them first bounds memory.
-MAX_PART_BYTES = 64 * 1024 * 1024
-MAX_PACKAGE_BYTES = 256 * 1024 * 1024
-MAX_PART_RATIO = 200  # inflated size / compressed size of one part, for parts over 1 MiB inflated
-MAX_PARTS = 5000
+# A Word package is a ZIP file that python-docx inflates part by part: its parts are checked first against the
+# limits of trustgap.evidence.limits (the one place they are set), from the ZIP directory, before anything inflates.
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -50,24 +47,6 @@ def _custom_docx_properties(data: bytes) -> dict[str, Any]:
     return out
 
 
-def _check_package(infos: list[zipfile.ZipInfo], path: str) -> None:
-    """Refuse a package whose parts would inflate past the limits, naming the part and the limit."""
-    if len(infos) > MAX_PARTS:
-        raise InputError(path, f"not read: the Word package has {len(infos)} parts (limit {MAX_PARTS})")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > MAX_PART_BYTES:
-            raise InputError(path, f"not read: part {info.filename} inflates to {info.file_size} bytes "
-                             f"(limit {MAX_PART_BYTES})", field=info.filename)
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_PART_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size // max(info.compress_size, 1)
-            raise InputError(path, f"not read: part {info.filename} inflates {ratio} times its compressed size "
-                             f"(limit {MAX_PART_RATIO})", field=info.filename)
-    if total > MAX_PACKAGE_BYTES:
-        raise InputError(path, f"not read: the Word package inflates to {total} bytes (limit {MAX_PACKAGE_BYTES})")
-
-
 def docx_content(data: bytes, path: str) -> dict[str, Any]:
     """Core and custom properties, the first heading, paragraphs, two-cell table rows and the full text."""
     try:
@@ -77,7 +56,9 @@ def docx_content(data: bytes, path: str) -> dict[str, Any]:
     except Exception as exc:  # zipfile raises BadZipFile, ValueError, NotImplementedError, ...
         raise InputError(path, f"not a readable Word document: the ZIP container is damaged or truncated "
                          f"({type(exc).__name__}: {exc})") from None
-    _check_package(infos, path)
+    refused = zip_error(data, path)
+    if refused is not None:
+        raise refused
     if "word/document.xml" not in members:
         raise InputError(path, "not a Word document: the package has no main document part", field="word/document.xml")
     try:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trustgap.errors import InputError
-from trustgap.evidence.limits import current, sheet_rows
+from trustgap.evidence.limits import current, sheet_rows, zip_error, zip_refusal
 from trustgap.evidence.parsers._json_input import decode
 from trustgap.evidence.tabular import header_fields, map_headers, read_csv
 
@@ -92,6 +92,9 @@ def _cell(value: Any) -> Any:
 def xlsx_rows(data: bytes, path: str, aliases: Mapping[str, Iterable[str]],
               accept: Callable[[dict[str, str]], bool]) -> Iterator[SheetRow]:
     """Rows below the first header row ``accept`` approves (given its canonical mapping)."""
+    refused = zip_error(data, path)  # from the ZIP directory, before openpyxl inflates anything
+    if refused is not None:
+        raise refused
     try:
         from openpyxl import load_workbook
 
@@ -135,7 +138,7 @@ def xlsx_rows(data: bytes, path: str, aliases: Mapping[str, Iterable[str]],
 def xlsx_header_accepted(data: bytes, aliases: Mapping[str, Iterable[str]],
                          accept: Callable[[dict[str, str]], bool]) -> bool:
     """True when some sheet has a header row ``accept`` approves (used by sniffers)."""
-    if not is_xlsx(data):
+    if not is_xlsx(data) or zip_refusal(data) is not None:
         return False
     try:
         from openpyxl import load_workbook

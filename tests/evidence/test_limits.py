@@ -184,7 +184,7 @@ def test_sheet_claiming_a_huge_area_is_read_as_written(tmp_path: Path) -> None:
     ws = wb.worksheets[0]
     rows = sum(1 for _ in sheet_rows(ws, "huge.xlsx", budget))
     wb.close()
-    assert rows == 1048576 and budget[0] > Limits().sheet_cells - 1_100_000
+    assert rows == 1048576 and budget[0] >= Limits().sheet_cells - 16_400  # the two real rows, as written
 
 
 def test_sheet_past_cell_limit_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -14,7 +14,7 @@ limit                  what it bounds                                           
 ``zip_total_bytes``    all parts of one document once inflated                  ``TRUSTGAP_MAX_ZIP_TOTAL_MB``
 ``zip_ratio``          inflated / compressed size of a part over 1 MiB          ``TRUSTGAP_MAX_ZIP_RATIO``
 ``yaml_nodes``         YAML values once every alias is expanded                 ``TRUSTGAP_MAX_YAML_NODES``
-``sheet_cells``        cells read from one workbook (empty padding included)    ``TRUSTGAP_MAX_SHEET_CELLS``
+``sheet_cells``        cells read from one workbook (padding included)          ``TRUSTGAP_MAX_SHEET_CELLS``
 =====================  =======================================================  ==============================
 
 Compressed archives (``.zip``, ``.tar``, ``.gz``) have their own limits with the same names in
@@ -22,7 +22,8 @@ Compressed archives (``.zip``, ``.tar``, ``.gz``) have their own limits with the
 The defaults allow the exports a gap assessment reads (an HR roster or credential report of 100,000 rows is about
 10 MB; a long policy DOCX a few MB) while keeping one file's cost within a few GB: tables are parsed whole, at
 about 50 bytes of memory per byte of CSV (a 100 MB, million-row CSV peaked at 5 GB), so ``file_bytes`` is 64 MB.
-Raise a limit through its environment variable (a whole number) when a genuine file is refused.
+Workbooks are read cell by cell at tens of microseconds a cell, so ``sheet_cells`` is a million (a 100,000-row,
+10-column sheet). Raise a limit through its environment variable (a whole number) when a genuine file is refused.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class Limits:
     zip_total_bytes: int = 512 * MIB
     zip_ratio: int = 200
     yaml_nodes: int = 200_000
-    sheet_cells: int = 5_000_000
+    sheet_cells: int = 1_000_000
 
 
 # field -> (environment variable, multiplier applied to its value)
@@ -234,7 +235,7 @@ def sheet_rows(ws: Any, path: str, budget: list[int], **kwargs: Any) -> Iterator
     if declared > budget[0] and hasattr(ws, "reset_dimensions"):
         ws.reset_dimensions()  # rows as written, not padded out to the area the sheet claims
     for n, cells in enumerate(ws.iter_rows(values_only=True, **kwargs), start=1):
-        budget[0] -= len(cells) + 1
+        budget[0] -= len(cells)
         if budget[0] < 0:
             lim = current().sheet_cells
             raise InputError(path, f"not read: sheet {ws.title!r} goes past {lim:,} cells at row {n} (the sheet-size "

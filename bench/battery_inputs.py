@@ -192,12 +192,14 @@ def pdf_with(lines: list[str]) -> bytes:
 def _big_csv(mb: int) -> Callable[[Path], None]:
     def write(root: Path) -> None:
         ev = _org(root)
-        row = b"9999,Firstname,Lastname,someone@acme.example,Engineering,Engineer,Full-Time,03/01/2021,,Active\n"
-        with (ev / "big.csv").open("wb") as fh:
+        with (ev / "big.csv").open("wb") as fh:  # a roster of distinct people, as a real export would be
             fh.write(ROSTER.split("\n", 1)[0].encode() + b"\n")
-            block = row * (MIB // len(row))
-            for _ in range(mb):
+            size, i = 0, 0
+            while size < mb * MIB:
+                block = "".join(f"{n},First{n},Last{n},user{n}@acme.example,Engineering,Engineer,Full-Time,"
+                                "03/01/2021,,Active\n" for n in range(i, i + 10_000)).encode()
                 fh.write(block)
+                size, i = size + len(block), i + 10_000
 
     return write
 

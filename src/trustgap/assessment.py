@@ -22,7 +22,7 @@ from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, 
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
 from trustgap.engine.evaluate import EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
-from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_framework
+from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_frameworks
 from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.mapping_registry import organisation_parsers
@@ -220,7 +220,7 @@ def assess(
         findings=out.findings,
         criteria=rollup_criteria(cat, out.verdicts, scope.categories),
         category_rollups=rollup_categories(cat, out.verdicts, scope.categories),
-        frameworks={f: rollup_framework(cat, out.verdicts, f) for f in ("iso27001", "nist_csf")},
+        frameworks=rollup_frameworks(cat, out.verdicts),
         readiness=readiness_of(out.verdicts),
         evidence_requests=out.evidence_requests,
         identity=identity.summary(facts.of(Account)),

@@ -248,8 +248,11 @@ def catalog(
     from trustgap.catalog.query import catalog_json, catalog_rows
 
     cat = load_catalog()
-    if framework and framework not in ("iso27001", "nist_csf"):
-        raise _fail(f"--framework: unknown framework {framework!r} (use iso27001 or nist_csf)")
+    if framework and framework not in cat.frameworks:  # any framework file of the catalog (or one of its aliases)
+        try:
+            framework = cat.framework_info(framework).id
+        except KeyError:
+            raise _fail(f"--framework: unknown framework {framework!r} (use {', '.join(cat.frameworks)})") from None
     if criterion and criterion not in {c.id for c in cat.criteria}:
         raise _fail(f"--criterion: unknown criterion {criterion!r}")
     if fmt == "json":

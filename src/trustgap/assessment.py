@@ -27,7 +27,7 @@ from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.mapping_registry import organisation_parsers
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
-from trustgap.facts import Account, Document, FactSet
+from trustgap.facts import Account, CollectionIssue, Document, FactSet
 from trustgap.scope import LoadedScope, Scope, load_scope
 from trustgap.thresholds import Promise, ResolvedThresholds
 
@@ -214,6 +214,7 @@ def assess(
         thresholds=thresholds.provenance(),
         threshold_conflicts=thresholds.conflicts,
         evidence=sorted(sources.items, key=lambda i: (i.name, i.source, i.sha256)),
+        collection_issues=sorted({f"{i.source}: {i.reason}" for i in facts.of(CollectionIssue)}),
         fact_counts=facts.counts(),
         checks=out.checks,
         verdicts=out.verdicts,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -24,19 +25,16 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
 
 ScopeOpt = Annotated[Optional[Path], typer.Option("--scope", help="Scope file whose 'collect' section to use.")]  # noqa: UP045
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As-of date (YYYY-MM-DD). Default: today.")]  # noqa: UP045
+AsOfOpt = Annotated[Optional[date], date_option("--as-of", help="As-of date. Default: today.")]  # noqa: UP045
+SinceOpt = Annotated[Optional[date], date_option("--since", help="First day of merged pull or merge requests.")]  # noqa: UP045,E501
 FindingsOpt = Annotated[bool, typer.Option("--findings/--no-findings", help="Run the checks over what was collected.")]
+AllowFailureOpt = Annotated[bool, typer.Option("--allow-collect-failure", help="Exit 0 even when a source could not be collected.")]  # noqa: E501
 
 SHOW_PASSING = 10  # passing entities named per check in the findings table
 
 
-def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--as-of: not a date: {value!r} (use YYYY-MM-DD)") from None
+def _as_of(value: date | None) -> date:
+    return date.today() if value is None else value
 
 
 def _load_scope(path: Path | None) -> Scope:
@@ -59,7 +57,8 @@ def _section(scope: Scope, name: str, overrides: dict[str, Any]) -> dict[str, An
     return collect
 
 
-def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings: bool, *, scoped: bool) -> None:
+def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings: bool, *, scoped: bool,
+         allow_failure: bool = False) -> None:
     """Collect with ``name``; with a scope file (``scoped``) only what its checks need is called."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -95,6 +94,18 @@ def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings
         except TrustgapError as exc:
             raise _fail(str(exc)) from None
     summarise(console, name, output, scope, as_of, findings=findings, store_dir=str(config.evidence_dir()))
+    failed = _collection_failures(output)
+    if failed and not allow_failure:
+        raise _fail(f"could not collect {name} (why: the table above); fix the access, or pass "
+                    "--allow-collect-failure to keep what was collected", 1)
+
+
+def _collection_failures(output: SourceOutput) -> list[str]:
+    from trustgap.evidence.ingest import finalize_facts
+    from trustgap.facts import CollectionIssue
+
+    issues = [f for f in finalize_facts(output) if isinstance(f, CollectionIssue)]
+    return sorted({f"{i.source}: {i.reason}" for i in issues})
 
 
 def related_checks(name: str) -> list[Check]:
@@ -139,6 +150,13 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
     related = related_checks(name)
     ctx = prepared.ctx
     results = run_checks(ctx, related)
+    # a check left not assessed because a source could not be collected is counted once, not repeated per check
+    blocked = [r for r in results if r.status == "not_assessed" and any(i.reason in r.summary for i in issues)]
+    results = [r for r in results if r not in blocked]
+    if blocked:
+        console.print(f"{len(blocked)} check(s) not assessed for want of what could not be collected", markup=False)
+    if not results:
+        return
     t = Table(title="findings", show_header=True)
     for col in ("check", "status", "entity", "reason"):
         t.add_column(col)
@@ -165,13 +183,15 @@ def aws(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect IAM, S3, RDS, EBS, KMS, CloudTrail, CloudWatch Logs, GuardDuty, Backup and Config."""
     sc = _load_scope(scope)
     overrides: dict[str, Any] = {"endpoint_url": endpoint_url, "services": service}
     if profile or role_arn or region:
         overrides["accounts"] = [{"profile": profile, "role_arn": role_arn, "regions": region or []}]
-    _run("aws", sc, _section(sc, "aws", overrides), _as_of(as_of), findings, scoped=scope is not None)
+    _run("aws", sc, _section(sc, "aws", overrides), _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -180,19 +200,22 @@ def github(
     repo: Annotated[Optional[list[str]], typer.Option("--repo", help="Repository (repeatable; default: all).")] = None,  # noqa: UP045,E501
     base_url: Annotated[Optional[str], typer.Option(help="API base URL (GHES: https://HOST/api/v3).")] = None,  # noqa: UP045
     token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the token.")] = None,  # noqa: UP045
-    since: Annotated[Optional[str], typer.Option(help="First day of merged pull requests (YYYY-MM-DD).")] = None,  # noqa: UP045
+    since: SinceOpt = None,
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect organisation settings, members (owners, 2FA), default-branch protection and rules, merged
     pull requests and reviews."""
     sc = _load_scope(scope)
     collect = _section(sc, "github", {"org": org, "repositories": repo, "base_url": base_url,
-                                      "token_env": token_env, "since": since})
+                                      "token_env": token_env,
+                                      "since": since.isoformat() if since else None})
     if not collect["github"].get("org"):
         raise _fail("--org (or collect.github.org in the scope file) is required")
-    _run("github", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("github", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -203,11 +226,13 @@ def google(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect Google Workspace users (Admin SDK Directory API users.list)."""
     sc = _load_scope(scope)
     _run("google", sc, _section(sc, "google", {"customer": customer, "base_url": base_url, "token_env": token_env}),
-         _as_of(as_of), findings, scoped=scope is not None)
+         _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -218,13 +243,15 @@ def okta(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect Okta users and their enrolled factors."""
     sc = _load_scope(scope)
     collect = _section(sc, "okta", {"domain": domain, "base_url": base_url, "token_env": token_env})
     if not (collect["okta"].get("domain") or collect["okta"].get("base_url")):
         raise _fail("--domain or --base-url (or collect.okta in the scope file) is required")
-    _run("okta", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("okta", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -236,12 +263,14 @@ def entra(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect Microsoft Entra ID users and their MFA registration (Microsoft Graph)."""
     sc = _load_scope(scope)
     collect = _section(sc, "entra", {"tenant_id": tenant, "base_url": base_url, "login_url": login_url,
                                      "token_env": token_env})
-    _run("entra", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("entra", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -251,11 +280,13 @@ def iac(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Scan infrastructure-as-code folders with Checkov (TRUSTGAP_CHECKOV or checkov on PATH)."""
     sc = _load_scope(scope)
     _run("iac", sc, _section(sc, "iac", {"paths": [str(p) for p in paths], "frameworks": framework}),
-         _as_of(as_of), findings, scoped=scope is not None)
+         _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command("source")

@@ -11,9 +11,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
+
 AsOf = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional here
-    typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD). Default: today."),
+    Optional[date],  # noqa: UP045 - typer needs Optional here
+    date_option("--as-of", help="Evaluate as of this date. Default: today."),
 ]
 
 

@@ -27,6 +27,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
         "trustgap.facts", "trustgap.identity",  # typed facts and the identity graph over them
         "trustgap.thresholds", "trustgap.answers",
         "trustgap.engine.models",  # the result model: its own low floor that everything above reads
+        "trustgap.evidence.limits",  # the size/time limits every reader obeys (YAML files included)
     )),
     ("inputs", (
         "trustgap.catalog",
@@ -133,7 +134,8 @@ def test_no_module_imports_from_a_higher_floor() -> None:
 
 @pytest.mark.parametrize(("module", "floor"), [
     ("trustgap.checks.some_new_domain", "checks"),
-    ("trustgap.evidence.limits", "inputs"),
+    ("trustgap.evidence.limits", "foundation"),
+    ("trustgap.evidence.folder", "inputs"),
     ("trustgap.evidence.cache", "inputs"),
     ("trustgap.web.routes.some_page", "faces"),
     ("trustgap.cli_something", "faces"),

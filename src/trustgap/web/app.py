@@ -69,6 +69,7 @@ def _in_app_monitor(svc: Services, clock: Callable[[], datetime] | None = None) 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     from trustgap.web.interview import InterviewCache
     from trustgap.web.jobs import JobRunner
+    from trustgap.web.monitor_views import MonitorViews
     from trustgap.web.routes import register_routes
 
     cfg = settings or WebSettings()
@@ -94,6 +95,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     svc.work.fail_interrupted_jobs()
     svc.jobs = JobRunner(svc)
     svc.interviews = InterviewCache()
+    svc.monitor_views = MonitorViews(svc.engine, cfg.database_url, svc.queries)
     app.state.services = svc
     app.state.monitor = _in_app_monitor(svc) if cfg.monitor else None
     app.state.templates = make_templates()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from tests.monitor import yeargen as yg
-from tests.web.conftest import login
+from tests.web.conftest import OTHER_ADMIN, World, login
 
 from trustgap.monitor.jobs import run_snapshot
 from trustgap.monitor.period import period_report
@@ -157,3 +157,57 @@ def test_pages_follow_new_snapshots(site: Site) -> None:
     assert rows(site.client.get("/o/yearly/trend").text, "trend-table")[0].startswith("2026-06-21")
     with SnapshotStore.open(site.url) as snaps:
         assert snaps.history("Yearly Ltd", newest_first=True, limit=1)[0].id == out.snapshot.id
+
+
+def test_html_report_has_the_type2_section_and_the_trend(site: Site) -> None:
+    from typer.testing import CliRunner
+
+    from trustgap.cli import app
+
+    r = site.viewer.get("/o/yearly/runs/latest/report")
+    assert r.status_code == 200
+    html = r.text
+    section = html[html.index('<section id="monitoring">'):]
+    section = section[:section.index("</section>")]
+    assert "Type II: operation over the period" in section and "Trend and forecast" in section
+    devs = rows(section.replace("<table>", '<table id="x">', 1), "x")  # the first table: verdict counts
+    assert devs
+    assert "carol@" in section and "deviation: fixed late" in section and "2026-06-01 to 2026-06-15" in section
+    assert "bob@" not in section.split("Timeline per control")[0]  # fixed in time: not among the deviations
+    assert "Holes in the evidence" in section and "2026-05-16" in section
+    result, _ = period_report(site.folder, store_url=site.url)  # the scope's period, as the report uses
+    lapse = next(x for x in result.deviations if "carol@" in (x.entity or ""))
+    assert lapse.first_seen.snapshot_id in section and lapse.first_seen.manifest_sha256[:16] in section
+    assert "Snapshots reach" in section  # the period runs to 2026-09-30: the rest is not judged yet
+    # the same section from the command line, over the same database
+    out = CliRunner(env={"TRUSTGAP_DATABASE_URL": site.url}).invoke(app, ["report", "latest"],
+                                                                      catch_exceptions=False)
+    assert out.exit_code == 0 and '<section id="monitoring">' in out.output and "carol@" in out.output
+
+
+def test_a_report_of_an_older_run_shows_the_trend_as_it_stood_then(site: Site) -> None:
+    from trustgap.report.monitoring import build_monitoring
+    from trustgap.store.runs import RunStore
+
+    with SnapshotStore.open(site.url) as snaps:
+        may = next(s for s in snaps.history("Yearly Ltd") if s.as_of == date(2026, 5, 1))
+    with RunStore.open(site.url) as runs:
+        _, result = runs.get(may.run_id or "")
+    section = build_monitoring(result, may.run_id or "", store_url=site.url)
+    assert section is not None and section.trend is not None
+    assert section.trend.points[-1].as_of == date(2026, 5, 1) and section.trend_rows[0].as_of == date(2026, 5, 1)
+
+
+def test_without_snapshots_the_period_is_not_passed_and_the_report_says_so(world: World) -> None:
+    c = world.client("viewer")
+    r = c.get("/o/demo/type2")
+    assert r.status_code == 200 and "No monitoring snapshot of" in r.text
+    assert "None in this period." in r.text
+    r = c.get("/o/demo/type2/AC-04")
+    assert r.status_code == 200 and "insufficient evidence" in r.text
+    report = c.get(f"/o/demo/runs/{world.demo_run}/report").text
+    section = report[report.index('<section id="monitoring">'):]
+    assert "No monitoring snapshot is stored for this organisation" in section
+    assert "Trend and forecast" not in section  # one run: no trend
+    beta = world.client(OTHER_ADMIN).get(f"/o/beta/runs/{world.beta_run}/report").text
+    assert '<section id="monitoring">' not in beta  # a Type I report without snapshots or trend: no section

@@ -163,11 +163,13 @@ def trend_of(organisation: str, history: RunHistory, *, categories_of: dict[str,
 
 def trend_report(folder: Path, *, target: float | None = None, store_url: str | None = None,
                  limit: int = 400, snapshots: SnapshotStore | None = None,
-                 plan_of: Callable[[str], dict[str, Any] | None] | None = None) -> TrendReport:
+                 plan_of: Callable[[str], dict[str, Any] | None] | None = None,
+                 up_to: str | None = None) -> TrendReport:
     """The trend of the organisation in ``folder`` from its stored runs.
 
     ``snapshots``: an open store to read through (the web app's; default: one opened on ``store_url``).
-    ``plan_of``: the roadmap of a stored run by id (default: read from the run's stored result)."""
+    ``plan_of``: the roadmap of a stored run by id (default: read from the run's stored result).
+    ``up_to``: a run id; later runs are left out (the trend as it stood at that run)."""
     from trustgap.assessment import resolve_inputs
     from trustgap.catalog.loader import load_catalog
     from trustgap.monitor.config import parse_monitor_settings
@@ -184,6 +186,9 @@ def trend_report(folder: Path, *, target: float | None = None, store_url: str | 
     else:
         with SnapshotStore.open(store_url) as snaps:
             history = snaps.verdict_history(scope.organisation.name, limit=limit)
+    ids = [h[0] for h in history]
+    if up_to is not None and up_to in ids:
+        history = history[:ids.index(up_to) + 1]
     cat = load_catalog()
     categories_of = {c.id: set(cat.categories_of(c)) for c in cat.controls}
     plan = None

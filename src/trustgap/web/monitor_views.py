@@ -21,8 +21,10 @@ from markupsafe import Markup
 from sqlalchemy import Engine
 
 from trustgap.engine.freshness import Expiry
+from trustgap.engine.models import AssessmentResult
 from trustgap.engine.timeline import ControlPeriod, Lapse, PeriodResult
 from trustgap.monitor.trend import TrendPoint, TrendReport
+from trustgap.report.monitoring import MonitoringSection
 from trustgap.store.accounts import Organisation
 from trustgap.store.queries import RunQueries
 from trustgap.store.runs import RunRecord
@@ -170,3 +172,9 @@ class MonitorViews:
             counts[e.state] += 1
         return FreshnessView(run=run, as_of=result.as_of, target_audit_date=result.target_audit_date,
                              warn_days=warn_days, items=items, counts=counts)
+
+    def report_section(self, result: AssessmentResult, run_id: str) -> MonitoringSection | None:
+        """The HTML report's Type II and trend section of a stored run."""
+        from trustgap.report.monitoring import build_monitoring
+
+        return build_monitoring(result, run_id, snapshots=self._snapshots)

@@ -141,3 +141,20 @@ def test_drift_between_two_runs(world: World) -> None:
     r = world.client("viewer").get(f"/o/demo/drift?older={run_id}&newer={run_id}")
     assert r.status_code == 400 and "two different runs" in r.text
     assert world.client("viewer").get(f"/o/demo/drift?older={world.beta_run}").status_code == 404
+
+
+def test_findings_are_read_most_severe_first_from_their_stored_order(world: World) -> None:
+    """The findings queries read along the stored position; the engine stores findings most severe first."""
+    from trustgap.checks.base import SEVERITY_ORDER
+
+    q = world.app.state.services.queries
+    run = q.run(world.demo_org_name, world.demo_run)
+    items, total = q.findings(run, limit=10_000)
+    assert total == len(items) > 10
+    ranks = [SEVERITY_ORDER.get(f.severity, 9) for f in items]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
+    result = q.result(run)
+    assert [f.id for f in items] == [f.id for f in sorted(result.findings, key=lambda f: SEVERITY_ORDER.get(
+        f.severity, 9))]
+    page, _ = q.findings(run, limit=5, offset=5)
+    assert [f.id for f in page] == [f.id for f in items[5:10]]

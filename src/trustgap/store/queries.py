@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from trustgap.engine.drift import Drift
@@ -198,7 +198,11 @@ class RunQueries:
     # -- findings -------------------------------------------------------------------------------------
     def findings(self, run: RunRecord, *, control_id: str | None = None, severity: str | None = None,
                  ids: list[str] | None = None, limit: int = 100, offset: int = 0) -> tuple[list[FindingEntry], int]:
-        """A page of a run's findings (most severe first) and how many match in all."""
+        """A page of a run's findings (most severe first) and how many match in all.
+
+        The engine stores a run's findings most severe first (``trustgap.engine.evaluate``: severity, control,
+        check, entity), so the stored position is that order: the page is read along the ``(run_id,
+        position)`` key and stops after ``limit`` rows, instead of sorting every finding of the run."""
         cond = [FindingRow.run_id == run.id]
         if control_id:
             cond.append(FindingRow.control_id == control_id)
@@ -206,8 +210,7 @@ class RunQueries:
             cond.append(FindingRow.severity == severity)
         if ids is not None:
             cond.append(FindingRow.finding_id.in_(ids))
-        rank = case({s: i for i, s in enumerate(SEVERITIES)}, value=FindingRow.severity, else_=len(SEVERITIES))
-        order = [rank, FindingRow.position]
+        order = [FindingRow.position]
         with self._engine.connect() as conn:
             total = int(conn.scalar(select(func.count()).select_from(FindingRow).where(*cond)) or 0)
             rows = conn.execute(select(FindingRow).where(*cond).order_by(*order).limit(limit).offset(offset)

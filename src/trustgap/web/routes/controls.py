@@ -85,7 +85,7 @@ def control_page(request: Request, control_id: str, access: OrgAccess = Depends(
         "checks": [summary.checks[c] for c in verdict.get("checks", []) if c in summary.checks],
         "findings": findings, "findings_total": total, "evidence": evidence,
         "understood": summary["evidence_understood"] or {}, "run": latest,
-        "history": svc.queries.control_history(access.org.name, control_id, limit=CONTROL_HISTORY),
+        "history": svc.queries.control_history(access.org.name, control_id, limit=CONTROL_HISTORY, newest=latest.id),
         "requests": [r for r in summary["evidence_requests"] or [] if r["control_id"] == control_id],
         "task": task, "work": svc.work.item(access.org.id, "task", control_id),
         "comments": svc.work.comments(access.org.id, "task", control_id), "kind": "task", "key": control_id,

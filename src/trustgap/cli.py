@@ -199,7 +199,8 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
         from trustgap.report import render
 
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render(result, fmt, run_id=run_id), encoding="utf-8")
+        store_url = config.database_url() if run_id else None  # a stored run: with monitoring, when there is some
+        report.write_text(render(result, fmt, run_id=run_id, store_url=store_url), encoding="utf-8")
         con.print(f"report: [bold]{report.resolve()}[/]")
     if run_id:
         con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
@@ -248,7 +249,9 @@ def report(
         rec, result = store.get(run)
     finally:
         store.close()
-    text = render(result, fmt, run_id=rec.id)
+    from trustgap import config
+
+    text = render(result, fmt, run_id=rec.id, store_url=config.database_url())  # with monitoring, when stored
     if output is None:
         sys.stdout.write(text)
         return

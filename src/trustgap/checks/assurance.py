@@ -133,8 +133,16 @@ def dr_tested(ctx: CheckContext) -> CheckResult:
     thresholds=("backup_test_months",),
 )
 def restore_tested(ctx: CheckContext) -> CheckResult:
-    return record_cadence_check(ctx, ("backup_restore_test",), int(ctx.thresholds.backup_test_months),
-                                "backup restore test")
+    months = int(ctx.thresholds.backup_test_months)
+    named: dict[str, list[Any]] = {}
+    for r in ctx.facts.records("backup_restore_test"):
+        if r.subject:
+            named.setdefault(r.subject.strip().lower(), []).append(r)
+    if not named:
+        return record_cadence_check(ctx, ("backup_restore_test",), months, "backup restore test")
+    # tests that name what they restored: every system restored at least once per cadence window
+    return ctx.result([cadence_result(ctx, recs, months, "backup restore test", entity=recs[0].subject or key,
+                                      entity_type="system") for key, recs in sorted(named.items())])
 
 
 @check(

@@ -16,11 +16,13 @@ from trustgap.evidence.tabular import norm_header
 KINDS = (
     "access_review", "tabletop_exercise", "incident_response_test", "dr_test", "backup_restore_test",
     "risk_assessment", "background_check", "security_training", "policy_acknowledgement", "vendor_review",
-    "penetration_test", "board_meeting", "incident",
+    "penetration_test", "board_meeting", "incident", "post_incident_review", "capacity_review",
 )
 
 KIND_ALIASES: dict[str, str] = {
     **{k: k for k in KINDS},
+    "pir": "post_incident_review", "post_incident_review_record": "post_incident_review",
+    "incident_review": "post_incident_review",
     "user_access_review": "access_review", "uar": "access_review", "access_certification": "access_review",
     "access_recertification": "access_review", "entitlement_review": "access_review",
     "tabletop": "tabletop_exercise", "ttx": "tabletop_exercise", "tabletop_test": "tabletop_exercise",
@@ -159,6 +161,8 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("background", "background_check"), ("pentest", "penetration_test"), ("penetration", "penetration_test"),
     ("vendor_review", "vendor_review"), ("acknowledg", "policy_acknowledgement"), ("board", "board_meeting"),
     ("governance", "board_meeting"),
+    ("post_incident", "post_incident_review"), ("postmortem", "post_incident_review"),
+    ("post_mortem", "post_incident_review"), ("incident_review", "post_incident_review"),
     ("incident", "incident"),
 )
 

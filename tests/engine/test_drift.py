@@ -78,7 +78,7 @@ def test_diff_of_stored_runs_defaults_to_the_previous_run(tmp_path: Path) -> Non
         outputs.append(r.output)
     # the second run says in one line what changed since the first
     assert "since run" not in outputs[0]
-    assert "since run" in outputs[1] and "(as of 2026-09-30)" in outputs[1] and "7 new finding(s)" in outputs[1]
+    assert "since run" in outputs[1] and "(as of 2026-09-30)" in outputs[1] and "8 new finding(s)" in outputs[1]
     r = runner.invoke(app, ["diff"])
     assert r.exit_code == 0, r.output
     assert "as of 2026-09-30" in r.output and f"as of {DEMO_AS_OF.isoformat()}" in r.output

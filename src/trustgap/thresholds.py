@@ -97,6 +97,9 @@ class Thresholds(BaseModel):
     reconciliation_business_days: int = Field(2, ge=0, description="reconciliation variances resolved within")
     job_rerun_hours: float = Field(24, gt=0, description="a failed scheduled job re-run with success within")
     rejected_input_business_days: int = Field(5, ge=0, description="rejected inputs corrected within")
+    capacity_review_months: int = Field(12, ge=1, description="capacity reviewed (usage against limits) this often")
+    monitored_endpoints: list[str] = Field(default_factory=list, description="in-scope endpoints (URL or host) "
+                                           "that must each have an active uptime monitor")
     rto_hours_by_tier: dict[str, float] = Field(default_factory=dict, description="recovery time objective in "
                                                 "hours per system tier ({'1': 4, '2': 24}), for tests that record "
                                                 "no target of their own")
@@ -119,6 +122,7 @@ class Thresholds(BaseModel):
         "vendor_review_months",
         "training_months",
         "dr_test_months",
+        "capacity_review_months",
         mode="before",
     )
     @classmethod

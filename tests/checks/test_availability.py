@@ -170,3 +170,22 @@ def test_open_incident_review_not_yet_due(run) -> None:  # noqa: ANN001
     ents = by_entity(run("incidents.post_incident_review_in_time", [recent, other], as_of=AS_OF,
                          observed={"b" * 64: _dt(10, 30, 0)}))
     assert ents["Recent (n)"].status == "pass" and "due by" in ents["Recent (n)"].reason
+
+
+def test_in_scope_endpoint_without_a_monitor(run) -> None:  # noqa: ANN001
+    web = _monitor("2", "Web", "https://www.app.example/")
+    api = _monitor("1", "API", "https://api.example/v1/health")
+    res = run("availability.monitors_active", [web, api], as_of=AS_OF, period=PERIOD,
+              thresholds={"monitored_endpoints": ["app.example", "https://api.example/v1", "billing.example"]})
+    ents = by_entity(res)
+    assert ents["billing.example"].status == "fail" and ents["billing.example"].gap_kind == "missing"
+    assert "app.example" not in ents and "https://api.example/v1" not in ents
+
+
+def test_capacity_reviewed_within_cadence(run) -> None:  # noqa: ANN001
+    done = Record(src=_src("c"), kind="capacity_review", performed_on=date(2026, 6, 3), title="Q2 capacity review")
+    assert run("capacity.reviewed", [done], as_of=AS_OF).status == "pass"
+    old = Record(src=_src("c"), kind="capacity_review", performed_on=date(2025, 6, 3))
+    res = run("capacity.reviewed", [old], as_of=AS_OF)
+    assert res.status == "fail" and res.entities[0].gap_kind == "stale"
+    assert run("capacity.reviewed", [], as_of=AS_OF).status == "not_assessed"

@@ -93,6 +93,9 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "reconciliation_log": ("../processing/reconciliation-log.csv",),
     "rejected_inputs": ("../processing/rejected-inputs.csv",),
     "job_runs": ("../processing/cron-job-runs.csv",),
+    "pingdom_checks": ("../availability/pingdom-checks.json",),
+    "betterstack_monitors": ("../availability/betterstack-monitors.json",),
+    "datadog_synthetics_tests": ("../availability/datadog-synthetics-tests.json",),
 }
 
 

@@ -23,6 +23,9 @@ FILES = {
     "reconciliation_log": "processing/reconciliation-log.csv",
     "rejected_inputs": "processing/rejected-inputs.csv",
     "job_runs": "processing/cron-job-runs.csv",
+    "pingdom_checks": "availability/pingdom-checks.json",
+    "betterstack_monitors": "availability/betterstack-monitors.json",
+    "datadog_synthetics_tests": "availability/datadog-synthetics-tests.json",
 }
 
 
@@ -131,3 +134,24 @@ def test_bad_log_dates_are_reported_with_the_field() -> None:
     res = run("uptimerobot_monitors", json.dumps(doc).encode(), "monitors.json")
     assert any("log 0" in e.message for e in res.errors)
     assert any(isinstance(m, Monitor) for m in res.facts)
+
+
+@pytest.mark.parametrize(("fmt", "running", "paused"), [
+    ("pingdom_checks", "Shop homepage", "Shop API"),
+    ("betterstack_monitors", "Shop API", "Checkout"),
+    ("datadog_synthetics_tests", "Checkout API up", "DNS of shop.example"),
+])
+def test_other_uptime_monitors_running_and_paused(fmt: str, running: str, paused: str) -> None:
+    mons = {m.name: m for m in facts(fmt) if isinstance(m, Monitor)}
+    assert mons[running].active is True and mons[running].target
+    assert mons[paused].active is False and mons[paused].status == "paused"
+
+
+def test_monitor_details_as_each_vendor_documents_them() -> None:
+    ping = {m.name: m for m in facts("pingdom_checks") if isinstance(m, Monitor)}
+    assert (ping["Shop API"].interval_seconds, ping["Shop API"].target) == (300, "api.shop.example")
+    bs = {m.name: m for m in facts("betterstack_monitors") if isinstance(m, Monitor)}
+    assert bs["Checkout"].paused_at == datetime(2026, 4, 12, 8, 1, tzinfo=UTC) and bs["Checkout"].kind == "keyword"
+    dd = {m.name: m for m in facts("datadog_synthetics_tests") if isinstance(m, Monitor)}
+    assert (dd["DNS of shop.example"].target, dd["DNS of shop.example"].kind) == ("shop.example", "api:dns")
+    assert dd["Checkout API up"].interval_seconds == 60 and dd["Checkout API up"].system == "datadog"

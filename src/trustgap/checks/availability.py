@@ -25,6 +25,7 @@ from trustgap.checks._util import (
     evidence_until,
     fmt_dt,
     judged_window,
+    record_cadence_check,
     srcs,
     utc,
 )
@@ -141,17 +142,33 @@ def uptime_met(ctx: CheckContext) -> CheckResult:
     return ctx.result(entities, empty="no monthly uptime figures or down logs cover the months judged")
 
 
+def _host_path(target: str) -> tuple[str, str]:
+    t = target.strip().lower()
+    t = re.sub(r"^[a-z][a-z0-9+.-]*://", "", t)
+    host, _, path = t.partition("/")
+    return host.split(":", 1)[0].removeprefix("www."), "/" + path.rstrip("/") if path.strip("/") else "/"
+
+
+def _covers(m: Monitor, endpoint: str) -> bool:
+    if not m.target:
+        return False
+    mh, mp = _host_path(m.target)
+    eh, ep = _host_path(endpoint)
+    return mh == eh and (ep == "/" or mp == ep or mp.startswith(ep + "/"))
+
+
 @check(
     id="availability.monitors_active",
-    title="Uptime monitors are running, none paused",
+    title="Uptime monitors are running, none paused, and every in-scope endpoint has one",
     controls=("AV-07",),
     criteria=("A1.1",),
     severity="medium",
     effort="S",
     category="technical",
-    remediation="Resume the paused monitors (or replace them if the endpoint moved), and alert on monitors being "
-    "paused so that an outage is never unobserved.",
+    remediation="Resume the paused monitors (or replace them if the endpoint moved), add a monitor for every "
+    "in-scope endpoint without one, and alert on monitors being paused so that an outage is never unobserved.",
     sources=("monitoring.uptime",),
+    thresholds=("monitored_endpoints",),
 )
 def monitors_active(ctx: CheckContext) -> CheckResult:
     monitors = ctx.facts.of(Monitor)
@@ -175,6 +192,12 @@ def monitors_active(ctx: CheckContext) -> CheckResult:
             continue
         else:
             entities.append(EntityResult("monitor", label, "pass", f"active ({m.status or 'running'})", srcs(m)))
+    for endpoint in ctx.thresholds.monitored_endpoints or ():
+        watching = [m for m in monitors if _covers(m, str(endpoint))]
+        if not watching:
+            entities.append(EntityResult("endpoint", str(endpoint), "fail", "in-scope endpoint with no uptime monitor "
+                                         f"among the {len(monitors)} monitor(s) exported", srcs(*monitors[:5]),
+                                         gap_kind="missing"))
     return ctx.result(entities)
 
 
@@ -425,3 +448,21 @@ def restore_meets_objectives(ctx: CheckContext) -> CheckResult:
 )
 def dr_meets_objectives(ctx: CheckContext) -> CheckResult:
     return _objectives_check(ctx, "dr_test", "DR test")
+
+
+@check(
+    id="capacity.reviewed",
+    title="Capacity is reviewed against limits within the cadence",
+    controls=("AV-01",),
+    criteria=("A1.1",),
+    severity="low",
+    effort="S",
+    category="process",
+    remediation="Review usage of compute, storage, databases and service quotas against their limits, record the "
+    "review with its date and the actions decided, and set alerts before limits are reached.",
+    sources=("records.capacity_review",),
+    thresholds=("capacity_review_months",),
+)
+def capacity_reviewed(ctx: CheckContext) -> CheckResult:
+    return record_cadence_check(ctx, ("capacity_review",), int(ctx.thresholds.capacity_review_months),
+                                "capacity review")

@@ -22,7 +22,8 @@ KINDS = (
 KIND_ALIASES: dict[str, str] = {
     **{k: k for k in KINDS},
     "pir": "post_incident_review", "post_incident_review_record": "post_incident_review",
-    "incident_review": "post_incident_review",
+    "incident_review": "post_incident_review", "capacity_planning": "capacity_review",
+    "capacity_plan": "capacity_review", "capacity": "capacity_review",
     "user_access_review": "access_review", "uar": "access_review", "access_certification": "access_review",
     "access_recertification": "access_review", "entitlement_review": "access_review",
     "tabletop": "tabletop_exercise", "ttx": "tabletop_exercise", "tabletop_test": "tabletop_exercise",
@@ -163,6 +164,7 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("governance", "board_meeting"),
     ("post_incident", "post_incident_review"), ("postmortem", "post_incident_review"),
     ("post_mortem", "post_incident_review"), ("incident_review", "post_incident_review"),
+    ("capacity", "capacity_review"),
     ("incident", "incident"),
 )
 

@@ -16,6 +16,8 @@ mapping cannot:
   high / critical; ``minor`` low, ``none`` informational); the first incident update is the moment customers were
   told (every update is public on the page); ``postmortem_published_at`` dates the post-incident review; scheduled
   maintenances (``scheduled_for`` set, impact ``maintenance``) are not incidents and are left out.
+- Pingdom checks, Better Stack monitors, Datadog synthetic tests (``uptime_monitor``): the status lower-cased
+  (``paused`` makes the monitor inactive; Datadog's ``live`` is active), the target a URL or a host.
 - PagerDuty (https://developer.pagerduty.com/api-reference/9d0b4b12e36f9-list-incidents): the incident is named by
   its number (``#1234``); priority P1 -> critical, P2 -> high, P3 -> medium, P4 / P5 -> low; P1 and P2 are major,
   an incident without a priority is of unknown majority (``None``).
@@ -201,3 +203,21 @@ def pagerduty(rows: list[MappedRow], hc: HookContext) -> list[Any]:
                            url=row.get("_html_url")))
     return out
 
+
+
+_PAUSED = frozenset({"paused", "disabled", "inactive", "stopped"})
+
+
+@register_hook("uptime_monitor")
+def uptime_monitor(rows: list[MappedRow], hc: HookContext) -> list[Any]:
+    out: list[Any] = []
+    for row in rows:
+        status = str(row.get("status") or "").strip().lower().replace(" ", "_") or None
+        target = row.get("target") or row.get("_host") or row.get("_hostname")
+        subtype = row.get("_subtype")
+        kind = row.get("kind")
+        out.append(hc.fact(row, monitor_id=str(row.get("monitor_id")), status=status, target=target,
+                           kind=f"{kind}:{subtype}" if kind and subtype else kind,
+                           active=None if status is None else status not in _PAUSED,
+                           name=row.get("name") or target))
+    return out

@@ -97,6 +97,8 @@ class Thresholds(BaseModel):
     reconciliation_business_days: int = Field(2, ge=0, description="reconciliation variances resolved within")
     job_rerun_hours: float = Field(24, gt=0, description="a failed scheduled job re-run with success within")
     rejected_input_business_days: int = Field(5, ge=0, description="rejected inputs corrected within")
+    backup_retry_hours: float = Field(24, gt=0, description="a failed backup job followed by a completed one of "
+                                      "the same resource within")
     capacity_review_months: int = Field(12, ge=1, description="capacity reviewed (usage against limits) this often")
     monitored_endpoints: list[str] = Field(default_factory=list, description="in-scope endpoints (URL or host) "
                                            "that must each have an active uptime monitor")

@@ -189,3 +189,35 @@ def test_capacity_reviewed_within_cadence(run) -> None:  # noqa: ANN001
     res = run("capacity.reviewed", [old], as_of=AS_OF)
     assert res.status == "fail" and res.entities[0].gap_kind == "stale"
     assert run("capacity.reviewed", [], as_of=AS_OF).status == "not_assessed"
+
+
+def test_monitor_paused_in_an_older_export_inside_the_period_is_a_deviation() -> None:
+    from trustgap.checks.base import CheckContext, load_checks
+    from trustgap.facts import FactSet
+    from trustgap.thresholds import ResolvedThresholds
+
+    now = _monitor("1", "API", "https://api.example/")
+    before = _monitor("1", "API", "https://api.example/", active=False, status="paused")
+    facts = FactSet([now], history={id(now): [(_dt(5, 2), before)]})
+    ctx = CheckContext(facts=facts, thresholds=ResolvedThresholds({}), as_of=AS_OF, period_start=PERIOD[0],
+                       period_end=PERIOD[1])
+    res = load_checks()["availability.monitors_active"].run(ctx)
+    (e,) = res.entities
+    assert e.status == "fail" and "2026-05-02" in e.reason and "deviation" in e.reason
+
+
+def _job(ref: str, resource: str, when: datetime, status: str) -> object:
+    from trustgap.facts import ProcessingEvent
+
+    return ProcessingEvent(src=_src("j"), system="aws", kind="backup_job", ref=ref, name=resource,
+                           occurred_at=when, status=status)
+
+
+def test_backup_jobs_failed_and_retried(run) -> None:  # noqa: ANN001
+    jobs = [_job("1", "db", _dt(5, 1, 1), "ok"), _job("2", "efs", _dt(5, 1, 1), "failed"),
+            _job("3", "efs", _dt(5, 4, 1), "ok"), _job("4", "s3", _dt(5, 1, 1), "failed"),
+            _job("5", "s3", _dt(5, 1, 9), "ok")]
+    ents = by_entity(run("backup.jobs_succeed", jobs, as_of=AS_OF, period=PERIOD))
+    assert ents["db"].status == "pass"
+    assert ents["efs"].status == "fail" and "72 h later" in ents["efs"].reason
+    assert ents["s3"].status == "pass"

@@ -96,6 +96,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "pingdom_checks": ("../availability/pingdom-checks.json",),
     "betterstack_monitors": ("../availability/betterstack-monitors.json",),
     "datadog_synthetics_tests": ("../availability/datadog-synthetics-tests.json",),
+    "aws_backup_jobs": ("../availability/aws-backup-list-backup-jobs.json",),
 }
 
 

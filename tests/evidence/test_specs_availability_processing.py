@@ -26,6 +26,7 @@ FILES = {
     "pingdom_checks": "availability/pingdom-checks.json",
     "betterstack_monitors": "availability/betterstack-monitors.json",
     "datadog_synthetics_tests": "availability/datadog-synthetics-tests.json",
+    "aws_backup_jobs": "availability/aws-backup-list-backup-jobs.json",
 }
 
 
@@ -155,3 +156,12 @@ def test_monitor_details_as_each_vendor_documents_them() -> None:
     dd = {m.name: m for m in facts("datadog_synthetics_tests") if isinstance(m, Monitor)}
     assert (dd["DNS of shop.example"].target, dd["DNS of shop.example"].kind) == ("shop.example", "api:dns")
     assert dd["Checkout API up"].interval_seconds == 60 and dd["Checkout API up"].system == "datadog"
+
+
+def test_aws_backup_jobs() -> None:
+    got = {e.ref: e for e in facts("aws_backup_jobs") if isinstance(e, ProcessingEvent)}
+    ok = got["a1b2c3d4-5678-90ab-cdef-EXAMPLE11111"]
+    assert (ok.kind, ok.status, ok.name) == ("backup_job", "ok", "arn:aws:rds:eu-west-1:123456789012:db:orders-prod")
+    bad = got["a1b2c3d4-5678-90ab-cdef-EXAMPLE22222"]
+    assert bad.status == "failed" and bad.resolution == "Insufficient privileges to perform this action."
+    assert bad.occurred_at == datetime.fromtimestamp(1778544300, UTC) and bad.details["resource_name"] == "uploads"

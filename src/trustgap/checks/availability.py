@@ -25,12 +25,13 @@ from trustgap.checks._util import (
     evidence_until,
     fmt_dt,
     judged_window,
+    lapse_result,
     record_cadence_check,
     srcs,
     utc,
 )
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
-from trustgap.facts import Downtime, Incident, Monitor, Record
+from trustgap.facts import Downtime, Incident, Monitor, ProcessingEvent, Record
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -191,7 +192,9 @@ def monitors_active(ctx: CheckContext) -> CheckResult:
         elif m.active is None and m.status is None:
             continue
         else:
-            entities.append(EntityResult("monitor", label, "pass", f"active ({m.status or 'running'})", srcs(m)))
+            lapse = lapse_result(ctx, "monitor", label, m, lambda old: old.active is False, "monitor paused")
+            entities.append(lapse or EntityResult("monitor", label, "pass", f"active ({m.status or 'running'})",
+                                                  srcs(m)))
     for endpoint in ctx.thresholds.monitored_endpoints or ():
         watching = [m for m in monitors if _covers(m, str(endpoint))]
         if not watching:
@@ -466,3 +469,55 @@ def dr_meets_objectives(ctx: CheckContext) -> CheckResult:
 def capacity_reviewed(ctx: CheckContext) -> CheckResult:
     return record_cadence_check(ctx, ("capacity_review",), int(ctx.thresholds.capacity_review_months),
                                 "capacity review")
+
+
+@check(
+    id="backup.jobs_succeed",
+    title="Failed backup jobs are followed by a completed backup of the same resource in time",
+    controls=("AV-02",),
+    criteria=("A1.2",),
+    severity="high",
+    effort="S",
+    category="technical",
+    remediation="Alert on failed backup jobs, fix the cause (permissions, quotas, a changed resource) and run the "
+    "backup again; a resource whose backups keep failing has no recovery point.",
+    sources=("aws.backup.jobs",),
+    thresholds=("backup_retry_hours",),
+)
+def backup_jobs_succeed(ctx: CheckContext) -> CheckResult:
+    start, end = judged_window(ctx)
+    jobs = [e for e in ctx.facts.of(ProcessingEvent) if e.kind == "backup_job" and e.occurred_at is not None]
+    judged = [e for e in jobs if start <= utc(e.occurred_at).date() <= end]  # type: ignore[arg-type]
+    if not judged:
+        return ctx.not_assessed("no backup jobs in the evidence for the days judged")
+    limit = float(ctx.thresholds.backup_retry_hours)
+    by_resource: dict[str | None, list[ProcessingEvent]] = defaultdict(list)
+    for e in jobs:
+        by_resource[e.name].append(e)
+    entities: list[EntityResult] = []
+    for name, mine in sorted(by_resource.items(), key=lambda kv: kv[0] or ""):
+        failed = [e for e in mine if e.status == "failed" and e in judged]
+        ok = sorted((e for e in mine if e.status == "ok"), key=lambda e: utc(e.occurred_at))  # type: ignore[arg-type]
+        label = str(name or "backup")
+        if not failed:
+            if any(e in judged for e in mine):
+                entities.append(EntityResult("resource", label, "pass", f"{len(ok)} completed backup job(s), none "
+                                             "failed", srcs(*mine[:10])))
+            continue
+        late: list[str] = []
+        for f in failed:
+            at = utc(f.occurred_at)  # type: ignore[arg-type]
+            nxt = next((o for o in ok if utc(o.occurred_at) > at), None)  # type: ignore[arg-type]
+            until = utc(nxt.occurred_at) if nxt else evidence_until(ctx, f)  # type: ignore[arg-type]
+            hours = round((until - at).total_seconds() / 3600, 1)
+            if hours > limit:
+                late.append(f"failed {fmt_dt(at)}, " + (f"next completed backup {hours:g} h later" if nxt else
+                                                        f"no completed backup in the {hours:g} h after"))
+        if late:
+            entities.append(EntityResult("resource", label, "fail", "; ".join(late[:3]) + (
+                f" and {len(late) - 3} more" if len(late) > 3 else "") + f" (limit {limit:g} h)", srcs(*failed[:10]),
+                measured={"failed_jobs": len(failed), "late": len(late)}))
+        else:
+            entities.append(EntityResult("resource", label, "pass", f"{len(failed)} failed job(s), each followed by "
+                                         f"a completed backup within {limit:g} h", srcs(*failed[:10])))
+    return ctx.result(entities)

@@ -8,7 +8,9 @@ say where the fields are, these hooks normalise what a mapping cannot:
 - Airflow (https://airflow.apache.org/docs/apache-airflow/stable/stable-rest-api-ref.html): a run happened at its
   ``end_date`` when it finished (else ``start_date``, else its logical date); the logical date, run type and
   external trigger go to ``details`` so that a re-run of the same interval can be told from the next scheduled run;
-- reconciliation: the difference is the variance column, else source minus target; none means ``ok``.
+- reconciliation: the difference is the variance column, else source minus target; none means ``ok``;
+- AWS Backup (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_ListBackupJobs.html): COMPLETED is ``ok``;
+  FAILED, ABORTED, EXPIRED and PARTIAL are ``failed``; the job happened when it completed (else when created).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from trustgap.evidence.mapping_registry import register_hook
 _OK = frozenset({"ok", "success", "succeeded", "successful", "completed", "complete", "matched", "reconciled",
                  "passed", "pass", "done"})
 _FAILED = frozenset({"failed", "failure", "error", "errored", "timeout", "timed out", "upstream failed", "crashed",
-                     "aborted"})
+                     "aborted", "expired", "partial"})
 
 
 def normalise_status(raw: Any) -> str | None:
@@ -113,4 +115,19 @@ def rejected_inputs(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         details = {k: v for k, v in {"reason": row.get("_reason"), "corrected_by": row.get("_corrected_by"),
                                      "status_recorded": row.get("status")}.items() if v is not None}
         out.append(hc.fact(row, system=system, ref=str(row.get("ref")), status="rejected", details=details))
+    return out
+
+
+@register_hook("backup_jobs")
+def backup_jobs(rows: list[MappedRow], hc: HookContext) -> list[Any]:
+    out: list[Any] = []
+    for row in rows:
+        when = row.get("_completed") or row.get("_created")
+        if when is None:
+            hc.skip(row, f"backup job {row.get('ref')}: no creation or completion date", "ref")
+            continue
+        details = {k: v for k, v in {"vault": row.get("_vault"), "resource_type": row.get("_resource_type"),
+                                     "resource_name": row.get("_resource_name"),
+                                     "created_at": _iso(row.get("_created"))}.items() if v is not None}
+        out.append(hc.fact(row, occurred_at=when, status=normalise_status(row.get("_state")), details=details))
     return out

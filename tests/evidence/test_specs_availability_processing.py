@@ -165,3 +165,14 @@ def test_aws_backup_jobs() -> None:
     bad = got["a1b2c3d4-5678-90ab-cdef-EXAMPLE22222"]
     assert bad.status == "failed" and bad.resolution == "Insufficient privileges to perform this action."
     assert bad.occurred_at == datetime.fromtimestamp(1778544300, UTC) and bad.details["resource_name"] == "uploads"
+
+
+def test_generic_incident_list_says_major_customer_notice_and_review() -> None:
+    data = (b"Incident ID,Title,Severity,Started At,Resolved At,Customer Notified At,Major Incident,Postmortem Date\n"
+            b"INC-1,Login outage,SEV1,2026-05-01 10:00,2026-05-01 12:00,2026-05-01 10:20,Yes,2026-05-04\n")
+    parser = recognise(data, "incident-log.csv")
+    assert parser is not None and parser.name == "generic_incidents"
+    res = run("generic_incidents", data, "incident-log.csv")
+    (inc,) = [i for i in res.facts if isinstance(i, Incident)]
+    assert (inc.major, inc.postmortem_on) == (True, date(2026, 5, 4))
+    assert inc.customer_notified_at == datetime(2026, 5, 1, 10, 20, tzinfo=UTC)

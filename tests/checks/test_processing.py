@@ -54,7 +54,7 @@ def test_failed_jobs_rerun_late_never_and_in_time(run) -> None:  # noqa: ANN001
     facts = [
         _event("job_run", "scheduled__0803", _day(8, 3, 2, 40), "failed", name="claims_load",
                details={"logical_date": "2026-08-03T02:00:00+00:00"}),
-        _event("job_run", "manual__0805", _day(8, 5, 10), "ok", name="claims_load", details={}),
+        _event("job_run", "manual__0805", _day(8, 5, 10), "ok", name="claims_load", details={"run_type": "manual"}),
         _event("job_run", "scheduled__0910", _day(9, 10, 2, 30), "failed", name="claims_load"),
         _event("job_run", "manual__0910", _day(9, 10, 7), "ok", name="claims_load",
                details={"rerun_of": "scheduled__0910"}),
@@ -107,3 +107,12 @@ def test_processing_specification_documented(run) -> None:  # noqa: ANN001
     assert ents["Billing Data Specification"].status == "partial"
     assert "Access Control Policy" not in ents
     assert run("processing.specification_documented", [other], as_of=AS_OF).status == "not_assessed"
+
+
+def test_failed_scheduled_run_followed_only_by_the_next_scheduled_success_is_cannot_tell(run) -> None:  # noqa: ANN001
+    failed = _event("job_run", "scheduled__0601", _day(6, 1, 2, 10), "failed", name="sync",
+                    details={"logical_date": "2026-06-01T02:00:00+00:00", "run_type": "scheduled"})
+    nxt = _event("job_run", "scheduled__0602", _day(6, 2, 2, 30), "ok", name="sync",
+                 details={"logical_date": "2026-06-02T02:00:00+00:00", "run_type": "scheduled"})
+    (e,) = run("processing.failed_jobs_rerun", [failed, nxt], as_of=AS_OF, period=PERIOD, observed=EXPORT).entities
+    assert e.status == "partial" and e.gap_kind == "insufficient_evidence"

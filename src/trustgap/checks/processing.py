@@ -111,7 +111,11 @@ def reconciliation_variances_resolved(ctx: CheckContext) -> CheckResult:
 
 
 def _is_rerun_of(run: ProcessingEvent, failed: ProcessingEvent) -> bool:
-    if run.details.get("rerun_of") == failed.ref:
+    """A run that re-does the failed one: it says so, has the same logical date, or was started by hand (a manual
+    or externally triggered run after a failure)."""
+    if run.details.get("rerun_of") is not None:
+        return bool(run.details.get("rerun_of") == failed.ref)
+    if run.details.get("run_type") == "manual" or run.details.get("external_trigger") is True:
         return True
     logical = failed.details.get("logical_date")
     return logical is not None and run.details.get("logical_date") == logical and run.ref != failed.ref
@@ -147,7 +151,17 @@ def failed_jobs_rerun(ctx: CheckContext) -> CheckResult:
         label = f"{e.name} {e.ref}" if e.name and e.name not in e.ref else e.ref
         later = sorted((r for r in by_job[(e.system, e.name)] if r.status == "ok" and r.occurred_at is not None
                         and utc(r.occurred_at) > utc(e.occurred_at)), key=lambda r: utc(r.occurred_at))  # type: ignore[arg-type]
-        rerun = next((r for r in later if _is_rerun_of(r, e)), None) or (later[0] if later else None)
+        scheduled = "logical_date" in e.details or "run_type" in e.details  # the source tells re-runs apart
+        rerun = next((r for r in later if _is_rerun_of(r, e)), None)
+        if rerun is None and not scheduled and later:
+            rerun = later[0]  # runs of a plain log: the job's next success is its recovery
+        if rerun is None and scheduled and later and e.resolved_at is None:
+            nxt = later[0]
+            entities.append(EntityResult(
+                "job run", label, "partial", f"{e.name or 'job'} failed on {fmt_dt(utc(e.occurred_at))} and was not "
+                f"re-run; the next scheduled run succeeded on {fmt_dt(utc(nxt.occurred_at))} (whether it made up "
+                "for the failed one the evidence does not say)", srcs(e, nxt), gap_kind="insufficient_evidence"))
+            continue
         resolved = e.resolved_at or (rerun.occurred_at if rerun else None)
         r = _judge(ctx, e, label, f"{e.name or 'job'} failed", "re-run with success",
                    lambda t: t + timedelta(hours=limit), _hours_spent, resolved, (rerun,) if rerun else ())

@@ -157,6 +157,7 @@ def failed_jobs_rerun(ctx: CheckContext) -> CheckResult:
             rerun = later[0]  # runs of a plain log: the job's next success is its recovery
         if rerun is None and scheduled and later and e.resolved_at is None:
             nxt = later[0]
+            assert nxt.occurred_at is not None
             entities.append(EntityResult(
                 "job run", label, "partial", f"{e.name or 'job'} failed on {fmt_dt(utc(e.occurred_at))} and was not "
                 f"re-run; the next scheduled run succeeded on {fmt_dt(utc(nxt.occurred_at))} (whether it made up "

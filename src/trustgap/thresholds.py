@@ -102,13 +102,15 @@ class Thresholds(BaseModel):
     capacity_review_months: int = Field(12, ge=1, description="capacity reviewed (usage against limits) this often")
     monitored_endpoints: list[str] = Field(default_factory=list, description="in-scope endpoints (URL or host) "
                                            "that must each have an active uptime monitor")
+    backup_test_months_by_tier: dict[str, int] = Field(default_factory=dict, description="restore-test cadence per "
+                                                       "system tier ({'1': 3, '2': 12}); others use backup_test_months")
     rto_hours_by_tier: dict[str, float] = Field(default_factory=dict, description="recovery time objective in "
                                                 "hours per system tier ({'1': 4, '2': 24}), for tests that record "
                                                 "no target of their own")
     rpo_hours_by_tier: dict[str, float] = Field(default_factory=dict, description="recovery point objective in "
                                                 "hours per system tier")
 
-    @field_validator("rto_hours_by_tier", "rpo_hours_by_tier", mode="before")
+    @field_validator("rto_hours_by_tier", "rpo_hours_by_tier", "backup_test_months_by_tier", mode="before")
     @classmethod
     def _tiers(cls, v: Any) -> Any:
         if isinstance(v, dict):

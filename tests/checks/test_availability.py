@@ -221,3 +221,11 @@ def test_backup_jobs_failed_and_retried(run) -> None:  # noqa: ANN001
     assert ents["db"].status == "pass"
     assert ents["efs"].status == "fail" and "72 h later" in ents["efs"].reason
     assert ents["s3"].status == "pass"
+
+
+def test_restore_cadence_per_tier_from_the_scope(run) -> None:  # noqa: ANN001
+    tests = [_test("backup_restore_test", "claims-db", date(2026, 2, 10), tier="1"),
+             _test("backup_restore_test", "docs", date(2026, 2, 10), tier="2")]
+    ents = by_entity(run("backup.restore_tested", tests, as_of=AS_OF, period=PERIOD,
+                         thresholds={"backup_test_months_by_tier": {"Tier 1": 3}}))
+    assert ents["claims-db"].status == "fail" and ents["docs"].status == "pass"

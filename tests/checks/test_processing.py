@@ -116,3 +116,11 @@ def test_failed_scheduled_run_followed_only_by_the_next_scheduled_success_is_can
                  details={"logical_date": "2026-06-02T02:00:00+00:00", "run_type": "scheduled"})
     (e,) = run("processing.failed_jobs_rerun", [failed, nxt], as_of=AS_OF, period=PERIOD, observed=EXPORT).entities
     assert e.status == "partial" and e.gap_kind == "insufficient_evidence"
+
+
+def test_resolved_without_a_date_is_cannot_tell(run) -> None:  # noqa: ANN001
+    e = _event("reconciliation", "RC-5", _day(3, 2), "variance", name="claims",
+               details={"variance": 3, "status_recorded": "Resolved"})
+    (r,) = run("processing.reconciliation_variances_resolved", [e], as_of=AS_OF, period=PERIOD,
+               observed=EXPORT).entities
+    assert r.status == "partial" and r.gap_kind == "insufficient_evidence"

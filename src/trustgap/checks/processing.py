@@ -35,6 +35,10 @@ def _events(ctx: CheckContext, kind: str) -> list[ProcessingEvent]:
             if e.kind == kind and e.occurred_at is not None and start <= utc(e.occurred_at).date() <= end]
 
 
+_SAID_DONE = frozenset({"resolved", "closed", "corrected", "fixed", "done", "cleared", "reprocessed", "completed",
+                        "complete", "rerun", "re-run"})
+
+
 def _judge(ctx: CheckContext, e: ProcessingEvent, label: str, what: str, done_word: str,
            deadline: Callable[[datetime], datetime], spent: Callable[[datetime, datetime], str],
            resolved: datetime | None, extra_ev: tuple[Any, ...] = ()) -> EntityResult:
@@ -53,6 +57,11 @@ def _judge(ctx: CheckContext, e: ProcessingEvent, label: str, what: str, done_wo
         return EntityResult("event", label, "fail", f"{what} on {fmt_dt(start)}, {done_word} "
                             f"{spent(start, utc(resolved))} later (due by {fmt_dt(due)})", ev, measured=measured)
     until = evidence_until(ctx, e)
+    said = str(e.details.get("status_recorded") or "").strip().lower()
+    if said in _SAID_DONE:
+        return EntityResult("event", label, "partial", f"{what} on {fmt_dt(start)}; recorded as {said} but with no "
+                            f"date, so whether it was {done_word} by {fmt_dt(due)} cannot be told", ev,
+                            gap_kind="insufficient_evidence", measured=measured)
     if until <= due:
         return EntityResult("event", label, "pass", f"{what} on {fmt_dt(start)}; not yet due (by {fmt_dt(due)})",
                             ev, measured=measured)

@@ -236,7 +236,9 @@ def _reviews_for(i: Incident, reviews: list[Record]) -> list[Record]:
     title = _norm(i.title)
     out = []
     for r in reviews:
-        names = {_norm(r.subject), _norm(r.title), _norm(str(r.details.get("incident", "")))}
+        names = {_norm(r.subject), _norm(r.title),
+                 *(_norm(str(r.details.get(k, ""))) for k in ("incident", "incident_id", "incident_number",
+                                                               "incident_key", "reference", "ticket"))}
         text = " ".join(names)
         if ids & names or any(x and re.search(rf"(?<![a-z0-9]){re.escape(x)}(?![a-z0-9])", text) for x in ids
                                  if len(x) >= 3) or (title and title in names):

@@ -176,3 +176,13 @@ def test_generic_incident_list_says_major_customer_notice_and_review() -> None:
     (inc,) = [i for i in res.facts if isinstance(i, Incident)]
     assert (inc.major, inc.postmortem_on) == (True, date(2026, 5, 4))
     assert inc.customer_notified_at == datetime(2026, 5, 1, 10, 20, tzinfo=UTC)
+
+
+def test_bad_dates_in_a_reconciliation_log_name_the_line_and_column_and_the_rest_is_read() -> None:
+    data = (b"Run ID,Run Date,Dataset,Source Count,Target Count,Variance,Resolved On,Status\n"
+            b"RC-1,2026-05-04,orders,10,10,0,,Matched\n"
+            b"RC-2,2026-05-05,orders,10,8,2,next week,Resolved\n")
+    res = run("reconciliation_log", data, "recon.csv")
+    assert any(e.line == 3 and e.field == "Resolved On" for e in res.errors), res.errors
+    got = {e.ref: e for e in res.facts if isinstance(e, ProcessingEvent)}
+    assert got["RC-1"].status == "ok" and got["RC-2"].status == "variance" and got["RC-2"].resolved_at is None

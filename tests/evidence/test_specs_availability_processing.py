@@ -12,7 +12,7 @@ import pytest
 
 from trustgap.evidence.detect import ParseContext, ParseResult, load_parsers, parse_with, recognise
 from trustgap.evidence.store import EvidenceRef, sha256_bytes
-from trustgap.facts import Downtime, Incident, Monitor, ProcessingEvent
+from trustgap.facts import Downtime, Incident, Monitor, ProcessingEvent, Record
 
 FIX = Path(__file__).parent.parent / "fixtures"
 FILES = {
@@ -186,3 +186,15 @@ def test_bad_dates_in_a_reconciliation_log_name_the_line_and_column_and_the_rest
     assert any(e.line == 3 and e.field == "Resolved On" for e in res.errors), res.errors
     got = {e.ref: e for e in res.facts if isinstance(e, ProcessingEvent)}
     assert got["RC-1"].status == "ok" and got["RC-2"].status == "variance" and got["RC-2"].resolved_at is None
+
+
+def test_restore_tests_told_from_dr_tests_by_their_columns_whatever_the_file_name() -> None:
+    data = (b"Test Date,System,Tier,Backup Source,RTO Target (h),RTO Achieved (h),Result\n"
+            b"2026-03-18,claims-db,1,AWS Backup snapshot,4,1.5,Pass\n")
+    parser = recognise(data, "quarterly-tests.csv")  # "quarterly" is no user access review ("uar")
+    assert parser is not None
+    res = parse_with(parser, data, ParseContext(ref=EvidenceRef(sha256_bytes(data), "quarterly-tests.csv", "file",
+                                                                datetime(2026, 6, 1, tzinfo=UTC), len(data)),
+                                                path="quarterly-tests.csv", as_of=date(2026, 6, 1)))
+    (rec,) = [r for r in res.facts if isinstance(r, Record)]
+    assert (rec.kind, rec.subject, rec.details["rto_achieved"]) == ("backup_restore_test", "claims-db", 1.5)

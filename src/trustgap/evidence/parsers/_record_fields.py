@@ -173,8 +173,10 @@ def kind_from_name(name: str) -> str | None:
     """A kind suggested by the file name (``access-reviews-2026.csv``); training files are left to the
     training-platform parser."""
     norm = norm_header(name.rsplit("/", 1)[-1])
+    words = set(norm.split("_"))
     for hint, kind in _NAME_HINTS:
-        if norm_header(hint) in norm:
+        h = norm_header(hint)
+        if (h in words) if len(h) <= 3 else (h in norm):  # "uar" is a word, not the middle of "quarterly"
             return kind
     return None
 

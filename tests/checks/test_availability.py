@@ -229,3 +229,12 @@ def test_restore_cadence_per_tier_from_the_scope(run) -> None:  # noqa: ANN001
     ents = by_entity(run("backup.restore_tested", tests, as_of=AS_OF, period=PERIOD,
                          thresholds={"backup_test_months_by_tier": {"Tier 1": 3}}))
     assert ents["claims-db"].status == "fail" and ents["docs"].status == "pass"
+
+
+def test_uptime_over_whole_months_below_target_proves_a_month_missed(run) -> None:  # noqa: ANN001
+    low = _monitor("1", "API", "https://api.example/", uptime=(("2026-01..2026-09", 99.7),))
+    high = _monitor("2", "Web", "https://app.example/", uptime=(("2026-01..2026-09", 99.99),))
+    ents = by_entity(run("availability.uptime_met", [low, high], as_of=AS_OF, period=PERIOD))
+    assert ents["API (https://api.example/)"].status == "fail"
+    assert "2026-01..2026-09: 99.7%" in ents["API (https://api.example/)"].reason
+    assert "Web (https://app.example/)" not in ents  # a good average says nothing of each month

@@ -34,6 +34,7 @@ from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.facts import Downtime, Incident, Monitor, ProcessingEvent, Record
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTHS = re.compile(r"^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$")
 
 
 def monitor_label(m: Monitor) -> str:
@@ -60,10 +61,15 @@ def _months(start: date, end: date) -> list[date]:
 
 
 def _computed_uptime(m: Monitor, downs: list[Downtime], month: date, until: datetime) -> float | None:
-    """Uptime of a month from the monitor's down periods, when the monitor watched the whole month."""
+    """Uptime of a month from the monitor's down periods, when the monitor watched the whole month and its log is
+    in the evidence (at least one entry, none of the month before the log's first entry: a log cut short says
+    nothing of earlier months). Known down time only ever lowers the figure, so a month computed below target is
+    below target."""
     start = datetime(month.year, month.month, 1, tzinfo=UTC)
     end = start + timedelta(days=monthrange(month.year, month.month)[1])
-    if m.created_at is None or utc(m.created_at) > start or until < end:
+    if m.created_at is None or utc(m.created_at) > start or until < end or not downs:
+        return None
+    if end <= min(utc(d.started_at) for d in downs):
         return None
     if m.paused_at is not None and utc(m.paused_at) < end:
         return None
@@ -118,6 +124,18 @@ def uptime_met(ctx: CheckContext) -> CheckResult:
             pct = _computed_uptime(m, downs.get((m.system, m.monitor_id), []), month, until)
             if pct is not None:
                 figures.append((label, pct, "from the monitor's down log"))
+        # a ratio over several whole months below the target means at least one of them missed it
+        spans = []
+        for lbl, pct in m.uptime:
+            sm = _MONTHS.match(lbl)
+            if sm and pct < target:
+                first, last = date(int(sm[1]), int(sm[2]), 1), date(int(sm[3]), int(sm[4]), 1)
+                inside = [x for x in months if first <= x <= last]
+                if len(inside) == (last.year - first.year) * 12 + last.month - first.month + 1 and \
+                        (paused_from is None or last <= paused_from) and \
+                        not any(first <= date(int(f[0][:4]), int(f[0][5:7]), 1) <= last for f in figures):
+                    spans.append((lbl, pct, "reported for the months together"))
+        figures.extend(spans)
         if not figures:
             continue
         below = [(lbl, pct, how) for lbl, pct, how in figures if pct < target]

@@ -26,7 +26,6 @@ mapping cannot:
 from __future__ import annotations
 
 import re
-from calendar import monthrange
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -58,15 +57,23 @@ def _float(value: Any) -> float | None:
         return None
 
 
+def _month_start(moment: datetime) -> datetime | None:
+    """The start of the calendar month ``moment`` is at (give or take a day, for ranges asked in a local time
+    zone), or None."""
+    near = (moment + timedelta(days=1)).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return near if abs((moment - near).total_seconds()) <= 86400 else None
+
+
 def range_label(start: datetime, end: datetime) -> str:
-    """``2026-06`` for a range covering one calendar month (give or take a day at either end, for ranges asked
-    in a local time zone), else ``2026-06-03..2026-07-02``."""
-    mid = start + (end - start) / 2
-    first = mid.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    last = first + timedelta(days=monthrange(first.year, first.month)[1])
-    if abs((start - first).total_seconds()) <= 86400 and abs((end - last).total_seconds()) <= 86400:
-        return f"{first:%Y-%m}"
-    return f"{start.date().isoformat()}..{end.date().isoformat()}"
+    """``2026-06`` for a range covering one calendar month, ``2026-01..2026-09`` for whole months, else
+    ``2026-06-03..2026-07-02`` (the last day included)."""
+    first, after = _month_start(start), _month_start(end)
+    if first is not None and after is not None and after > first:
+        last = after - timedelta(days=1)
+        if (last.year, last.month) == (first.year, first.month):
+            return f"{first:%Y-%m}"
+        return f"{first:%Y-%m}..{last:%Y-%m}"
+    return f"{start.date().isoformat()}..{(end - timedelta(seconds=1)).date().isoformat()}"
 
 
 def _ranges(hc: HookContext) -> list[tuple[datetime, datetime]] | None:

@@ -238,3 +238,11 @@ def test_uptime_over_whole_months_below_target_proves_a_month_missed(run) -> Non
     assert ents["API (https://api.example/)"].status == "fail"
     assert "2026-01..2026-09: 99.7%" in ents["API (https://api.example/)"].reason
     assert "Web (https://app.example/)" not in ents  # a good average says nothing of each month
+
+
+def test_breach_assessments_are_not_availability_incidents(run) -> None:  # noqa: ANN001
+    breach = Incident(src=_src("b"), system="breach-log", incident_id="INC-7", started_at=_dt(7, 10, 9),
+                      severity="high", is_breach=True, breach_assessed_on=date(2026, 7, 11))
+    assert run("incidents.resolved_in_time", [breach], as_of=AS_OF, period=PERIOD).status == "not_assessed"
+    assert run("incidents.post_incident_review_in_time", [breach], as_of=AS_OF,
+               period=PERIOD).status == "not_assessed"

@@ -237,8 +237,9 @@ def _judged_incidents(ctx: CheckContext) -> list[Incident]:
     out = []
     for i in ctx.facts.of(Incident):
         when = i.started_at or i.detected_at
-        if i.kind in ("privacy", "breach") or (i.breach_assessed_on is not None and i.severity is None):
-            continue  # a breach assessment, judged by the privacy checks
+        breach_row = i.breach_assessed_on is not None or i.is_breach is not None or i.authority_notified_at is not None
+        if i.kind in ("privacy", "breach") or (breach_row and i.resolved_at is None):
+            continue  # a breach assessment (no resolution in it), judged by the privacy checks
         if when is not None and start <= utc(when).date() <= end:
             out.append(i)
     return out

@@ -292,6 +292,7 @@ class HookContext:
         self.reading = reading
         self.dropped: list[int | str] = []  # lines of a table, JSON paths of records
         self.lost: list[Any] = []  # collection issues of rows that could not be read at all
+        self.document: Any = None  # JSON: the whole document (keys beside the records, e.g. the request echoed)
 
     def error(self, message: str, row: MappedRow | None = None, field: str | None = None) -> None:
         self.ctx.error(message, line=row.line if row else None,
@@ -411,6 +412,7 @@ def parse(c: Compiled, data: bytes, ctx: Any, hooks: dict[str, Hook], view: File
                          "registered", field="hook")
     rows: list[MappedRow] = []
     if spec.input == "json":
+        hc.document = view.doc()
         if cand.json is None:
             found = view.json(spec.records.path, spec.records.wrappers)
             if found is None:

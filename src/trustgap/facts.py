@@ -511,6 +511,7 @@ class Incident:
     authority_notified_at: datetime | None = None
     subjects_notified_at: datetime | None = None
     url: str | None = None
+    regime: str | None = None  # the law the breach assessment applies: gdpr, hipaa, ccpa, ... when stated
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -586,6 +587,7 @@ class Request:
     completed_at: datetime | None = None
     status: str | None = None
     jurisdiction: str | None = None  # gdpr, ccpa, ...
+    contract_end: date | None = None  # disposal at contract end: the day the customer's contract ended
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

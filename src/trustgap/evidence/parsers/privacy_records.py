@@ -254,6 +254,7 @@ def breach_assessments(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         out.append(hc.fact(row, incident_id=str(iid), system=fallback, kind="privacy", detected_at=_start(detected),
                            breach_assessed_on=assessed, personal_data=_flag(row.get("personal_data")),
                            is_breach=_flag(row.get("is_breach")), regime=regime(row.get("regime")),
+                           severity=_key(row.get("severity")) if row.get("severity") else None,
                            authority_notified_at=_start(row.get("authority_notified_at")),
                            subjects_notified_at=_start(row.get("subjects_notified_at"))))
     return out

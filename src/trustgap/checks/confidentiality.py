@@ -229,7 +229,12 @@ def disposal_on_time(ctx: CheckContext) -> CheckResult:
         start = utc(r.received_at).date()
         if start > ctx.as_of:
             continue
-        what = f"contract ended {r.contract_end.isoformat()}" if r.contract_end else f"requested {start.isoformat()}"
+        if r.contract_end is not None and r.contract_end < start:
+            what = f"contract ended {r.contract_end.isoformat()}, deletion requested {start.isoformat()}"
+        elif r.contract_end is not None:
+            what = f"contract ended {r.contract_end.isoformat()}"
+        else:
+            what = f"deletion requested {start.isoformat()}"
         name = r.subject or r.request_id
         if r.completed_at is not None:
             done = utc(r.completed_at).date()

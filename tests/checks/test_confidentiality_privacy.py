@@ -291,3 +291,19 @@ def test_privacy_notice_current_and_stale(run) -> None:  # type: ignore[no-untyp
     review = Record(src=S, kind="privacy_notice_review", performed_on=date(2026, 5, 1))
     assert run("privacy.notice_current", [old, review], as_of=AS_OF).status == "pass"
     assert (AS_OF - timedelta(days=1)).year == 2026
+
+
+def test_type2_lapses_wholly_outside_the_period_are_not_judged(run) -> None:  # type: ignore[no-untyped-def]
+    period = (date(2026, 1, 1), date(2026, 9, 30))
+    facts = [_dsr("OLD", "access", date(2025, 10, 1), date(2025, 12, 20)),   # late, but all in 2025
+             _dsr("AFTER", "access", date(2026, 10, 5)),                        # received after the period
+             _dsr("SPAN", "access", date(2025, 12, 20), date(2026, 2, 10))]     # late into the period
+    got = by_entity(run("privacy.requests_answered_on_time", facts, as_of=AS_OF, period=period))
+    assert set(got) == {"SPAN"} and got["SPAN"].status == "fail"
+    old_breach = _inc("INC-2025", detected_at=at(2025, 11, 1), is_breach=True, authority_notified_at=at(2025, 11, 9))
+    res = run("privacy.breaches_notified_on_time", [old_breach], as_of=AS_OF, period=period)
+    assert res.status == "not_assessed"
+    late = [_disposal("Old Co", date(2025, 6, 30), date(2025, 11, 1)), _disposal("New Co", date(2026, 1, 5),
+                                                                                date(2026, 3, 1))]
+    got = by_entity(run("confidentiality.disposal_on_time", late, as_of=AS_OF, period=period))
+    assert set(got) == {"New Co"} and got["New Co"].status == "fail"

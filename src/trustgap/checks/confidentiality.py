@@ -39,6 +39,13 @@ class Rule:
     src: Src
 
 
+def outside_period(ctx: CheckContext, opened: date, closed: date | None) -> bool:
+    """Type II: the matter lies wholly outside the audit period (opened after it, or closed before it began)."""
+    if not ctx.type2 or ctx.period_start is None or ctx.period_end is None:
+        return False
+    return opened > ctx.period_end or (closed is not None and closed < ctx.period_start)
+
+
 def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
@@ -227,7 +234,8 @@ def disposal_on_time(ctx: CheckContext) -> CheckResult:
     entities = []
     for r in requests:
         start = utc(r.received_at).date()
-        if start > ctx.as_of:
+        done_on = utc(r.completed_at).date() if r.completed_at else None
+        if start > ctx.as_of or outside_period(ctx, start, done_on and max(done_on, start + timedelta(days=limit))):
             continue
         if r.contract_end is not None and r.contract_end < start:
             what = f"contract ended {r.contract_end.isoformat()}, deletion requested {start.isoformat()}"

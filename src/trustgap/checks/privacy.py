@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 
 from trustgap.checks._util import fmt_dt, srcs, utc
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
+from trustgap.checks.confidentiality import outside_period
 from trustgap.dates import add_months, to_utc_start
 from trustgap.facts import Document, Incident, ProcessingActivity, Request, Vendor
 
@@ -50,6 +51,9 @@ def _judge_request(ctx: CheckContext, r: Request) -> EntityResult | None:
     if received > ctx.as_of:
         return None
     regime, first, extended_to = _deadlines(ctx, r)
+    done_on = utc(r.completed_at).date() if r.completed_at else None
+    if outside_period(ctx, received, done_on and max(done_on, first)):
+        return None
     label = f"{r.kind} request received {received.isoformat()} ({regime.upper()})"
     ev = srcs(r)
     status = (r.status or "").lower()
@@ -333,7 +337,7 @@ def _detected(i: Incident) -> datetime | None:
     return utc(t) if t else None
 
 
-def _judge_breach(ctx: CheckContext, i: Incident, now: datetime) -> EntityResult:
+def _judge_breach(ctx: CheckContext, i: Incident, now: datetime) -> EntityResult | None:
     ev = srcs(i)
     if i.is_breach is False or (i.is_breach is None and i.personal_data is False):
         why = "not notifiable" if i.is_breach is False else "no personal data involved"
@@ -342,6 +346,9 @@ def _judge_breach(ctx: CheckContext, i: Incident, now: datetime) -> EntityResult
         return EntityResult("incident", i.incident_id, "partial", "personal data involved; whether the breach is "
                             "notifiable is not recorded", ev, gap_kind="insufficient_evidence")
     detected = _detected(i)
+    told_at = i.subjects_notified_at if (i.regime or "") == "hipaa" else i.authority_notified_at
+    if detected is not None and outside_period(ctx, detected.date(), utc(told_at).date() if told_at else None):
+        return None
     if detected is None:
         return EntityResult("incident", i.incident_id, "partial", "notifiable breach with no detection time: the "
                             "notification window cannot be measured", ev, gap_kind="insufficient_evidence")
@@ -387,7 +394,8 @@ def breaches_notified_on_time(ctx: CheckContext) -> CheckResult:
     if not cands:
         return ctx.not_assessed("no breach assessment in the evidence")
     now = to_utc_start(ctx.as_of + timedelta(days=1))
-    return ctx.result([_judge_breach(ctx, i, now) for i in cands])
+    return ctx.result([e for i in cands if (e := _judge_breach(ctx, i, now)) is not None],
+                      empty="no breach assessed inside the audit period")
 
 
 def _vendors(ctx: CheckContext) -> list[Vendor]:

@@ -45,6 +45,8 @@ def test_retention_schedule_from_file_and_policy_table(run) -> None:  # type: ig
     assert got["Chat transcripts"].status == "fail" and got["Chat transcripts"].gap_kind == "undocumented"
     assert got["Leads"].status == "partial" and got["Leads"].gap_kind == "insufficient_evidence"
     assert got["Chat transcripts"].evidence[0].locator == "line 6"
+    twice = run("confidentiality.retention_schedule_defined", [doc, doc], as_of=AS_OF)
+    assert len(twice.entities) == 2
 
 
 # ---------------------------------------------------------------- deletion jobs

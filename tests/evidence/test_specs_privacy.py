@@ -150,3 +150,12 @@ def test_privacy_promises_read_from_policy_text() -> None:
     got = {p.key: p.value for p in promises_in_text(text, source="privacy.md", ref=None)}
     assert got == {"dsr_response_months": 1, "dsr_extension_months": 2, "breach_notification_hours": 72.0,
                    "disposal_days": 30, "privacy_notice_months": 12}
+
+
+def test_personal_data_read_from_the_data_access_text() -> None:
+    data = (b"Vendor Name,Service,Data Access,Risk Tier,DPA Signed\n"
+            b"Google Workspace,Email,Internal documents; customer contact data,High,Yes\n"
+            b"GitHub,Source code hosting,Source code,High,Yes\n")
+    got = {v.name: v for v in run("vendor_inventory", data, "vendors/vendors.csv").facts if isinstance(v, Vendor)}
+    assert got["Google Workspace"].processes_personal_data is True
+    assert got["GitHub"].processes_personal_data is None

@@ -82,7 +82,14 @@ def retention_rules(ctx: CheckContext) -> list[Rule]:
     for d in ctx.facts.of(Document):
         if "data_retention" in d.topics or d.policy_key == "data_retention":
             rules.extend(_table_rules(d))
-    return rules
+    seen: set[tuple[str, str, str]] = set()
+    out: list[Rule] = []
+    for r in rules:  # one file read as several documents (or twice) states each rule once
+        key = (r.src.sha256, r.src.locator, r.data_class)
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
 
 
 @check(

@@ -12,7 +12,8 @@ mapping cannot:
   recorded.
 - DPA: yes / no, or a date (which means signed on that date).
 - BAA (HIPAA business associate agreement): like the DPA; health data (PHI): a yes / no column.
-- processes_personal_data: the customer-data column when its header says personal data or PII.
+- processes_personal_data: the customer-data column when its header says personal data or PII, else True when the
+  data-access text names personal data, PII, PHI, contact data, patients or health data; otherwise unknown.
 - processes_customer_data: an explicit yes / no column, else inferred True when the data-access text mentions
   customer, client, personal data, PII, PHI or payment card data; otherwise unknown (None).
 
@@ -47,6 +48,9 @@ _CUSTOMER_WORDS = re.compile(
     r"\b(customer|customers|client|clients|personal|pii|phi|cardholder|payment[- ]card|credit[- ]card|patient"
     r"|end[- ]users?|consumers?)\b", re.I
 )
+
+_PERSONAL_WORDS = re.compile(r"\b(personal|pii|phi|contact data|contact details|patients?|health|employee data|"
+                             r"personenbezogen\w*)\b", re.I)
 
 
 def normalise_tier(raw: Any) -> str | None:
@@ -102,6 +106,8 @@ def vendors(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         if baa is None and "baa" in row.headers and row.get("baa") is None and "baa" not in row.bad:
             baa = False  # the inventory keeps a BAA column and this row's cell is empty: no BAA on file
         personal = processes if re.search(r"personal|pii|personenbezogen", row.header("customer_data"), re.I) else None
+        if personal is None and data_access and _PERSONAL_WORDS.search(data_access):
+            personal = True
         out.append(hc.fact(row, tier=tier, processes_customer_data=processes, dpa_signed=signed, dpa_date=dpa_date,
                            processes_personal_data=personal, processes_health_data=_flag(row.get("health_data")),
                            baa_signed=baa))

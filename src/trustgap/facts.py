@@ -619,6 +619,7 @@ class RetentionRule:
     period_text: str | None = None  # as written ("7 years", "30 days after contract end")
     disposal: str | None = None
     system: str | None = None
+    oldest_record: date | None = None  # the oldest record of the class still held, when the source says
 
 
 # --------------------------------------------------------------------------- exceptions

@@ -309,3 +309,16 @@ def test_type2_lapses_wholly_outside_the_period_are_not_judged(run) -> None:  # 
                                                                                 date(2026, 3, 1))]
     got = by_entity(run("confidentiality.disposal_on_time", late, as_of=AS_OF, period=period))
     assert set(got) == {"New Co"} and got["New Co"].status == "fail"
+
+
+def test_data_held_past_its_retention(run) -> None:  # type: ignore[no-untyped-def]
+    rules = [RetentionRule(src=S, data_class="Support tickets", period_days=730, period_text="2 years",
+                           oldest_record=date(2023, 6, 1)),
+             RetentionRule(src=S, data_class="Invoices", period_days=3652, period_text="10 years",
+                           oldest_record=date(2019, 1, 1)),
+             RetentionRule(src=S, data_class="Content", period_days=None, period_text="Contract term + 30 days",
+                           oldest_record=date(2020, 1, 1))]
+    got = by_entity(run("confidentiality.data_within_retention", rules, as_of=AS_OF))
+    assert got["Support tickets"].status == "fail" and "past its retention of 2 years" in got["Support tickets"].reason
+    assert got["Invoices"].status == "pass"
+    assert got["Content"].status == "partial" and got["Content"].gap_kind == "insufficient_evidence"

@@ -101,7 +101,7 @@ def test_customer_disposal_clock_starts_at_contract_end() -> None:
 def test_retention_schedule_periods() -> None:
     got = facts("retention_schedule", "retention-schedule.csv", RetentionRule)
     assert got["Invoices"].period_days == 3652 and got["Invoices"].disposal == "Automated purge"
-    assert got["Support tickets"].period_days == 730
+    assert got["Support tickets"].period_days == 730 and got["Support tickets"].oldest_record == date(2023, 11, 30)
     assert got["Customer content"].period_days is None
     assert got["Customer content"].period_text == "Contract term + 30 days"
 

@@ -274,3 +274,43 @@ def disposal_on_time(ctx: CheckContext) -> CheckResult:
             entities.append(EntityResult("customer", name, "pass", f"{what}; deletion not yet due ({waited} of "
                                          f"{limit} days)", srcs(r), measured={"days": waited}))
     return ctx.result(entities)
+
+
+@check(
+    id="confidentiality.data_within_retention",
+    title="No data class holds records older than its retention period",
+    controls=("CNF-03", "PRV-06"),
+    criteria=("C1.2", "P4.3"),
+    severity="medium",
+    effort="M",
+    category="technical",
+    remediation="Delete the records of the named classes that are past their retention period, and fix the job or "
+    "lifecycle rule that should have removed them.",
+    sources=("confidentiality.retention",),
+    description="Classes whose schedule line gives a fixed period and the oldest record still held.",
+)
+def data_within_retention(ctx: CheckContext) -> CheckResult:
+    rules = [r for r in ctx.facts.of(RetentionRule) if r.oldest_record is not None]
+    if not rules:
+        return ctx.not_assessed("no retention schedule or data inventory that gives the oldest record held")
+    entities = []
+    for r in rules:
+        assert r.oldest_record is not None
+        days = r.period_days
+        age = (ctx.as_of - r.oldest_record).days
+        if days is None:
+            entities.append(EntityResult("data_class", r.data_class, "partial",
+                                         f"oldest record {r.oldest_record.isoformat()}; the period "
+                                         f"{r.period_text!r} is not a fixed number of days", srcs(r),
+                                         gap_kind="insufficient_evidence"))
+        elif age > days:
+            entities.append(EntityResult("data_class", r.data_class, "fail",
+                                         f"oldest record held is from {r.oldest_record.isoformat()}, {age} days old: "
+                                         f"past its retention of {r.period_text or f'{days} days'}", srcs(r),
+                                         gap_kind="not_operating", measured={"age_days": age, "limit_days": days}))
+        else:
+            entities.append(EntityResult("data_class", r.data_class, "pass",
+                                         f"oldest record {age} days old, within {r.period_text or f'{days} days'}",
+                                         srcs(r), measured={"age_days": age}))
+    return ctx.result(entities)
+

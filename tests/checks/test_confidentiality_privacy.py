@@ -322,3 +322,24 @@ def test_data_held_past_its_retention(run) -> None:  # type: ignore[no-untyped-d
     assert got["Support tickets"].status == "fail" and "past its retention of 2 years" in got["Support tickets"].reason
     assert got["Invoices"].status == "pass"
     assert got["Content"].status == "partial" and got["Content"].gap_kind == "insufficient_evidence"
+
+
+def test_deadlines_of_other_regimes(run) -> None:  # type: ignore[no-untyped-def]
+    facts = [_dsr("VA-1", "access", date(2026, 8, 1), date(2026, 9, 10), regime="vcdpa"),     # 40 days: 45 allowed
+             _dsr("HI-1", "access", date(2026, 8, 1), date(2026, 9, 10), regime="hipaa"),     # 40 days: 30 allowed
+             Request(src=S, system="dsr", request_id="BR-1", kind="access", received_at=at(2026, 8, 1),
+                     due_at=at(2026, 8, 16), completed_at=at(2026, 8, 20), jurisdiction="lgpd")]
+    got = by_entity(run("privacy.requests_answered_on_time", facts, as_of=AS_OF))
+    assert got["VA-1"].status == "pass" and got["HI-1"].status == "fail" and got["BR-1"].status == "fail"
+
+
+def test_type2_deletion_failures_fixed_before_the_period_are_not_deviations(run) -> None:  # type: ignore[no-untyped-def]
+    days = [date(2025, m, 1) for m in range(6, 13)] + [date(2026, m, 1) for m in range(1, 10)]
+    events = _runs("purge-old", days, failing_from=date(2025, 8, 1))
+    events = [e if e.occurred_at and e.occurred_at.date() < date(2025, 11, 1) else
+              ProcessingEvent(src=S, system="cron", kind="deletion_job", ref=e.ref, name=e.name,
+                              occurred_at=e.occurred_at, status="ok") for e in events]
+    res = run("confidentiality.deletion_jobs_operating", events, as_of=AS_OF,
+              period=(date(2026, 1, 1), date(2026, 9, 30)))
+    assert res.status == "pass"
+    assert run("confidentiality.deletion_jobs_operating", events, as_of=AS_OF).status == "pass"  # Type I: works now

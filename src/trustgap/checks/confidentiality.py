@@ -6,9 +6,10 @@ data disposed of at contract end or on request within the agreed number of days.
   at all is a gap in the design (``undocumented``).
 * A deletion job (:class:`~trustgap.facts.ProcessingEvent` of kind ``deletion_job``, or any scheduled job whose name
   says purge / delete / retention / erase) is judged on its runs: its usual interval is the median gap between
-  runs; a run of failures longer than two intervals (or two failed runs in a row with no success since) means data
-  was kept past its period (``not_operating``); a job whose last run is more than two intervals (and a week) before
-  the evaluation end has stopped. A job seen once cannot show a cadence: a single failed run is "cannot tell".
+  runs; a run of failures longer than two intervals (or two failed runs in a row) means data was kept past its
+  period (``not_operating``): in Type II when the lapse touches the audit period, in Type I when it is not over;
+  a job whose last run is more than two intervals (and a week) before the evaluation end has stopped. A job seen
+  once cannot show a cadence: a single failed run is "cannot tell".
 * Disposal: the clock starts at the later of the contract end and the request; deleted more than
   ``disposal_days`` after it, or still not deleted when that many days have passed, is a failure.
 """
@@ -171,8 +172,10 @@ def _judge_job(ctx: CheckContext, name: str, runs: list[ProcessingEvent], rules:
         assert first is not None
         until = _day(fixed) if fixed is not None else ctx.as_of
         assert until is not None
-        if ctx.type2 and ctx.period_end is not None and first > ctx.period_end:
-            continue  # began after the audit period
+        if outside_period(ctx, first, until):
+            continue  # began after the audit period, or was over before it
+        if not ctx.type2 and fixed is not None:
+            continue  # Type I: the job works on the day; a past lapse put right is history
         if len(streak) >= 2 or (until - first) > limit:
             last_ok = max((d for r in ok_runs if (d := _day(r)) is not None and d < first), default=None)
             since = f"; last successful run {last_ok.isoformat()}" if last_ok else "; no successful run before it"

@@ -34,13 +34,26 @@ _REFUSED = frozenset({"rejected", "denied", "refused", "withdrawn", "revoked", "
 _NO_TRANSFER = frozenset({"yes", "unspecified"})
 
 
+# US state privacy laws with the CCPA's 45 + 45 days (Virginia, Colorado, Connecticut, Utah, Texas, Oregon, ...)
+_US_STATE_45 = frozenset({"ccpa", "cpra", "vcdpa", "cpa", "ctdpa", "ucpa", "tdpsa", "ocpa", "mcdpa", "icdpa",
+                          "dpdpa", "njdpa", "tipa", "us state"})
+
+
 def _deadlines(ctx: CheckContext, r: Request) -> tuple[str, date, date]:
-    """(regime, first deadline, extended deadline) of a request."""
+    """(regime, first deadline, extended deadline) of a request. GDPR by calendar months; the CCPA and the US state
+    laws that copy it 45 + 45 days; HIPAA's right of access (45 CFR 164.524) 30 + 30 days; another regime by the
+    deadline the log records, else by the scope's default regime."""
     regime = (r.jurisdiction or ctx.thresholds.dsr_default_regime or "gdpr").lower()
     received = utc(r.received_at).date()
-    if regime == "ccpa":
+    if regime in _US_STATE_45:
         first = received + timedelta(days=int(ctx.thresholds.ccpa_response_days))
         return regime, first, first + timedelta(days=int(ctx.thresholds.ccpa_extension_days))
+    if regime == "hipaa":
+        first = received + timedelta(days=30)
+        return regime, first, first + timedelta(days=30)
+    if regime != "gdpr" and r.due_at is not None:
+        due = utc(r.due_at).date()
+        return regime, due, due
     months = int(ctx.thresholds.dsr_response_months)
     return (regime, add_months(received, months),
             add_months(received, months + int(ctx.thresholds.dsr_extension_months)))

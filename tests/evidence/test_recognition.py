@@ -74,7 +74,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
                         "records/tabletop-single.yaml"),
     "risk_register": ("risk/risk-register.csv",),
     "dsr_log": ("../privacy/dsr-register.csv", "../privacy/datagrail-requests.csv"),
-    "records_of_processing": ("../privacy/ico-ropa.csv",),
+    "records_of_processing": ("../privacy/ico-ropa.csv", "../privacy/verarbeitungsverzeichnis.csv"),
     "breach_assessments": ("../privacy/breach-log.csv",),
     "deletion_job_runs": ("../privacy/deletion-job-runs.csv",),
     "customer_data_disposal": ("../privacy/customer-offboarding.csv",),

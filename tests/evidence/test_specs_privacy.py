@@ -159,3 +159,10 @@ def test_personal_data_read_from_the_data_access_text() -> None:
     got = {v.name: v for v in run("vendor_inventory", data, "vendors/vendors.csv").facts if isinstance(v, Vendor)}
     assert got["Google Workspace"].processes_personal_data is True
     assert got["GitHub"].processes_personal_data is None
+
+
+def test_german_register_of_processing() -> None:
+    got = facts("records_of_processing", "verarbeitungsverzeichnis.csv", ProcessingActivity)
+    assert got["Lohnabrechnung"].lawful_basis == "Art. 6 Abs. 1 lit. c DSGVO" and got["Lohnabrechnung"].transfers == ()
+    assert got["Kundensupport"].transfers == ("USA",) and got["Kundensupport"].transfer_safeguard is None
+    assert got["Kundensupport"].retention == "2 Jahre"

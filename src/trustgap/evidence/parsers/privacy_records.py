@@ -35,7 +35,7 @@ from trustgap.evidence.tabular import parse_bool
 _UNIT_DAYS = {"day": 1.0, "week": 7.0, "month": 30.4375, "year": 365.25}
 _PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(d|days?|w|wks?|weeks?|m|mos?|months?|y|yrs?|years?)\s*$", re.I)
 _NONE_WORDS = frozenset({"", "-", "--", "n/a", "na", "none", "no", "nil", "not applicable", "not required", "null",
-                         "no transfer", "no transfers", "false", "0"})
+                         "no transfer", "no transfers", "false", "0", "nein", "keine", "kein", "entfällt"})
 _OK = frozenset({"ok", "success", "succeeded", "successful", "completed", "complete", "done", "passed", "pass",
                  "finished"})
 _FAILED = frozenset({"failed", "failure", "error", "errored", "timeout", "timed out", "aborted", "crashed",
@@ -128,7 +128,7 @@ def countries(raw: Any) -> tuple[str, ...]:
     text = str(raw).strip()
     if _key(text) in _NONE_WORDS:
         return ()
-    m = re.match(r"^\s*yes\b\s*[:(,\-–]?\s*(.*?)\)?\s*$", text, re.I)
+    m = re.match(r"^\s*(?:yes|ja)\b\s*[:(,\-–]?\s*(.*?)\)?\s*$", text, re.I)
     if m:
         inner = m.group(1).strip()
         return tuple(c.strip() for c in re.split(r"[;,/|]| and ", inner) if c.strip()) or ("yes",)

@@ -166,3 +166,14 @@ def test_german_register_of_processing() -> None:
     assert got["Lohnabrechnung"].lawful_basis == "Art. 6 Abs. 1 lit. c DSGVO" and got["Lohnabrechnung"].transfers == ()
     assert got["Kundensupport"].transfers == ("USA",) and got["Kundensupport"].transfer_safeguard is None
     assert got["Kundensupport"].retention == "2 Jahre"
+
+
+def test_access_request_tickets_and_plain_job_logs_are_not_privacy_records() -> None:
+    from trustgap.evidence.detect import recognise
+
+    tickets = b"Request ID,Type,Created,Resolved,Approver,Application\nREQ-1,Access,2026-01-02,2026-01-03,a@x.io,CRM\n"
+    parser = recognise(tickets, "requests.csv")
+    assert parser is None or parser.name != "dsr_log"
+    jobs = b"Job,Run ID,Run Date,Status\nnightly-etl,101,2026-01-02,success\nnightly-etl,102,2026-01-03,failed\n"
+    parser = recognise(jobs, "runs.csv")
+    assert parser is None or parser.name != "deletion_job_runs"

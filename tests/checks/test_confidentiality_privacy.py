@@ -343,3 +343,13 @@ def test_type2_deletion_failures_fixed_before_the_period_are_not_deviations(run)
               period=(date(2026, 1, 1), date(2026, 9, 30)))
     assert res.status == "pass"
     assert run("confidentiality.deletion_jobs_operating", events, as_of=AS_OF).status == "pass"  # Type I: works now
+
+
+def test_a_moved_deadline_is_an_extension_without_a_notice_date(run) -> None:  # type: ignore[no-untyped-def]
+    moved = Request(src=S, system="datagrail", request_id="DG-1", kind="access", received_at=at(2026, 5, 1),
+                    due_at=at(2026, 7, 30), completed_at=at(2026, 7, 10), jurisdiction="gdpr")
+    kept = Request(src=S, system="datagrail", request_id="DG-2", kind="access", received_at=at(2026, 5, 1),
+                   due_at=at(2026, 6, 1), completed_at=at(2026, 7, 10), jurisdiction="gdpr")
+    got = by_entity(run("privacy.requests_answered_on_time", [moved, kept], as_of=AS_OF))
+    assert got["DG-1"].status == "partial" and got["DG-1"].gap_kind == "insufficient_evidence"
+    assert got["DG-2"].status == "fail"

@@ -73,6 +73,10 @@ def _judge_request(ctx: CheckContext, r: Request) -> EntityResult | None:
     notice = utc(r.extension_notified_at).date() if r.extension_notified_at else None
     valid_ext = notice is not None and notice <= first
     deadline = extended_to if valid_ext else first
+    # a platform that moves its recorded deadline past the first term (DataGrail's extension button) says the
+    # request was extended, even when the log has no extension column
+    due = utc(r.due_at).date() if r.due_at is not None else None
+    claimed = bool(r.extended) or (due is not None and due > first and regime in ("gdpr", *_US_STATE_45))
     ext_note = ""
     if notice is not None and not valid_ext:
         ext_note = (f"; the extension notice went out on {notice.isoformat()}, after the deadline of "
@@ -89,12 +93,13 @@ def _judge_request(ctx: CheckContext, r: Request) -> EntityResult | None:
             return EntityResult("request", r.request_id, "pass",
                                 f"{label}; answered {done.isoformat()}, {took} days later{ext_note}", ev,
                                 measured=measured)
-        if r.extended and notice is None and done <= extended_to:
+        if claimed and notice is None and done <= extended_to:
             return EntityResult("request", r.request_id, "partial",
                                 f"{label}; answered {done.isoformat()}, after the first deadline of "
-                                f"{first.isoformat()}; marked extended, but no date of the notice to the data "
-                                "subject is recorded", ev, gap_kind="insufficient_evidence", measured=measured)
-        no_ext = "" if ext_note or r.extended else ", no extension"
+                                f"{first.isoformat()}; marked extended (or its deadline moved), but no date of the "
+                                "notice to the data subject is recorded", ev, gap_kind="insufficient_evidence",
+                                measured=measured)
+        no_ext = "" if ext_note or claimed else ", no extension"
         return EntityResult("request", r.request_id, "fail",
                             f"{label}; answered {done.isoformat()}, {took} days later, after the deadline of "
                             f"{deadline.isoformat()}{no_ext}{ext_note}", ev, gap_kind="not_operating",
@@ -104,12 +109,12 @@ def _judge_request(ctx: CheckContext, r: Request) -> EntityResult | None:
                             f"{label}; marked {status} with no date answered", ev, gap_kind="insufficient_evidence")
     waited = (ctx.as_of - received).days
     if ctx.as_of > deadline:
-        if r.extended and notice is None and ctx.as_of <= extended_to:
+        if claimed and notice is None and ctx.as_of <= extended_to:
             return EntityResult("request", r.request_id, "partial",
                                 f"{label}; still open after {waited} days, past the first deadline of "
                                 f"{first.isoformat()}; marked extended with no notice date recorded", ev,
                                 gap_kind="insufficient_evidence", measured={"days_open": waited})
-        no_ext = "" if ext_note or r.extended else ", no extension"
+        no_ext = "" if ext_note or claimed else ", no extension"
         return EntityResult("request", r.request_id, "fail",
                             f"{label}; still open after {waited} days, past the deadline of "
                             f"{deadline.isoformat()}{no_ext}{ext_note}", ev, gap_kind="not_operating",

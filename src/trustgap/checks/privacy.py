@@ -79,8 +79,8 @@ def _judge_request(ctx: CheckContext, r: Request) -> EntityResult | None:
     claimed = bool(r.extended) or (due is not None and due > first and regime in ("gdpr", *_US_STATE_45))
     ext_note = ""
     if notice is not None and not valid_ext:
-        ext_note = (f"; the extension notice went out on {notice.isoformat()}, after the deadline of "
-                    f"{first.isoformat()}: the extension does not count")
+        ext_note = (f"; the extension notice went out on {notice.isoformat()}, after that deadline: the "
+                    "extension does not count")
     elif notice is not None:
         ext_note = f"; extended with notice on {notice.isoformat()} (deadline {extended_to.isoformat()})"
     if status in _REFUSED and r.completed_at is None:

@@ -353,3 +353,11 @@ def test_a_moved_deadline_is_an_extension_without_a_notice_date(run) -> None:  #
     got = by_entity(run("privacy.requests_answered_on_time", [moved, kept], as_of=AS_OF))
     assert got["DG-1"].status == "partial" and got["DG-1"].gap_kind == "insufficient_evidence"
     assert got["DG-2"].status == "fail"
+
+
+def test_log_entries_that_are_not_rights_requests_are_not_judged(run) -> None:  # type: ignore[no-untyped-def]
+    facts = [_dsr("Q-1", "complaint", date(2026, 1, 5)), _dsr("R-1", "portability", date(2026, 1, 5),
+                                                               date(2026, 1, 20))]
+    got = by_entity(run("privacy.requests_answered_on_time", facts, as_of=AS_OF))
+    assert set(got) == {"R-1"} and got["R-1"].status == "pass"
+    assert run("privacy.requests_answered_on_time", facts[:1], as_of=AS_OF).status == "not_assessed"

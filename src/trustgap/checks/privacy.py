@@ -32,6 +32,9 @@ _DONE = frozenset({"completed", "complete", "closed", "done", "fulfilled", "answ
 _REFUSED = frozenset({"rejected", "denied", "refused", "withdrawn", "revoked", "cancelled", "canceled", "spam",
                       "unverified", "closed unverified", "nonresponsive"})
 _NO_TRANSFER = frozenset({"yes", "unspecified"})
+# the rights with a legal answer deadline (rectification has its own check); other entries of a request log
+# (complaints, inquiries) are not judged against it
+_RIGHTS = frozenset({"access", "erasure", "portability", "objection", "restriction", "opt_out"})
 
 
 # US state privacy laws with the CCPA's 45 + 45 days (Virginia, Colorado, Connecticut, Utah, Texas, Oregon, ...)
@@ -124,7 +127,8 @@ def _judge_request(ctx: CheckContext, r: Request) -> EntityResult | None:
                         measured={"days_open": waited})
 
 
-def _requests_check(ctx: CheckContext, kinds: set[str] | None, exclude: set[str], what: str) -> CheckResult:
+def _requests_check(ctx: CheckContext, kinds: frozenset[str] | set[str] | None, exclude: set[str],
+                    what: str) -> CheckResult:
     requests = [r for r in ctx.facts.of(Request) if r.kind != "disposal"]
     if not requests:
         return ctx.not_assessed("no data subject request log in the evidence")
@@ -150,7 +154,7 @@ def _requests_check(ctx: CheckContext, kinds: set[str] | None, exclude: set[str]
                 "dsr_default_regime"),
 )
 def requests_answered_on_time(ctx: CheckContext) -> CheckResult:
-    return _requests_check(ctx, None, {"rectification"}, "access, erasure or other requests")
+    return _requests_check(ctx, _RIGHTS, set(), "access, erasure or other requests")
 
 
 @check(

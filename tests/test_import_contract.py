@@ -46,6 +46,9 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
         "trustgap.assessment", "trustgap.assessment_interview",
         "trustgap.policies.workspace",  # the policy workspace of an organisation folder (reads it as a run does)
         "trustgap.demo",
+        # Type II over the period and the trend read stored runs and snapshots and re-read the organisation's
+        # inputs: computed here, shown by the faces (the report's monitoring section is built here too)
+        "trustgap.monitor.trend", "trustgap.monitor.period", "trustgap.monitor.render", "trustgap.report.monitoring",
     )),
     ("faces", (
         "trustgap.__main__", "trustgap.cli", "trustgap.cli_", "trustgap.web", "trustgap.monitor",

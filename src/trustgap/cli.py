@@ -199,8 +199,12 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
         from trustgap.report import render
 
         report.parent.mkdir(parents=True, exist_ok=True)
-        store_url = config.database_url() if run_id else None  # a stored run: with monitoring, when there is some
-        report.write_text(render(result, fmt, run_id=run_id, store_url=store_url), encoding="utf-8")
+        monitoring = None
+        if run_id and fmt == "html":  # a stored run: with monitoring, when there is some
+            from trustgap.report.monitoring import build_monitoring
+
+            monitoring = build_monitoring(result, run_id, store_url=config.database_url())
+        report.write_text(render(result, fmt, run_id=run_id, monitoring=monitoring), encoding="utf-8")
         con.print(f"report: [bold]{report.resolve()}[/]")
     if run_id:
         con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
@@ -251,7 +255,12 @@ def report(
         store.close()
     from trustgap import config
 
-    text = render(result, fmt, run_id=rec.id, store_url=config.database_url())  # with monitoring, when stored
+    monitoring = None
+    if fmt == "html":  # with monitoring, when stored
+        from trustgap.report.monitoring import build_monitoring
+
+        monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
+    text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
     if output is None:
         sys.stdout.write(text)
         return

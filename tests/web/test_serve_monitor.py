@@ -241,3 +241,12 @@ def test_the_lock_file_is_private(tmp_path: Path) -> None:
     lock.release()
     engine.dispose()
     assert LeaderLock(create_store_engine("sqlite://")).kind == "process"
+
+
+@pytest.mark.parametrize(("value", "on"), [("0", False), ("off", False), ("no", False), ("1", True), ("", True)])
+def test_the_monitor_can_be_turned_off_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            value: str, on: bool) -> None:
+    monkeypatch.setenv("TRUSTGAP_MONITOR", value)
+    app = create_app(settings(tmp_path))
+    assert (app.state.monitor is not None) is on
+    app.state.services.close()

@@ -130,14 +130,13 @@ def test_two_servers_on_one_database_schedule_once_and_the_other_takes_over(tmp_
         assert not m2.running and not m2.leader
         with running(second):
             assert not m2.leader
-        m1_upcoming = m1.status().upcoming
-        assert [n for _, _, n in m1_upcoming] == ["nightly"]
+        assert wait_until(lambda: [n for _, _, n in m1.status().upcoming] == ["nightly"])
     assert not m1.running and not m1.leader  # stopped with the application, lock released
     # the first is gone: a third server takes the schedules over
     third = create_app(settings(tmp_path, monitor_poll_seconds=0.1))
     with running(third):
-        assert wait_until(lambda: third.state.monitor.leader)
-        assert [n for _, _, n in third.state.monitor.status().upcoming] == ["nightly"]
+        assert wait_until(lambda: [n for _, _, n in third.state.monitor.status().upcoming] == ["nightly"])
+        assert third.state.monitor.leader
 
 
 def test_the_postgresql_lock_is_held_by_one_connection_at_a_time() -> None:

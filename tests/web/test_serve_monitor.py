@@ -135,8 +135,10 @@ def test_two_servers_on_one_database_schedule_once_and_the_other_takes_over(tmp_
     # the first is gone: a third server takes the schedules over
     third = create_app(settings(tmp_path, monitor_poll_seconds=0.1))
     with running(third):
-        assert wait_until(lambda: [n for _, _, n in third.state.monitor.status().upcoming] == ["nightly"])
-        assert third.state.monitor.leader
+        assert wait_until(lambda: third.state.monitor.leader)
+        # the leader plans the schedules on its first poll after taking the lock
+        assert wait_until(lambda: [n for _, _, n in third.state.monitor.status().upcoming] == ["nightly"]), \
+            third.state.monitor.status()
 
 
 def test_the_postgresql_lock_is_held_by_one_connection_at_a_time() -> None:

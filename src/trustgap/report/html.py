@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from trustgap.engine.models import AssessmentResult
 from trustgap.report import charts
 from trustgap.report.view import build_view
-
-if TYPE_CHECKING:
-    from trustgap.report.monitoring import MonitoringSection
 
 
 def _env() -> Environment:
@@ -36,7 +33,7 @@ def render_plan_html(result: AssessmentResult) -> str:
     return env.from_string(_template("_plan.html.j2")).render(plan=result.plan, **plan_context(result.plan))
 
 
-def render_monitoring_html(monitoring: MonitoringSection | None, view: Any) -> str:
+def render_monitoring_html(monitoring: Any, view: Any) -> str:
     """The Type II over the period and trend section, when the stored run has monitoring to show."""
     if monitoring is None:
         return ""
@@ -44,7 +41,7 @@ def render_monitoring_html(monitoring: MonitoringSection | None, view: Any) -> s
 
 
 def render_html(result: AssessmentResult, run_id: str | None = None,
-                monitoring: MonitoringSection | None = None) -> str:
+                monitoring: Any = None) -> str:
     from trustgap.catalog.loader import load_catalog
 
     view = build_view(result, run_id)

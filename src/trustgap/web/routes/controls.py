@@ -82,6 +82,7 @@ def control_page(request: Request, control_id: str, access: OrgAccess = Depends(
     task = next((t for t in summary.plan.get("tasks", []) if t["control_id"] == control_id), None)
     return page(request, "control.html", {
         "control": control, "criteria": [cat.criterion(c) for c in control.criteria], "v": verdict,
+        "mappings": [(fw.name, fw.requirements_of(control_id)) for fw in cat.frameworks.values()],
         "checks": [summary.checks[c] for c in verdict.get("checks", []) if c in summary.checks],
         "findings": findings, "findings_total": total, "evidence": evidence,
         "understood": summary["evidence_understood"] or {}, "run": latest,

@@ -10,6 +10,10 @@ process (uvicorn, as ``trustgap serve`` runs it); each simulated user is a threa
 session, alternating dashboard and control-page requests. The first request of a page after a new run
 derives that run's page summary once (reported as "first view"); the percentiles are over the requests
 after it. PostgreSQL gets a private schema, dropped at the end.
+
+Storing 100 runs of the 10,000-person organisation (61 MB of result JSON each) takes about 20 minutes per
+database on a busy machine; with ``--keep DIR`` the assessment, the SQLite database and the PostgreSQL
+schema are kept, and a second run with the same folder goes straight to the load (a few minutes).
 """
 
 from __future__ import annotations

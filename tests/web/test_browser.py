@@ -53,7 +53,8 @@ def test_admin_signs_in_and_reads_the_dashboard(page, world: World) -> None:  # 
     for name, path in [("controls", "/o/demo/controls"), ("control", "/o/demo/controls/AC-04"),
                        ("findings", "/o/demo/findings"), ("evidence", "/o/demo/evidence"), ("runs", "/o/demo/runs"),
                        ("roadmap", "/o/demo/roadmap"), ("risks", "/o/demo/risks"), ("policies", "/o/demo/policies"),
-                       ("audit-log", "/o/demo/audit")]:
+                       ("audit-log", "/o/demo/audit"), ("trend", "/o/demo/trend"), ("type2", "/o/demo/type2"),
+                       ("type2-control", "/o/demo/type2/AC-04"), ("freshness", "/o/demo/freshness")]:
         page.goto(path)
         assert page.locator("h1").count() == 1
         screenshot(page, name)

@@ -130,8 +130,7 @@ def test_two_servers_on_one_database_schedule_once_and_the_other_takes_over(tmp_
         assert not m2.running and not m2.leader
         with running(second):
             assert not m2.leader
-        m1_upcoming = m1.status().upcoming
-        assert [n for _, _, n in m1_upcoming] == ["nightly"]
+        assert wait_until(lambda: [n for _, _, n in m1.status().upcoming] == ["nightly"])
     assert not m1.running and not m1.leader  # stopped with the application, lock released
     # the first is gone: a third server takes the schedules over
     third = create_app(settings(tmp_path, monitor_poll_seconds=0.1))
@@ -243,3 +242,12 @@ def test_the_lock_file_is_private(tmp_path: Path) -> None:
     lock.release()
     engine.dispose()
     assert LeaderLock(create_store_engine("sqlite://")).kind == "process"
+
+
+@pytest.mark.parametrize(("value", "on"), [("0", False), ("off", False), ("no", False), ("1", True), ("", True)])
+def test_the_monitor_can_be_turned_off_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            value: str, on: bool) -> None:
+    monkeypatch.setenv("TRUSTGAP_MONITOR", value)
+    app = create_app(settings(tmp_path))
+    assert (app.state.monitor is not None) is on
+    app.state.services.close()

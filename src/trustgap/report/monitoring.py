@@ -181,16 +181,17 @@ def build_monitoring(result: AssessmentResult, run_id: str, *, store_url: str | 
     own = snapshots is None
     snaps = SnapshotStore.open(store_url) if own else snapshots
     try:
-        from trustgap.store.runs import RunStore
+        from trustgap.store.queries import RunQueries
 
-        runs = RunStore(snaps.engine, snaps.url)
+        queries = RunQueries(snaps.engine, snaps.url)
         plans: dict[str, dict[str, Any] | None] = {}
 
         def plan_of(rid: str) -> dict[str, Any] | None:
+            # a run's roadmap from its page summary (derived once per run and kept, as the web app does)
             if rid == run_id:
                 return result.plan
             if rid not in plans:
-                plans[rid] = runs.get(rid)[1].plan
+                plans[rid] = queries.summary(queries.run(result.organisation, rid)).plan or None
             return plans[rid]
 
         section = MonitoringSection(result.organisation)

@@ -59,7 +59,7 @@ class PeriodView:
     counts: dict[str, int]
     remediation_days: dict[str, int]
     control_deadlines: dict[str, int]
-    snapshots: int  # finished snapshots stored for the organisation (any date)
+    snapshots: int  # 1 when the organisation has a finished snapshot (of any date), else 0
 
 
 @dataclass
@@ -142,7 +142,7 @@ class MonitorViews:
         svgs = {cp.control_id: Markup(period_svg(cp, result.period_start, result.period_end))  # noqa: S704
                 for cp in shown}
         devs = sorted(result.deviations, key=lambda x: (x.first_seen.day, x.control_id, x.entity or ""))
-        stored = len(self._snapshots.history(ctx["organisation"], finished_only=True))
+        stored = len(self._snapshots.history(ctx["organisation"], finished_only=True, limit=1))
         return PeriodView(result=result, organisation=ctx["organisation"], titles=ctx["titles"], controls=shown,
                           svgs=svgs, deviations=devs, counts=result.counts(),
                           remediation_days=dict(ctx["remediation_days"]),

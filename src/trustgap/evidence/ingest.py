@@ -17,6 +17,7 @@ from trustgap.answers import Assertion
 from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.archives import archive_item, is_archive
+from trustgap.evidence.cache import FactCache, Parsed
 from trustgap.evidence.detect import ParseContext, Parser, Recognition, explain, load_parsers, parse_with, recognise
 from trustgap.evidence.secrets import find_secret
 from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
@@ -73,17 +74,24 @@ def ingest_bytes(
 
     ref = store.put(data, name=name, source=source, collected_at=collected_at, media_type=media_type)
     pset = parsers if parsers is not None else load_parsers()
-    rec = Recognition(chosen=parser) if parser is not None else explain(data, name, pset, options)
-    chosen = rec.chosen
-    base = {
+    base: dict[str, Any] = {
         "sha256": ref.sha256,
         "name": name,
         "source": source,
         "collected_at": collected_at.astimezone(UTC).isoformat(),
         "size": ref.size,
     }
+    cache = FactCache(store, pset, as_of=as_of, options=options)  # unchanged bytes are not parsed again
+    key = cache.key(ref.sha256, name=name, source=source, forced=parser.name if parser is not None else None)
+    hit = cache.load(key, base["collected_at"])
+    if hit is not None:
+        return hit.item, hit.parser, hit.facts, ref
+    rec = Recognition(chosen=parser) if parser is not None else explain(data, name, pset, options)
+    chosen = rec.chosen
     if chosen is None:
-        return EvidenceItem(**base, status="not_recognised", understanding=understanding(rec, pset)), None, [], ref
+        item = EvidenceItem(**base, status="not_recognised", understanding=understanding(rec, pset))
+        cache.save(key, Parsed(item, None, []))
+        return item, None, [], ref
     ctx = ParseContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
     res = parse_with(chosen, data, ctx)
     if res.errors and not res.facts:
@@ -107,6 +115,7 @@ def ingest_bytes(
         facts=len(res.facts),
         understanding=understanding(rec, pset, ctx.understanding, res.facts) if parser is None else None,
     )
+    cache.save(key, Parsed(item, chosen.name, facts))
     return item, chosen.name, facts, ref
 
 

@@ -1,0 +1,147 @@
+"""Parsed facts kept by the evidence file's content, so an unchanged file is not parsed again.
+
+What one file gives a run (its evidence item, the format that read it, its facts) depends only on: its bytes
+(sha256), its name (recognition and error messages use it), how it was obtained (``source``), the as-of date, the
+scope's parser options, the format forced by a collector, and the formats known to the run (the code of the
+built-in parsers and specs, and the content of the organisation's own specs). All of these make up the key of a
+cache entry; the file's collection time is not part of it (it is written back into the item on a hit), so a
+re-run over a folder whose files were merely touched or copied still reads every entry.
+
+Entries live next to the evidence store, under ``<store>/facts/<k[:2]>/<key>``: a pickled tuple headed by the
+cache format and the full key. An entry that cannot be read, or whose header does not match, is ignored (and the
+file parsed again); writing is atomic (temporary file, then rename), so a run never sees half an entry. The
+store with ``root=None`` (tests) keeps no cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from trustgap import __version__
+
+if TYPE_CHECKING:
+    from trustgap.engine.models import EvidenceItem
+    from trustgap.evidence.detect import Parser
+    from trustgap.evidence.store import EvidenceStore
+
+CACHE_FORMAT = 1
+FOLDER = "facts"
+# the parts of the package a parsed file depends on: every parser, spec and mapping, the fact classes,
+# date handling, and the evidence item's shape
+_CODE = ("evidence", "facts.py", "dates.py", "errors.py", "identity.py", "engine/models.py", "yamlfile.py")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A digest of the code that turns bytes into facts (so a new parser version never reads an old entry)."""
+    root = Path(str(resources.files("trustgap")))
+    h = hashlib.sha256(f"trustgap {__version__} cache {CACHE_FORMAT}\n".encode())
+    for part in _CODE:
+        base = root / part
+        files = sorted(p for p in base.rglob("*") if p.is_file()) if base.is_dir() else [base]
+        for p in files:
+            if p.suffix not in (".py", ".yaml", ".yml", ".json", ".txt", ".csv") or "__pycache__" in p.parts:
+                continue
+            h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class _ParserSet:
+    """A set of parsers compared by identity (held here, so their ids cannot be reused while memoised)."""
+
+    def __init__(self, parsers: dict[str, Parser]) -> None:
+        self.parsers = tuple(sorted(parsers.items()))
+        self._hash = hash(tuple((n, id(p)) for n, p in self.parsers))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ParserSet) and len(other.parsers) == len(self.parsers) and all(
+            a[0] == b[0] and a[1] is b[1] for a, b in zip(self.parsers, other.parsers, strict=True))
+
+
+@lru_cache(maxsize=8)
+def _parsers_fingerprint(pset: _ParserSet) -> str:
+    h = hashlib.sha256(code_fingerprint().encode())
+    for name, p in pset.parsers:
+        spec = p.spec.model_dump_json() if p.spec is not None else ""  # an organisation's spec: its content
+        h.update(f"{name}\0{p.title}\0{getattr(p.parse, '__module__', '')}.{getattr(p.parse, '__qualname__', '')}"
+                 f"\0{','.join(p.sources)}\0".encode())
+        h.update(spec.encode() + b"\n")
+    return h.hexdigest()
+
+
+def parsers_fingerprint(parsers: dict[str, Parser]) -> str:
+    """A digest of the formats a run knows (built-in code, and the content of every spec)."""
+    return _parsers_fingerprint(_ParserSet(parsers))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file gave a run."""
+
+    item: EvidenceItem
+    parser: str | None
+    facts: list[Any]
+
+
+class FactCache:
+    """The parsed-facts cache of one evidence store, for one set of formats, options and as-of date."""
+
+    def __init__(self, store: EvidenceStore, parsers: dict[str, Parser], *, as_of: date,
+                 options: dict[str, dict[str, Any]] | None) -> None:
+        self.root = store.root / FOLDER if store.root is not None else None
+        self._base = "" if self.root is None else json.dumps(
+            [CACHE_FORMAT, parsers_fingerprint(parsers), as_of.isoformat(), options or {}],
+            sort_keys=True, default=str)
+
+    def key(self, sha256: str, *, name: str, source: str, forced: str | None) -> str:
+        return hashlib.sha256(json.dumps([self._base, sha256, name, source, forced]).encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        assert self.root is not None
+        return self.root / key[:2] / key
+
+    def load(self, key: str, collected_at: str) -> Parsed | None:
+        """The entry for ``key`` with the item's collection time set, or None (absent, unreadable, other format)."""
+        if self.root is None:
+            return None
+        try:
+            with self._path(key).open("rb") as fh:
+                head, stored_key, item, parser, facts = pickle.load(fh)
+            if head != CACHE_FORMAT or stored_key != key:
+                return None
+            return Parsed(item.model_copy(update={"collected_at": collected_at}), parser, facts)
+        except Exception:  # noqa: BLE001 - any damaged entry is only a miss: the file is parsed again
+            return None
+
+    def save(self, key: str, parsed: Parsed) -> None:
+        """Keep an entry (best effort: a cache that cannot be written only costs a parse next time)."""
+        if self.root is None:
+            return
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump((CACHE_FORMAT, key, parsed.item, parsed.parser, parsed.facts), fh,
+                                protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except Exception:  # noqa: BLE001 - an entry that cannot be written or pickled only costs a parse next time
+            return

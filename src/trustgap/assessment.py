@@ -218,9 +218,16 @@ def run_assessment(
     from trustgap import config
 
     say = progress or (lambda stage, detail: None)
+    store = evidence_store or EvidenceStore(config.evidence_dir())
+    reuse = None if collect or collected or extra_assertions or extra_promises else _result_cache(
+        store, scope_path, evidence_dir, answers, as_of)
+    text = reuse.load() if reuse is not None else None
+    if text is not None:  # nothing the run reads changed: the stored result, byte for byte
+        say("evidence", "nothing changed since the last run of these files")
+        result = AssessmentResult.from_json(text)
+        return result, _save(result, text, save, store_url, created_at, str(evidence_dir or scope_path.parent), say)
     loaded = load_scope(scope_path)
     cat = load_catalog()
-    store = evidence_store or EvidenceStore(config.evidence_dir())
     sources = SourceOutput()
     sources.items.append(_store_text_input(scope_path, store, "scope"))
     skip = [scope_path, *answers]
@@ -249,19 +256,36 @@ def run_assessment(
         from trustgap.interview.answers import interview_summary
 
         result.interview = interview_summary(list(answers))
-    run_id = None
-    if save:
-        from trustgap.store.runs import RunStore
+    text = result.to_json() if reuse is not None or save else None
+    if reuse is not None and text is not None:
+        reuse.save(text)
+    return result, _save(result, text, save, store_url, created_at, str(evidence_dir or scope_path.parent), say)
 
-        say("save", "saving the run")
-        rs = RunStore.open(store_url)
-        try:
-            rec = rs.save(result, created_at=created_at or datetime.now(UTC),
-                          source=str(evidence_dir or scope_path.parent))
-            run_id = rec.id
-        finally:
-            rs.close()
-    return result, run_id
+
+def _result_cache(store: EvidenceStore, scope_path: Path, evidence_dir: Path | None, answers: Sequence[Path],
+                  as_of: date) -> Any:
+    """Where the result of a run over files alone is kept, under a key of everything the run reads."""
+    from trustgap.evidence.cache import ResultCache
+    from trustgap.evidence.ingest import iter_evidence_files
+
+    formats = sorted((scope_path.parent / "formats").glob("*.y*ml"))
+    files = ([(p.relative_to(evidence_dir).as_posix(), p) for p in iter_evidence_files(evidence_dir)]
+             if evidence_dir is not None and evidence_dir.is_dir() else [])
+    return ResultCache.for_files(store, as_of=as_of, inputs=[scope_path, *answers, *formats], evidence=files)
+
+
+def _save(result: AssessmentResult, text: str | None, save: bool, store_url: str | None,
+          created_at: datetime | None, source: str, say: Progress) -> str | None:
+    if not save:
+        return None
+    from trustgap.store.runs import RunStore
+
+    say("save", "saving the run")
+    rs = RunStore.open(store_url)
+    try:
+        return rs.save(result, created_at=created_at or datetime.now(UTC), source=source, text=text).id
+    finally:
+        rs.close()
 
 
 def result_digest(result: AssessmentResult) -> str:

@@ -158,7 +158,6 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
 
 def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
     """One line of drift against the organisation's previous stored run (``trustgap diff`` has the detail)."""
-    from trustgap.engine.drift import compare
     from trustgap.errors import TrustgapError
     from trustgap.store.runs import RunStore
 
@@ -168,14 +167,13 @@ def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
             previous = store.previous(run_id)
             if previous is None:
                 return None
-            _, older = store.get(previous)
+            d = store.drift(previous, run_id)  # from the two runs' rows: neither result is read back
         finally:
             store.close()
     except TrustgapError:
         return None
-    d = compare(older, result)
     delta = f"{d.readiness_delta:+.1f} points" if d.readiness_delta is not None else "readiness n/a"
-    return (f"since run {previous} (as of {older.as_of}): {delta}, {len(d.improvements)} control(s) improved, "
+    return (f"since run {previous} (as of {d.older['as_of']}): {delta}, {len(d.improvements)} control(s) improved, "
             f"{len(d.regressions)} regressed; {len(d.new_findings)} new finding(s), {len(d.resolved_findings)} "
             f"resolved (trustgap diff shows them)")
 

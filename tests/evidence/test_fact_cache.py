@@ -13,7 +13,7 @@ import pytest
 from trustgap.assessment import run_assessment
 from trustgap.demo import DEMO_AS_OF, demo_folder
 from trustgap.evidence import ingest
-from trustgap.evidence.cache import FOLDER, FactCache
+from trustgap.evidence.cache import FOLDER, RESULTS, FactCache
 from trustgap.evidence.detect import load_parsers
 from trustgap.evidence.store import EvidenceStore
 
@@ -92,10 +92,14 @@ def test_damaged_entries_are_ignored_and_the_file_parsed_again(tmp_path: Path,
     entries = sorted(p for p in (store / FOLDER).rglob("*") if p.is_file())
     entries[0].write_bytes(b"not a cache entry")
     entries[1].write_bytes(entries[1].read_bytes()[:40])  # cut short
+    (result,) = (store / RESULTS).rglob("*.json")  # the whole result kept too: damaged, it is not used
+    result.write_bytes(result.read_bytes().replace(b'"as_of"', b'"as-of"', 1))
     counter = ParseCounter(monkeypatch)
     assert _run(org, store) == cold
     assert len(counter.names) == 2
     counter.names.clear()
+    for p in (store / RESULTS).rglob("*.json"):
+        p.unlink()
     assert _run(org, store) == cold and counter.names == []  # rewritten whole
 
 
@@ -139,3 +143,35 @@ def test_memory_store_keeps_no_cache(tmp_path: Path) -> None:
     store = EvidenceStore(None)
     cache = FactCache(store, load_parsers(), as_of=DEMO_AS_OF, options=None)
     assert cache.root is None and cache.load("k", "2026-01-01T00:00:00+00:00") is None
+
+
+def test_unchanged_run_reuses_the_whole_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trustgap import assessment
+    from trustgap.store.runs import RunStore
+
+    org = tmp_path / "org"
+    shutil.copytree(demo_folder(), org)
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+
+    def run(as_of: Any = DEMO_AS_OF) -> tuple[str, str | None]:
+        result, run_id = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", as_of=as_of,
+                                        answers=[org / "answers.yaml"], evidence_store=EvidenceStore(tmp_path / "st"),
+                                        store_url=url)
+        return result.to_json(), run_id
+
+    cold, first = run()
+    evaluated: list[str] = []
+    real = assessment.assess
+    monkeypatch.setattr(assessment, "assess", lambda *a, **k: evaluated.append("x") or real(*a, **k))
+    warm, second = run()
+    assert warm == cold and evaluated == [] and first != second
+    with RunStore.open(url) as rs:
+        assert rs.get_json(first)[1] == rs.get_json(second)[1] == cold
+    # anything the run reads changes: evaluated again (the answers file, a new evidence file, the as-of date)
+    answers = org / "answers.yaml"
+    answers.write_text(answers.read_text() + "\n# reviewed\n")
+    run()
+    (org / "evidence" / "notes.txt").write_text("a note\n")
+    run()
+    run(DEMO_AS_OF.replace(day=DEMO_AS_OF.day - 1))
+    assert evaluated == ["x", "x", "x"]

@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +23,9 @@ from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.db import create_store_engine, upgrade_to_head
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+
+if TYPE_CHECKING:
+    from trustgap.engine.drift import Drift
 
 CHUNK = 5000
 _STATUSES = ("implemented", "partial", "gap", "not_applicable", "not_assessed")
@@ -81,7 +84,8 @@ def _evidence_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, 
 def _verdict_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
     for i, v in enumerate(result.verdicts):
         yield {"run_id": run_id, "position": i, "control_id": v.control_id, "status": v.status,
-               "gap_kind": v.gap_kind, "severity": v.severity, "domain": v.domain, "reason": v.reason}
+               "gap_kind": v.gap_kind, "severity": v.severity, "domain": v.domain, "reason": v.reason,
+               "title": v.title}
 
 
 def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
@@ -89,7 +93,7 @@ def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, A
         yield {"run_id": run_id, "position": i, "finding_id": f.id, "control_id": f.control_id,
                "check_id": f.check_id, "severity": f.severity, "gap_kind": f.gap_kind,
                "entity_type": f.entity_type, "entity": f.entity, "reason": f.reason,
-               "evidence_sha256s": " ".join(link.sha256 for link in f.evidence)}
+               "evidence_sha256s": " ".join(link.sha256 for link in f.evidence), "finding_json": f.model_dump_json()}
 
 
 class RunStore:
@@ -126,9 +130,11 @@ class RunStore:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None) -> RunRecord:
-        """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record."""
-        text = result.to_json()
+    def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None,
+             text: str | None = None) -> RunRecord:
+        """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record.
+        ``text``: the result's JSON when the caller has it already (``result.to_json()``)."""
+        text = text if text is not None else result.to_json()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         counts = result.readiness.counts
         base_id = make_run_id(created_at, digest)
@@ -214,6 +220,22 @@ class RunStore:
                 return conn.scalar(query)
         except SQLAlchemyError as exc:
             raise self._fail("look up the previous run", exc) from None
+
+    def drift(self, older_ref: str, newer_ref: str) -> Drift:
+        """What changed from one stored run to another, read from their verdict and finding rows (the same as
+        :func:`trustgap.engine.drift.compare` over the two results, without reading either result)."""
+        from trustgap.engine.drift import compare
+        from trustgap.store.drift_rows import stored_drift
+
+        older, newer = self._resolve(older_ref), self._resolve(newer_ref)
+        try:
+            with self._engine.connect() as conn:
+                found = stored_drift(conn, older, newer)
+        except SQLAlchemyError as exc:
+            raise self._fail("compare the runs", exc) from None
+        if found is not None:
+            return found
+        return compare(self.get(older.id)[1], self.get(newer.id)[1], older_id=older.id, newer_id=newer.id)
 
     def count(self) -> int:
         with self._engine.connect() as conn:

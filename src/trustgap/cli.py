@@ -213,13 +213,9 @@ def runs(
     from rich.table import Column, Table
 
     from trustgap import config
-    from trustgap.store.runs import RunStore
+    from trustgap.store.listing import stored_runs
 
-    store = RunStore.open()
-    try:
-        records = store.list(limit=limit, organisation=organisation)
-    finally:
-        store.close()
+    records = stored_runs(config.database_url(), limit=limit, organisation=organisation)
     table = Table("organisation", "as of", "type", "readiness", "gaps", "created (UTC)")
     table.columns.insert(0, Column("run", no_wrap=True))  # the id is what `report RUN` takes: keep it whole
     for r in records:

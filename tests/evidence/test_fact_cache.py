@@ -117,14 +117,12 @@ def test_key_follows_everything_a_parse_depends_on(tmp_path: Path) -> None:
         base.key("ab" * 32, name="b.csv", source="file", forced=None),
         base.key("ab" * 32, name="a.csv", source="github:GET /x", forced=None),
         base.key("ab" * 32, name="a.csv", source="file", forced="hr_roster"),
-        FactCache(store, parsers, as_of=date(2026, 1, 2), options=None).key(
-            "ab" * 32, name="a.csv", source="file", forced=None),
         FactCache(store, parsers, as_of=date(2026, 1, 1), options={"hr_roster": {"files": ["*.csv"]}}).key(
             "ab" * 32, name="a.csv", source="file", forced=None),
         FactCache(store, {k: v for k, v in parsers.items() if k != "hr_roster"}, as_of=date(2026, 1, 1),
                   options=None).key("ab" * 32, name="a.csv", source="file", forced=None),
     }
-    assert k not in others and len(others) == 7
+    assert k not in others and len(others) == 6
 
 
 def test_an_organisation_spec_edit_invalidates_its_entries(tmp_path: Path) -> None:
@@ -175,3 +173,24 @@ def test_unchanged_run_reuses_the_whole_result(tmp_path: Path, monkeypatch: pyte
     run()
     run(DEMO_AS_OF.replace(day=DEMO_AS_OF.day - 1))
     assert evaluated == ["x", "x", "x"]
+
+
+def test_facts_serve_other_dates_unless_the_parser_read_the_date(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    org = tmp_path / "org"
+    shutil.copytree(demo_folder(), org)
+    store = tmp_path / "store"
+    counter = ParseCounter(monkeypatch)
+    _run(org, store)
+    first = set(counter.names)
+    counter.names.clear()
+    later = DEMO_AS_OF + timedelta(days=1)
+    result, _ = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", as_of=later,
+                               evidence_store=EvidenceStore(store), save=False)
+    reparsed = set(counter.names)
+    assert reparsed < first  # only the files whose parser read the as-of date
+    fresh, _ = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", as_of=later,
+                              evidence_store=EvidenceStore(tmp_path / "fresh"), save=False)
+    assert result.to_json() == fresh.to_json()

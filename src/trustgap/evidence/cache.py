@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from trustgap import __version__
+from trustgap.evidence.detect import ParseContext
 
 if TYPE_CHECKING:
     from trustgap.engine.models import EvidenceItem
@@ -125,6 +126,22 @@ def _dumps(payload: Any) -> bytes:
     return buf.getvalue()
 
 
+class DatedContext(ParseContext):
+    """A parse context that notes whether the parser read the as-of date (most formats never do, and then their
+    facts serve a run as of any date: a daily snapshot parses only what changed)."""
+
+    as_of_read = False
+
+    @property  # type: ignore[override]
+    def as_of(self) -> date:
+        self.as_of_read = True
+        return self._as_of
+
+    @as_of.setter
+    def as_of(self, value: date) -> None:
+        self._as_of = value
+
+
 @dataclass(frozen=True)
 class Parsed:
     """What one file gave a run."""
@@ -140,9 +157,9 @@ class FactCache:
     def __init__(self, store: EvidenceStore, parsers: dict[str, Parser], *, as_of: date,
                  options: dict[str, dict[str, Any]] | None) -> None:
         self.root = store.root / FOLDER if store.root is not None else None
+        self.as_of = as_of.isoformat()  # not in the key: an entry names the date only when its parser read it
         self._base = "" if self.root is None else json.dumps(
-            [CACHE_FORMAT, parsers_fingerprint(parsers), as_of.isoformat(), options or {}],
-            sort_keys=True, default=str)
+            [CACHE_FORMAT, parsers_fingerprint(parsers), options or {}], sort_keys=True, default=str)
 
     def key(self, sha256: str, *, name: str, source: str, forced: str | None) -> str:
         return hashlib.sha256(json.dumps([self._base, sha256, name, source, forced]).encode()).hexdigest()
@@ -157,15 +174,16 @@ class FactCache:
             return None
         try:
             with self._path(key).open("rb") as fh:
-                head, stored_key, item, parser, facts = pickle.load(fh)
-            if head != CACHE_FORMAT or stored_key != key:
+                head, stored_key, dated, item, parser, facts = pickle.load(fh)
+            if head != CACHE_FORMAT or stored_key != key or dated not in (None, self.as_of):
                 return None
             return Parsed(item.model_copy(update={"collected_at": collected_at}), parser, facts)
         except Exception:  # noqa: BLE001 - any damaged entry is only a miss: the file is parsed again
             return None
 
-    def save(self, key: str, parsed: Parsed) -> None:
-        """Keep an entry (best effort: a cache that cannot be written only costs a parse next time)."""
+    def save(self, key: str, parsed: Parsed, *, dated: bool = True) -> None:
+        """Keep an entry (best effort: a cache that cannot be written only costs a parse next time). ``dated``: the
+        facts depend on the as-of date (the parser read it), so only a run as of the same date may use them."""
         if self.root is None:
             return
         target = self._path(key)
@@ -174,7 +192,8 @@ class FactCache:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(_dumps((CACHE_FORMAT, key, parsed.item, parsed.parser, parsed.facts)))
+                    fh.write(_dumps((CACHE_FORMAT, key, self.as_of if dated else None, parsed.item, parsed.parser,
+                                     parsed.facts)))
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

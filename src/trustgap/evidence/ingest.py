@@ -17,8 +17,8 @@ from trustgap.answers import Assertion
 from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.archives import archive_item, is_archive
-from trustgap.evidence.cache import FactCache, Parsed
-from trustgap.evidence.detect import ParseContext, Parser, Recognition, explain, load_parsers, parse_with, recognise
+from trustgap.evidence.cache import DatedContext, FactCache, Parsed
+from trustgap.evidence.detect import Parser, Recognition, explain, load_parsers, parse_with, recognise
 from trustgap.evidence.secrets import find_secret
 from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
 from trustgap.facts import CollectionIssue, Src
@@ -90,9 +90,9 @@ def ingest_bytes(
     chosen = rec.chosen
     if chosen is None:
         item = EvidenceItem(**base, status="not_recognised", understanding=understanding(rec, pset))
-        cache.save(key, Parsed(item, None, []))
+        cache.save(key, Parsed(item, None, []), dated=False)
         return item, None, [], ref
-    ctx = ParseContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
+    ctx = DatedContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
     res = parse_with(chosen, data, ctx)
     if res.errors and not res.facts:
         status = "failed"
@@ -115,7 +115,7 @@ def ingest_bytes(
         facts=len(res.facts),
         understanding=understanding(rec, pset, ctx.understanding, res.facts) if parser is None else None,
     )
-    cache.save(key, Parsed(item, chosen.name, facts))
+    cache.save(key, Parsed(item, chosen.name, facts), dated=ctx.as_of_read)
     return item, chosen.name, facts, ref
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select
@@ -23,33 +22,14 @@ from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.db import create_store_engine, upgrade_to_head
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+from trustgap.store.records import STATUSES, RunRecord
 
 if TYPE_CHECKING:
     from trustgap.engine.drift import Drift
 
 CHUNK = 5000
-_STATUSES = ("implemented", "partial", "gap", "not_applicable", "not_assessed")
+_STATUSES = STATUSES
 _AMBIGUOUS_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """The headline of a stored run, as listed by ``trustgap runs``."""
-
-    id: str
-    organisation: str
-    as_of: date
-    report_type: str
-    created_at: datetime  # timezone-aware, UTC
-    readiness: float | None  # percentage of in-scope controls ready, None when nothing is in scope
-    counts: dict[str, int]
-    source: str | None
-    result_sha256: str
-    assessed_readiness: float | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    tool_version: str = ""
-    catalog_version: str = ""
 
 
 def _utc_naive(moment: datetime) -> datetime:

@@ -46,7 +46,9 @@ def test_collect_aws_bench_small() -> None:
 
 
 def test_cli_startup_bench_small() -> None:
-    out = _run(str(BENCH / "bench_cli_startup.py"), "2")
+    out = _run(str(BENCH / "bench_cli_startup.py"), "2", "--stored", "3", "--postgres", "")
     assert out.returncode in (0, 1), out.stderr[-2000:]
     assert re.search(r"trustgap --help: best \d+ ms, median \d+ ms over 2 runs", out.stdout), out.stdout
+    assert re.search(r"trustgap runs \(3 runs, SQLite\): best \d+ ms, median \d+ ms over 2 runs, CPU median \d+ ms",
+                     out.stdout), out.stdout
     assert "trustgap.cli" in out.stdout  # the import profile names the modules

@@ -252,6 +252,8 @@ def run_assessment(
     sources.items.extend(items)
     result = assess(loaded, sources, as_of=as_of, extra_promises=[*p, *extra_promises], catalog=cat,
                     progress=progress)
+    sources.facts_by_parser.clear()  # decided: the facts are not held while the result is serialised and saved
+    sources.facts.clear()
     if answers:
         from trustgap.interview.answers import interview_summary
 

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from trustgap import __version__
 from trustgap.evidence.detect import ParseContext
+from trustgap.evidence.store import _private_dir
 
 if TYPE_CHECKING:
     from trustgap.engine.models import EvidenceItem
@@ -188,7 +189,7 @@ class FactCache:
             return
         target = self._path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _private_dir(target.parent)  # owner-only, as the evidence store
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
@@ -264,7 +265,7 @@ class ResultCache:
         body = text.encode("utf-8")
         target = self._path()
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            _private_dir(target.parent)  # owner-only, as the evidence store
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:

@@ -194,3 +194,22 @@ def test_facts_serve_other_dates_unless_the_parser_read_the_date(tmp_path: Path,
     fresh, _ = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", as_of=later,
                               evidence_store=EvidenceStore(tmp_path / "fresh"), save=False)
     assert result.to_json() == fresh.to_json()
+
+
+def test_reading_limits_are_part_of_every_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from trustgap.evidence.cache import ResultCache
+
+    store = EvidenceStore(tmp_path / "store")
+    scope = tmp_path / "scope.yaml"
+    scope.write_text("organisation: {name: X}\n")
+
+    def keys() -> tuple[str, str]:
+        fact = FactCache(store, load_parsers(), as_of=DEMO_AS_OF, options=None).key(
+            "ab" * 32, name="x", source="file", forced=None)
+        return fact, ResultCache.for_files(store, as_of=DEMO_AS_OF, inputs=[scope], evidence=[]).key
+
+    before = keys()
+    assert keys() == before
+    monkeypatch.setenv("TRUSTGAP_MAX_YAML_NODES", "5")  # a file past a limit reads differently
+    after = keys()
+    assert after[0] != before[0] and after[1] != before[1]

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from trustgap import __version__
+from trustgap.evidence import limits
 from trustgap.evidence.detect import ParseContext
 from trustgap.evidence.store import _private_dir
 
@@ -160,7 +161,8 @@ class FactCache:
         self.root = store.root / FOLDER if store.root is not None else None
         self.as_of = as_of.isoformat()  # not in the key: an entry names the date only when its parser read it
         self._base = "" if self.root is None else json.dumps(
-            [CACHE_FORMAT, parsers_fingerprint(parsers), options or {}], sort_keys=True, default=str)
+            [CACHE_FORMAT, parsers_fingerprint(parsers), options or {}, repr(limits.current())], sort_keys=True,
+            default=str)
 
     def key(self, sha256: str, *, name: str, source: str, forced: str | None) -> str:
         return hashlib.sha256(json.dumps([self._base, sha256, name, source, forced]).encode()).hexdigest()
@@ -233,13 +235,16 @@ class ResultCache:
     @classmethod
     def for_files(cls, store: EvidenceStore, *, as_of: date, inputs: list[Path], evidence: list[tuple[str, Path]]
                   ) -> ResultCache:
-        h = hashlib.sha256(f"{package_fingerprint()}\0{as_of.isoformat()}\n".encode())
+        h = hashlib.sha256(f"{package_fingerprint()}\0{as_of.isoformat()}\0{limits.current()!r}\n".encode())
         for rel, path in [*((str(p), p) for p in inputs), *evidence]:
             try:
-                data, mtime = path.read_bytes(), int(path.stat().st_mtime)
+                st = path.stat()
+                with path.open("rb") as fh:  # hashed as it is read: a large file is never held whole
+                    digest = hashlib.file_digest(fh, "sha256").hexdigest()
+                line = f"{rel}\0{int(st.st_mtime)}\0{st.st_size}\0{digest}\n"
             except OSError as exc:  # an unreadable file: never a reuse (the run reports it)
-                data, mtime = f"unreadable {exc}".encode(), -1
-            h.update(f"{rel}\0{mtime}\0{len(data)}\0".encode() + hashlib.sha256(data).digest())
+                line = f"{rel}\0unreadable\0{exc}\0{os.urandom(16).hex()}\n"
+            h.update(line.encode())
         return cls(store, h.hexdigest())
 
     def _path(self) -> Path:

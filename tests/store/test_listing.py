@@ -57,3 +57,12 @@ def test_runs_command_imports_neither_the_orm_nor_alembic(tmp_path, monkeypatch)
                          env={"TRUSTGAP_DATABASE_URL": url, "COLUMNS": "200", "PATH": ""})
     assert rec.id in out.stdout, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_opening_a_current_store_loads_no_migration_machinery(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'runs.db'}"
+    RunStore.open(url).close()  # created and migrated
+    code = ("import sys\nfrom trustgap.store.runs import RunStore\n"
+            f"RunStore.open({url!r}).close()\nprint('alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr

@@ -30,6 +30,14 @@ def test_assessment_bench_small(tmp_path: Path) -> None:
     # the generated organisation is in the real export formats: its HR roster and credential report exist
     names = {p.name for p in (tmp_path / "org" / "evidence").rglob("*") if p.is_file()}
     assert len(names) >= 8
+    # re-runs over the stored facts: unchanged, then one file changed
+    assert re.search(r"re-run, nothing changed: [\d.]+ s = [\d.]+% of cold", out.stdout), out.stdout
+    assert re.search(r"re-run, one file changed: [\d.]+ s = [\d.]+% of cold", out.stdout), out.stdout
+    # reading the stored runs back: the report of the newest, the diff of the two newest
+    rep = _run(str(BENCH / "bench_report.py"), f"sqlite:///{tmp_path / 'org' / 'bench.db'}")
+    assert rep.returncode in (0, 1), rep.stdout[-2000:] + rep.stderr[-2000:]
+    assert re.search(r"report \(HTML, [\d.]+ MiB\): [\d.]+ s, peak \d+ MB", rep.stdout), rep.stdout
+    assert re.search(r"diff of the two newest runs: [\d.]+ s, peak \d+ MB", rep.stdout), rep.stdout
 
 
 def test_collect_aws_bench_small() -> None:
@@ -46,9 +54,11 @@ def test_collect_aws_bench_small() -> None:
 
 
 def test_cli_startup_bench_small() -> None:
-    out = _run(str(BENCH / "bench_cli_startup.py"), "2")
+    out = _run(str(BENCH / "bench_cli_startup.py"), "2", "--stored", "3", "--postgres", "")
     assert out.returncode in (0, 1), out.stderr[-2000:]
     assert re.search(r"trustgap --help: best \d+ ms, median \d+ ms over 2 runs", out.stdout), out.stdout
+    assert re.search(r"trustgap runs \(3 runs, SQLite\): best \d+ ms, median \d+ ms over 2 runs, CPU median \d+ ms",
+                     out.stdout), out.stdout
     # the import profile names the slowest modules with their cumulative time (which ones lead depends on the
     # machine's load: a module name and a number per line, sorted)
     profile = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"^\s+(\d+)\s+([\w.]+)$", out.stdout, re.M)]

@@ -314,15 +314,27 @@ def collect_live(scope: Scope, names: Sequence[str], *, store: EvidenceStore, as
 
 
 def save_run(result: AssessmentResult, *, source: str, store_url: str | None = None,
-             created_at: datetime | None = None) -> str:
-    """Store a run (the one save step of every face) and return its id."""
+             created_at: datetime | None = None, text: str | None = None) -> str:
+    """Store a run (the one save step of every face) and return its id (``text``: its JSON, when made already)."""
     from trustgap.store.runs import RunStore
 
     rs = RunStore.open(store_url)
     try:
-        return rs.save(result, created_at=created_at or datetime.now(UTC), source=source).id
+        return rs.save(result, created_at=created_at or datetime.now(UTC), source=source, text=text).id
     finally:
         rs.close()
+
+
+def _result_cache(store: EvidenceStore, scope_path: Path, evidence_dir: Path | None, answers: Sequence[Path],
+                  as_of: date) -> Any:
+    """Where the result of a run over files alone is kept, under a key of everything the run reads."""
+    from trustgap.evidence.cache import ResultCache
+    from trustgap.evidence.ingest import iter_evidence_files
+
+    formats = sorted((scope_path.parent / "formats").glob("*.y*ml"))
+    files = ([(p.relative_to(evidence_dir).as_posix(), p) for p in iter_evidence_files(evidence_dir)]
+             if evidence_dir is not None and evidence_dir.is_dir() else [])
+    return ResultCache.for_files(store, as_of=as_of, inputs=[scope_path, *answers, *formats], evidence=files)
 
 
 def run_assessment(
@@ -350,22 +362,37 @@ def run_assessment(
 
     say = progress or (lambda stage, detail: None)
     store = evidence_store or EvidenceStore(config.evidence_dir())
+    source = str(evidence_dir or scope_path.parent)
+    reuse = None if collect or collected or extra_assertions or extra_promises or interview is not None else (
+        _result_cache(store, scope_path, evidence_dir, answers, as_of))
+    text = reuse.load() if reuse is not None else None
+    if text is not None:  # nothing the run reads changed: the stored result, byte for byte
+        say("evidence", "nothing changed since the last run of these files")
+        reused = AssessmentResult.from_json(text)
+        if save:
+            say("save", "saving the run")
+        return reused, save_run(reused, source=source, store_url=store_url, created_at=created_at,
+                                text=text) if save else None
     got = gather_sources(scope_path, evidence_dir=evidence_dir, answers=answers, as_of=as_of, store=store,
                          collect=collect, collected=collected, progress=progress)
     got.sources.assertions.extend(extra_assertions)
     result = assess(got.loaded, got.sources, as_of=as_of, extra_promises=[*got.answer_promises, *extra_promises],
                     catalog=got.catalog, progress=progress)
+    got.sources.facts_by_parser.clear()  # decided: the facts are not held while the result is serialised and saved
+    got.sources.facts.clear()
     if interview is not None:
         result.interview = interview
     elif answers:
         from trustgap.interview.answers import interview_summary
 
         result.interview = interview_summary(list(answers))
+    text = result.to_json() if reuse is not None or save else None
+    if reuse is not None and text is not None:
+        reuse.save(text)
     run_id = None
     if save:
         say("save", "saving the run")
-        run_id = save_run(result, source=str(evidence_dir or scope_path.parent), store_url=store_url,
-                          created_at=created_at)
+        run_id = save_run(result, source=source, store_url=store_url, created_at=created_at, text=text)
     return result, run_id
 
 

@@ -215,7 +215,6 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
 
 def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
     """One line of drift against the organisation's previous stored run (``trustgap diff`` has the detail)."""
-    from trustgap.engine.drift import compare
     from trustgap.errors import TrustgapError
     from trustgap.store.runs import RunStore
 
@@ -225,14 +224,13 @@ def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
             previous = store.previous(run_id)
             if previous is None:
                 return None
-            _, older = store.get(previous)
+            d = store.drift(previous, run_id)  # from the two runs' rows: neither result is read back
         finally:
             store.close()
     except TrustgapError:
         return None
-    d = compare(older, result)
     delta = f"{d.readiness_delta:+.1f} points" if d.readiness_delta is not None else "readiness n/a"
-    return (f"since run {previous} (as of {older.as_of}): {delta}, {len(d.improvements)} control(s) improved, "
+    return (f"since run {previous} (as of {d.older['as_of']}): {delta}, {len(d.improvements)} control(s) improved, "
             f"{len(d.regressions)} regressed; {len(d.new_findings)} new finding(s), {len(d.resolved_findings)} "
             f"resolved (trustgap diff shows them)")
 
@@ -279,13 +277,9 @@ def runs(
     from rich.table import Column, Table
 
     from trustgap import config
-    from trustgap.store.runs import RunStore
+    from trustgap.store.listing import stored_runs
 
-    store = RunStore.open()
-    try:
-        records = store.list(limit=limit, organisation=organisation)
-    finally:
-        store.close()
+    records = stored_runs(config.database_url(), limit=limit, organisation=organisation)
     table = Table("organisation", "as of", "type", "readiness", "gaps", "created (UTC)")
     table.columns.insert(0, Column("run", no_wrap=True))  # the id is what `report RUN` takes: keep it whole
     for r in records:

@@ -18,17 +18,13 @@ DIFF_FORMATS = ("table", "md", "json")
 
 def _previous(newer_id: str, organisation: str) -> str:
     """The run stored just before ``newer_id`` for the same organisation."""
-    from trustgap.errors import TrustgapError
     from trustgap.store.runs import RunStore
 
     store = RunStore.open()
     try:
-        previous = store.previous(newer_id)
+        return _previous_in(store, newer_id, organisation)
     finally:
         store.close()
-    if previous is None:
-        raise TrustgapError(f"no earlier run of {organisation} to compare run {newer_id} with; give both runs")
-    return previous
 
 
 def diff(
@@ -39,7 +35,7 @@ def diff(
 ) -> None:
     """What changed between two runs: controls improved or regressed, findings new and resolved, readiness."""
     from trustgap.cli_plan import load_run
-    from trustgap.engine.drift import compare, drift_markdown
+    from trustgap.engine.drift import compare
     from trustgap.errors import TrustgapError
 
     refs = list(runs or [])
@@ -48,6 +44,12 @@ def diff(
     older, newer = (refs[0], refs[1]) if len(refs) == 2 else (None, refs[0] if refs else "latest")
     if fmt not in DIFF_FORMATS:
         raise _fail(f"--format: use one of {', '.join(DIFF_FORMATS)}")
+    if not any(_is_file(r) for r in (older, newer) if r is not None):  # two stored runs: read their rows only
+        try:
+            d = _stored_drift(older, newer)
+        except TrustgapError as exc:
+            raise _fail(str(exc)) from None
+        return _show(d, fmt, fail_on_regression)
     try:
         newer_id, newer_result = load_run(newer)
         if older is None:
@@ -57,7 +59,38 @@ def diff(
         older_id, older_result = load_run(older)
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
-    d = compare(older_result, newer_result, older_id=older_id, newer_id=newer_id)
+    _show(compare(older_result, newer_result, older_id=older_id, newer_id=newer_id), fmt, fail_on_regression)
+
+
+def _is_file(ref: str) -> bool:
+    return Path(ref).suffix.lower() == ".json" or Path(ref).is_file()
+
+
+def _stored_drift(older: str | None, newer: str):  # type: ignore[no-untyped-def]
+    from trustgap.store.runs import RunStore
+
+    store = RunStore.open()
+    try:
+        if older is None:
+            rec = store._resolve(newer)
+            older = _previous_in(store, rec.id, rec.organisation)
+        return store.drift(older, newer)
+    finally:
+        store.close()
+
+
+def _previous_in(store, newer_id: str, organisation: str) -> str:  # type: ignore[no-untyped-def]
+    from trustgap.errors import TrustgapError
+
+    previous = store.previous(newer_id)
+    if previous is None:
+        raise TrustgapError(f"no earlier run of {organisation} to compare run {newer_id} with; give both runs")
+    return str(previous)
+
+
+def _show(d, fmt: str, fail_on_regression: bool) -> None:  # type: ignore[no-untyped-def]
+    from trustgap.engine.drift import drift_markdown
+
     if fmt == "json":
         sys.stdout.write(json.dumps(d.as_dict(), indent=2, sort_keys=True, default=str) + "\n")
     elif fmt == "md":

@@ -22,6 +22,7 @@ from trustgap.facts import BranchProtection, Change
 TYPE1_LOOKBACK_DAYS = 90
 _DECIDING = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 _FALLBACK_DEFAULTS = frozenset({"main", "master"})
+_NO_APPROVERS: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())
 
 
 def _default_branches(ctx: CheckContext) -> dict[str, str]:
@@ -44,9 +45,18 @@ def _window(ctx: CheckContext) -> tuple[datetime, datetime]:
     return end - timedelta(days=TYPE1_LOOKBACK_DAYS), end
 
 
-def _changes(ctx: CheckContext) -> Iterator[Change]:
-    defaults = _default_branches(ctx)
+def _changes(ctx: CheckContext) -> list[Change]:
+    """Merged changes to default branches in the window, selected once per assessment and shared by the checks."""
     start, end = _window(ctx)
+    key = (f"merged changes {start.isoformat()} {end.isoformat()}", 0)
+    hit = ctx.facts.derived.get(key)
+    if hit is None:
+        hit = ctx.facts.derived[key] = list(_select_changes(ctx, start, end))
+    return hit  # type: ignore[no-any-return]
+
+
+def _select_changes(ctx: CheckContext, start: datetime, end: datetime) -> Iterator[Change]:
+    defaults = _default_branches(ctx)
     for c in ctx.facts.of(Change):
         if c.merged_at is None:
             continue
@@ -73,10 +83,13 @@ def _approvers(ctx: CheckContext, c: Change) -> tuple[frozenset[str], frozenset[
 
 def _compute_approvers(c: Change) -> tuple[frozenset[str], frozenset[str]]:
     """(approvers before or at merge, approvers after merge), authors excluded, latest decision per reviewer."""
+    if not c.reviews:
+        return _NO_APPROVERS
     author = (c.author or "").lower()
     latest: dict[str, tuple[str, datetime | None]] = {}
-    for r in sorted(c.reviews, key=lambda r: (r.submitted_at is None, utc(r.submitted_at) if r.submitted_at
-                                               else datetime.min)):
+    reviews = c.reviews if len(c.reviews) == 1 else sorted(
+        c.reviews, key=lambda r: (r.submitted_at is None, utc(r.submitted_at) if r.submitted_at else datetime.min))
+    for r in reviews:
         state = r.state.upper()
         who = r.reviewer.lower()
         if state in _DECIDING and who != author:

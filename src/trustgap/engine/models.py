@@ -32,6 +32,13 @@ GAP_KIND_LABELS = {
 }
 
 
+_STREAMED = 64  # lists of models longer than this are serialised item by item
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 class _M(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -288,7 +295,21 @@ class AssessmentResult(_M):
     interview: dict[str, Any] | None = None  # interview progress summary (trustgap.interview)
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        """Canonical JSON (sorted keys, fixed separators). Built field by field and a long list of models item by
+        item, so the whole result never exists a second time as one dict (the same bytes as dumping that dict)."""
+        big = {name for name in type(self).model_fields
+               if isinstance(value := getattr(self, name), list) and len(value) > _STREAMED
+               and all(isinstance(x, BaseModel) for x in value)}
+        head = self.model_dump(mode="json", exclude=big)
+        parts: dict[str, list[str]] = {k: [_canonical(v)] for k, v in head.items()}
+        for name in big:
+            items = [_canonical(x.model_dump(mode="json")) for x in getattr(self, name)]
+            parts[name] = ["[", ",".join(items), "]"]
+        out = ["{"]
+        for i, key in enumerate(sorted(parts)):
+            out.extend((("," if i else "") + _canonical(key) + ":", *parts[key]))
+        out.append("}")
+        return "".join(out)
 
     @classmethod
     def from_json(cls, text: str) -> AssessmentResult:

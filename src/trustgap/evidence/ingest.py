@@ -17,7 +17,8 @@ from trustgap.answers import Assertion
 from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.archives import archive_item, is_archive
-from trustgap.evidence.detect import ParseContext, Parser, Recognition, explain, load_parsers, parse_with, recognise
+from trustgap.evidence.cache import DatedContext, FactCache, Parsed
+from trustgap.evidence.detect import Parser, Recognition, explain, load_parsers, parse_with, recognise
 from trustgap.evidence.folder import IGNORED_NAMES, NotRead, display_name, read_file, scan_folder
 from trustgap.evidence.limits import is_office_package, zip_refusal
 from trustgap.evidence.secrets import find_secret
@@ -74,18 +75,25 @@ def ingest_bytes(
 
     ref = store.put(data, name=name, source=source, collected_at=collected_at, media_type=media_type)
     pset = parsers if parsers is not None else load_parsers()
-    rec = Recognition(chosen=parser) if parser is not None else explain(data, name, pset, options)
-    chosen = rec.chosen
-    base = {
+    base: dict[str, Any] = {
         "sha256": ref.sha256,
         "name": name,
         "source": source,
         "collected_at": collected_at.astimezone(UTC).isoformat(),
         "size": ref.size,
     }
+    cache = FactCache(store, pset, as_of=as_of, options=options)  # unchanged bytes are not parsed again
+    key = cache.key(ref.sha256, name=name, source=source, forced=parser.name if parser is not None else None)
+    hit = cache.load(key, base["collected_at"])
+    if hit is not None:
+        return hit.item, hit.parser, hit.facts, ref
+    rec = Recognition(chosen=parser) if parser is not None else explain(data, name, pset, options)
+    chosen = rec.chosen
     if chosen is None:
-        return EvidenceItem(**base, status="not_recognised", understanding=understanding(rec, pset)), None, [], ref
-    ctx = ParseContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
+        item = EvidenceItem(**base, status="not_recognised", understanding=understanding(rec, pset))
+        cache.save(key, Parsed(item, None, []), dated=False)
+        return item, None, [], ref
+    ctx = DatedContext(ref=ref, path=name, as_of=as_of, options=(options or {}).get(chosen.name, {}))
     res = parse_with(chosen, data, ctx)
     if res.errors and not res.facts:
         status = "failed"
@@ -108,6 +116,7 @@ def ingest_bytes(
         facts=len(res.facts),
         understanding=understanding(rec, pset, ctx.understanding, res.facts) if parser is None else None,
     )
+    cache.save(key, Parsed(item, chosen.name, facts), dated=ctx.as_of_read)
     return item, chosen.name, facts, ref
 
 

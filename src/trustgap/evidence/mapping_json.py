@@ -11,8 +11,9 @@ the list of names), so that a spec's paths and an unknown export's keys are colu
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from trustgap.evidence.mapping_table import Table
 from trustgap.evidence.parsers._json_input import head_text, load_json
@@ -120,18 +121,55 @@ def flatten(record: Any, prefix: str = "", depth: int = 0, out: dict[str, Any] |
     return out
 
 
+def _flat(record: Any) -> dict[str, Any]:
+    return flatten(record) if isinstance(record, dict) else {"value": record}
+
+
+class FlatRows(Sequence[tuple[int, list[Any]]]):
+    """The rows of JSON records, each flattened when it is read: recognising a file reads a few dozen rows of
+    each format's view of it, and only the format that reads it goes through all of them (once, never holding a
+    second copy of the records)."""
+
+    def __init__(self, records: list[Any], headers: list[str]) -> None:
+        self._records = records
+        self._headers = headers
+
+    def _row(self, i: int) -> tuple[int, list[Any]]:
+        f = _flat(self._records[i])
+        return i, [f.get(h) for h in self._headers]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, list[Any]]: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, list[Any]]]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self._row(n) for n in range(*i.indices(len(self._records)))]
+        return self._row(range(len(self._records))[i])
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        headers = self._headers
+        for i, r in enumerate(self._records):
+            f = _flat(r)
+            yield i, [f.get(h) for h in headers]
+
+
 def json_table(records: JsonRecords, sample: int = 200) -> Table:
-    """The records as a table: one column per flattened key (in first-seen order), one row per record."""
-    flat = [flatten(r) if isinstance(r, dict) else {"value": r} for r in records.records]
+    """The records as a table: one column per flattened key (in first-seen order in the first ``sample`` records),
+    one row per record (flattened as it is read)."""
     headers: list[str] = []
     seen: set[str] = set()
-    for f in flat[:sample]:
-        for k in f:
+    for r in records.records[:sample]:
+        for k in _flat(r):
             if k not in seen:
                 seen.add(k)
                 headers.append(k)
-    rows = [(i, [f.get(h) for h in headers]) for i, f in enumerate(flat)]
-    return Table(headers=headers, rows=rows, header_line=0, sheet=None)
+    return Table(headers=headers, rows=FlatRows(records.records, headers), header_line=0, sheet=None)
 
 
 def read_json_records(data: bytes, path: str, records_path: str | None, wrappers: list[str]) -> JsonRecords:

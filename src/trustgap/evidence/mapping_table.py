@@ -25,7 +25,7 @@ class Table:
     """One table: its header row and data rows, each with its line (CSV) or row number (XLSX)."""
 
     headers: list[str]
-    rows: list[tuple[int, list[Any]]]
+    rows: Sequence[tuple[int, list[Any]]]
     header_line: int = 1
     sheet: str | None = None
     tail_error: InputError | None = None  # the rows from this error's line on could not be read

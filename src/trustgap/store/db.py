@@ -13,19 +13,18 @@ import os
 import sqlite3
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from trustgap.config import redact_url
 from trustgap.errors import TrustgapError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 VERSION_TABLE = "trustgap_alembic_version"
 _POSTGRES_NAMES = {"postgres", "postgresql"}
@@ -92,6 +91,8 @@ def migrations_dir() -> Path:
 
 def alembic_config() -> Config:
     """An Alembic configuration built in code (no ini file, no logging configuration)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     cfg.set_main_option("version_table", VERSION_TABLE)
@@ -99,17 +100,38 @@ def alembic_config() -> Config:
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"version_table": VERSION_TABLE})
         return ctx.get_current_revision()
 
 
+def _at_head(engine: Engine) -> bool:
+    """True when the database is known to be at the newest migration (read without loading Alembic)."""
+    from trustgap.store.listing import schema_heads
+
+    try:
+        with engine.connect() as conn:
+            found = {r[0] for r in conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}"))}  # noqa: S608
+    except SQLAlchemyError:
+        return False
+    return bool(found) and found == schema_heads()
+
+
 def upgrade_to_head(engine: Engine) -> None:
-    """Apply every migration not yet applied; a database already at head is left as it is."""
+    """Apply every migration not yet applied; a database already at head is left as it is (and Alembic, slow to
+    import, is loaded only when there is something to apply)."""
+    if _at_head(engine):
+        return
+    from alembic import command
+
     cfg = alembic_config()
     try:
         with engine.begin() as conn:

@@ -91,6 +91,7 @@ class VerdictRow(Base):
     severity: Mapped[str] = mapped_column(String(32))
     domain: Mapped[str] = mapped_column(String)
     reason: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)  # the control's title as the run's catalog gave it
 
     __table_args__ = (Index("ix_verdicts_control_id", "control_id"),)
 
@@ -111,10 +112,12 @@ class FindingRow(Base):
     entity: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     evidence_sha256s: Mapped[str] = mapped_column(Text)
+    finding_json: Mapped[str | None] = mapped_column(Text)  # the whole finding (drift reads it without the run)
 
     __table_args__ = (
         Index("ix_findings_control_id", "control_id"),
         Index("ix_findings_finding_id", "finding_id"),
+        Index("ix_findings_run_id_finding_id", "run_id", "finding_id"),
     )
 
 

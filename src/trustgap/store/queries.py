@@ -165,10 +165,8 @@ class RunQueries:
         return AssessmentResult.from_json(self.result_json(run))
 
     def drift(self, older: RunRecord, newer: RunRecord) -> Drift:
-        """What changed between two runs (the same comparison as ``trustgap diff``)."""
-        from trustgap.engine.drift import compare
-
-        return compare(self.result(older), self.result(newer), older_id=older.id, newer_id=newer.id)
+        """What changed between two runs (the same comparison as ``trustgap diff``, read from the runs' rows)."""
+        return self._runs.drift(older.id, newer.id)
 
     # -- the summary ----------------------------------------------------------------------------------
     def summary(self, run: RunRecord) -> RunSummary:

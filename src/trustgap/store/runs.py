@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Any, cast
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -23,30 +22,14 @@ from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.db import create_store_engine, upgrade_to_head
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+from trustgap.store.records import STATUSES, RunRecord
+
+if TYPE_CHECKING:
+    from trustgap.engine.drift import Drift
 
 CHUNK = 5000
-_STATUSES = ("implemented", "partial", "gap", "not_applicable", "not_assessed")
+_STATUSES = STATUSES
 _AMBIGUOUS_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """The headline of a stored run, as listed by ``trustgap runs``."""
-
-    id: str
-    organisation: str
-    as_of: date
-    report_type: str
-    created_at: datetime  # timezone-aware, UTC
-    readiness: float | None  # percentage of in-scope controls ready, None when nothing is in scope
-    counts: dict[str, int]
-    source: str | None
-    result_sha256: str
-    assessed_readiness: float | None = None
-    period_start: date | None = None
-    period_end: date | None = None
-    tool_version: str = ""
-    catalog_version: str = ""
 
 
 def _utc_naive(moment: datetime) -> datetime:
@@ -81,7 +64,8 @@ def _evidence_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, 
 def _verdict_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
     for i, v in enumerate(result.verdicts):
         yield {"run_id": run_id, "position": i, "control_id": v.control_id, "status": v.status,
-               "gap_kind": v.gap_kind, "severity": v.severity, "domain": v.domain, "reason": v.reason}
+               "gap_kind": v.gap_kind, "severity": v.severity, "domain": v.domain, "reason": v.reason,
+               "title": v.title}
 
 
 def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, Any]]:
@@ -89,7 +73,7 @@ def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, A
         yield {"run_id": run_id, "position": i, "finding_id": f.id, "control_id": f.control_id,
                "check_id": f.check_id, "severity": f.severity, "gap_kind": f.gap_kind,
                "entity_type": f.entity_type, "entity": f.entity, "reason": f.reason,
-               "evidence_sha256s": " ".join(link.sha256 for link in f.evidence)}
+               "evidence_sha256s": " ".join(link.sha256 for link in f.evidence), "finding_json": f.model_dump_json()}
 
 
 class RunStore:
@@ -127,12 +111,13 @@ class RunStore:
     # -- writing ---------------------------------------------------------------------------------
 
     def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None,
-             _attempt: int = 1) -> RunRecord:
+             text: str | None = None, _attempt: int = 1) -> RunRecord:
         """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record.
+        ``text``: the result's JSON when the caller has it already (``result.to_json()``).
 
         Two processes saving the same result in the same second pick the same id; the second one's insert then
         fails on the primary key, and it tries again with the next free suffix (``-2``)."""
-        text = result.to_json()
+        text = text if text is not None else result.to_json()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         counts = result.readiness.counts
         base_id = make_run_id(created_at, digest)
@@ -160,7 +145,7 @@ class RunStore:
         except IntegrityError as exc:  # another process took this id between our look-up and our insert
             if _attempt >= 50:  # one more attempt per process racing for the same second
                 raise self._fail("save the run", exc) from None
-            return self.save(result, created_at=created_at, source=source, _attempt=_attempt + 1)
+            return self.save(result, created_at=created_at, source=source, text=text, _attempt=_attempt + 1)
         except SQLAlchemyError as exc:
             raise self._fail("save the run", exc) from None
         return self._row_record(run_id)
@@ -222,6 +207,22 @@ class RunStore:
                 return conn.scalar(query)
         except SQLAlchemyError as exc:
             raise self._fail("look up the previous run", exc) from None
+
+    def drift(self, older_ref: str, newer_ref: str) -> Drift:
+        """What changed from one stored run to another, read from their verdict and finding rows (the same as
+        :func:`trustgap.engine.drift.compare` over the two results, without reading either result)."""
+        from trustgap.engine.drift import compare
+        from trustgap.store.drift_rows import stored_drift
+
+        older, newer = self._resolve(older_ref), self._resolve(newer_ref)
+        try:
+            with self._engine.connect() as conn:
+                found = stored_drift(conn, older, newer)
+        except SQLAlchemyError as exc:
+            raise self._fail("compare the runs", exc) from None
+        if found is not None:
+            return found
+        return compare(self.get(older.id)[1], self.get(newer.id)[1], older_id=older.id, newer_id=newer.id)
 
     def count(self) -> int:
         with self._engine.connect() as conn:

@@ -62,6 +62,13 @@ thresholds: {{}}
 #   access_review_cadence_months: quarterly
 #   critical_vuln_sla_days: 30
 #   log_retention_days: 365
+#   uptime_target_percent: 99.9              # availability: monthly uptime of every monitored service
+#   monitored_endpoints: [https://api.example.com]   # each must have an active uptime monitor
+#   post_incident_review_business_days: 5
+#   rto_hours_by_tier: {{"1": 4, "2": 24}}     # restore / DR tests without their own target
+#   reconciliation_business_days: 2          # processing integrity
+#   job_rerun_hours: 24
+#   rejected_input_business_days: 5
 
 # Controls that do not apply, each with a justification an auditor would accept.
 not_applicable: []

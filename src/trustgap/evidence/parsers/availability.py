@@ -107,6 +107,10 @@ def uptimerobot(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         ratios = row.get("_custom_uptime_ranges")
         if isinstance(ratios, str) and ratios.strip():
             values = [_float(v) for v in ratios.split("-")]
+            for raw, v in zip(ratios.split("-"), values, strict=True):
+                if v is None:
+                    hc.error(f"monitor {mid}: uptime ratio {raw!r} is not a number; that range is left out", row,
+                             "_custom_uptime_ranges")
             if ranges is None or len(ranges) != len(values):
                 unplaced = True
             else:

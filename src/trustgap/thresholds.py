@@ -85,6 +85,18 @@ class Thresholds(BaseModel):
     vendor_review_months: int = Field(12, ge=1)
     vendor_assurance_months: int = Field(12, ge=1, description="SOC 2 report or questionnaire no older than")
     log_retention_days: int = Field(365, ge=1)
+    # confidentiality and privacy (legal deadlines: GDPR Art. 12(3) one month + two, CCPA 45 days + 45,
+    # GDPR Art. 33 72 hours to the authority, HIPAA 45 CFR 164.404 60 days)
+    disposal_days: int = Field(30, ge=1, description="confidential data deleted within N days of contract end "
+                               "or request")
+    dsr_response_months: int = Field(1, ge=1, description="GDPR: data subject requests answered within")
+    dsr_extension_months: int = Field(2, ge=0, description="GDPR: extension, with notice inside the first term")
+    ccpa_response_days: int = Field(45, ge=1, description="CCPA: consumer requests answered within")
+    ccpa_extension_days: int = Field(45, ge=0, description="CCPA: extension, with notice inside the first term")
+    dsr_default_regime: str = Field("gdpr", description="regime of requests that name none: gdpr or ccpa")
+    breach_notification_hours: float = Field(72, gt=0, description="notifiable breach: authority told within")
+    hipaa_breach_notification_days: int = Field(60, ge=1, description="HIPAA breach: individuals told within")
+    privacy_notice_months: int = Field(12, ge=1, description="privacy notice reviewed at least this often")
     training_months: int = Field(12, ge=1)
     training_new_hire_days: int = Field(30, ge=0, description="new hires trained within this many days")
     background_check_required: bool = True
@@ -135,6 +147,19 @@ class Thresholds(BaseModel):
     @classmethod
     def _cadence(cls, v: Any) -> int:
         return parse_cadence_months(v)
+
+    @field_validator("privacy_notice_months", mode="before")
+    @classmethod
+    def _notice_cadence(cls, v: Any) -> int:
+        return parse_cadence_months(v)
+
+    @field_validator("dsr_default_regime", mode="before")
+    @classmethod
+    def _regime(cls, v: Any) -> str:
+        regime = str(v).strip().lower()
+        if regime not in ("gdpr", "ccpa"):
+            raise ValueError(f"not a regime: {v!r} (use gdpr or ccpa)")
+        return regime
 
 
 ThresholdOrigin = Literal["default", "scope", "policy", "answer"]

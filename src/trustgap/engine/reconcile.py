@@ -234,6 +234,26 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("vendor_review_months",
           lambda s: _has(s, r"(vendor|supplier|third[- ]part|subprocessor)", r"(review|reassess|re-assess)"),
           _cadence_months),
+    _Rule("disposal_days",
+          lambda s: _has(s, r"(delet|dispos|destroy|purg|eras|return)",
+                         r"(contract|agreement|subscription|customer request|on request|upon request)")
+          and _lacks(s, r"data subject", r"\bbreach"),
+          _days),
+    _Rule("dsr_response_months",
+          lambda s: _has(s, r"(data subject|subject access|access request|privacy request|\bdsars?\b|\bdsrs?\b"
+                            r"|rights request)", r"(answer|respond|fulfil|complet|handl|process|repl)"),
+          lambda s: (lambda w: w[0] if w and w[1] == "month" else None)(_within(s))),
+    _Rule("dsr_extension_months",
+          lambda s: _has(s, r"(data subject|subject access|access request|privacy request|\bdsars?\b|\bdsrs?\b)",
+                         r"extend"),
+          lambda s: (lambda m: _number(m.group(1)) if m else None)(
+              re.search(r"\bextend\w*\s+(?:by\s+)?(?:a\s+further\s+|up\s+to\s+|another\s+)?" + _NUM
+                        + r"\s+(?:further\s+|more\s+)?months?\b", s, re.IGNORECASE))),
+    _Rule("breach_notification_hours",
+          lambda s: _has(s, r"\bbreach", r"(notif|report)", r"(authorit|regulator|supervisory|commissioner|\bico\b)"),
+          _hours),
+    _Rule("privacy_notice_months", lambda s: _has(s, r"privacy (notice|statement)", r"(review|updat)"),
+          _cadence_months),
     _Rule("log_retention_days", lambda s: _has(s, r"\blogs?\b", r"(retain|retention|kept|keep|stored)"),
           _retention_days),
     _Rule("change_min_approvals",

@@ -82,17 +82,23 @@ def rollup_categories(cat: Catalog, verdicts: list[Verdict], categories: list[st
     return out
 
 
+def rollup_frameworks(cat: Catalog, verdicts: list[Verdict]) -> dict[str, list[Rollup]]:
+    """The rollups of every framework of the catalog, by framework id."""
+    return {f: rollup_framework(cat, verdicts, f) for f in cat.frameworks}
+
+
 def rollup_framework(cat: Catalog, verdicts: list[Verdict], framework: str) -> list[Rollup]:
-    """One rollup per framework control that at least one of our controls maps to."""
+    """One rollup per requirement of a framework (any in ``cat.frameworks``) that at least one of our controls
+    maps to."""
     by_control = {v.control_id: v for v in verdicts}
-    attr = "iso27001" if framework == "iso27001" else "nist_csf"
+    fw = cat.framework_info(framework)
     mapped: dict[str, list[Verdict]] = {}
     for c in cat.controls:
-        for fid in getattr(c, attr):
+        for fid in fw.requirements_of(c.id):
             if c.id in by_control:
                 mapped.setdefault(fid, []).append(by_control[c.id])
     out = []
-    for fc in cat.framework(framework):
+    for fc in fw.requirements:
         if fc.id in mapped:
             out.append(_rollup(fc.id, fc.title, fc.group, mapped[fc.id]))
     return out

@@ -29,6 +29,7 @@ from trustgap.evidence.mapping_values import Defaults, ValueProblem, convert
 from trustgap.facts import CollectionIssue
 
 MAX_SKIPPED_SHOWN = 20
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".docx", ".pdf")
 
 
 # --------------------------------------------------------------------------- the file, read once
@@ -49,7 +50,9 @@ class FileView:
     def tables(self) -> list[Table]:
         if self._tables is None:
             self._tables = []
-            if looks_tabular(self.data):
+            # Markdown, reStructuredText, HTML, DOCX and PDF are documents: the document reader reads their tables
+            # (a record of processing written as a Markdown table is a document with a table, not a CSV)
+            if not self.name.lower().endswith(DOCUMENT_SUFFIXES) and looks_tabular(self.data):
                 try:
                     self._tables = read_tables(self.data, self.name)
                 except InputError as exc:

@@ -101,8 +101,8 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
 
         add("\n" + plan_markdown(r.plan))
     add("\n## Cross-framework coverage\n")
-    for name, title in (("iso27001", "ISO/IEC 27001:2022 Annex A"), ("nist_csf", "NIST CSF 2.0")):
-        rollups = r.frameworks.get(name, [])
+    for name, rollups in sorted(r.frameworks.items()):
+        title, _ = v.framework_titles.get(name, (name, "requirements"))
         add(f"### {title}\n")
         add("| Id | Title | Status | Readiness |\n|---|---|---|---|")
         for fr in rollups:

@@ -62,6 +62,13 @@ thresholds: {{}}
 #   access_review_cadence_months: quarterly
 #   critical_vuln_sla_days: 30
 #   log_retention_days: 365
+#   uptime_target_percent: 99.9              # availability: monthly uptime of every monitored service
+#   monitored_endpoints: [https://api.example.com]   # each must have an active uptime monitor
+#   post_incident_review_business_days: 5
+#   rto_hours_by_tier: {{"1": 4, "2": 24}}     # restore / DR tests without their own target
+#   reconciliation_business_days: 2          # processing integrity
+#   job_rerun_hours: 24
+#   rejected_input_business_days: 5
 #   disposal_days: 30                 # customer data deleted after contract end or request
 #   dsr_response_months: 1            # GDPR; dsr_extension_months: 2 (notice inside the first month)
 #   ccpa_response_days: 45            # CCPA; ccpa_extension_days: 45

@@ -42,6 +42,8 @@ def test_demo_reports_each_category_decided_from_evidence() -> None:
     md = render_markdown(result)
     pi = by_cat["processing_integrity"]
     assert "Decided from evidence" in md and f"| {pi.from_evidence} of {pi.in_scope} |" in md
+    total = result.readiness.counts
+    assert f"({total.from_evidence} decided from evidence, {total.from_interview} by interview answers alone)" in md
     assert f"decided from evidence: {pi.from_evidence} of {pi.in_scope}" in render_html(result)
     out = io.StringIO()
     print_summary(Console(file=out, width=200), result)

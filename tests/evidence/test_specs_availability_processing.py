@@ -198,3 +198,12 @@ def test_restore_tests_told_from_dr_tests_by_their_columns_whatever_the_file_nam
                                                 path="quarterly-tests.csv", as_of=date(2026, 6, 1)))
     (rec,) = [r for r in res.facts if isinstance(r, Record)]
     assert (rec.kind, rec.subject, rec.details["rto_achieved"]) == ("backup_restore_test", "claims-db", 1.5)
+
+
+def test_an_unreadable_uptime_ratio_is_reported_and_the_others_kept() -> None:
+    doc = json.loads((FIX / FILES["uptimerobot_monitors"]).read_text())
+    doc["monitors"][0]["custom_uptime_ranges"] = "99.990-n/a"
+    res = run("uptimerobot_monitors", json.dumps(doc).encode(), "monitors.json")
+    assert any("'n/a' is not a number" in e.message and e.field == "custom_uptime_ranges" for e in res.errors)
+    api = next(m for m in res.facts if isinstance(m, Monitor) and m.name == "Shop API")
+    assert dict(api.uptime).get("2026-04") == 99.99 and "2026-05" not in dict(api.uptime)

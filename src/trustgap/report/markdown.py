@@ -27,7 +27,8 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
         f"{', '.join(x.replace('_', ' ') for x in r.categories)}" + (f" · run `{run_id}`" if run_id else "") + "\n")
     add("## Executive summary\n")
     add(f"Readiness **{_pct(r.readiness.score)}** over {c.in_scope} in-scope controls (Partial counts half); "
-        f"{_pct(r.readiness.assessed_score)} over the {c.assessed} assessed.\n")
+        f"{_pct(r.readiness.assessed_score)} over the {c.assessed} assessed ({c.from_evidence} decided from evidence, "
+        f"{c.from_interview} by interview answers alone).\n")
     if r.collection_issues:
         add("**Could not collect** (the checks that needed these sources are Not assessed):\n")
         out.extend(f"- {_cell(i)}" for i in r.collection_issues)

@@ -107,6 +107,10 @@ def uptimerobot(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         ratios = row.get("_custom_uptime_ranges")
         if isinstance(ratios, str) and ratios.strip():
             values = [_float(v) for v in ratios.split("-")]
+            for raw, value in zip(ratios.split("-"), values, strict=True):
+                if value is None:
+                    hc.error(f"monitor {mid}: uptime ratio {raw!r} is not a number; that range is left out", row,
+                             "_custom_uptime_ranges")
             if ranges is None or len(ranges) != len(values):
                 unplaced = True
             else:
@@ -115,8 +119,8 @@ def uptimerobot(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         recent = row.get("_custom_uptime_ratio")
         days = hc.ctx.options.get("custom_uptime_ratios")
         if isinstance(recent, str) and recent.strip() and isinstance(days, str):
-            for n, v in zip(days.split("-"), recent.split("-"), strict=False):
-                if (f := _float(v)) is not None:
+            for n, text in zip(days.split("-"), recent.split("-"), strict=False):
+                if (f := _float(text)) is not None:
                     uptime.append((f"{n.strip()}d", f))
         if (f := _float(row.get("_all_time_uptime_ratio"))) is not None:
             uptime.append(("all", f))

@@ -31,7 +31,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     )),
     ("inputs", (
         "trustgap.catalog",
-        "trustgap.scope", "trustgap.plan.settings", "trustgap.monitor.config",  # the scope file and its sections
+        "trustgap.scope", "trustgap.scope_plan", "trustgap.scope_monitor",  # the scope file and its sections
         "trustgap.starter",
         "trustgap.evidence",
         "trustgap.conflicts",  # one fact seen by several exports: which one is kept

@@ -52,21 +52,21 @@ POLICY_KEYS: tuple[str, ...] = (
 
 
 class Category(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: CategoryId
     title: str
     summary: str
 
 
 class Series(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     title: str
     category: CategoryId
 
 
 class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=CRITERION_ID.pattern)
     series: str
     category: CategoryId
@@ -75,7 +75,7 @@ class Criterion(BaseModel):
 
 
 class Control(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=CONTROL_ID.pattern)
     title: str
     requirement: str
@@ -95,12 +95,15 @@ FrameworkControl = Requirement  # one requirement of another framework (an Annex
 
 
 class Role(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     title: str
 
 
 class Catalog(BaseModel):
+    """The loaded catalog: read-only (frozen), so the one instance a process caches can be shared safely."""
+
+    model_config = ConfigDict(frozen=True)
     version: str
     categories: list[Category]
     series: list[Series]
@@ -263,8 +266,7 @@ def parse_catalog(sources: Mapping[str, tuple[str, str]]) -> Catalog:
         doc = docs[where.get(top, _HOME.get(top, "criteria.yaml"))]
         raise validation_error(doc, exc) from None
     _validate_references(cat, docs)
-    cat.frameworks = parse_frameworks(sources, {c.id for c in cat.controls})
-    return cat
+    return cat.model_copy(update={"frameworks": parse_frameworks(sources, {c.id for c in cat.controls})})
 
 
 def _no_mappings_in_controls(doc: LocatedYaml, sources: Mapping[str, tuple[str, str]]) -> None:

@@ -32,6 +32,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("inputs", (
         "trustgap.catalog",
         "trustgap.scope", "trustgap.scope_plan", "trustgap.scope_monitor",  # the scope file and its sections
+        "trustgap.plan.settings", "trustgap.monitor.config",  # (their names as the plan and the monitor know them)
         "trustgap.starter",
         "trustgap.evidence",
         "trustgap.conflicts",  # one fact seen by several exports: which one is kept
@@ -46,6 +47,9 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
         "trustgap.assessment", "trustgap.assessment_interview",
         "trustgap.policies.workspace",  # the policy workspace of an organisation folder (reads it as a run does)
         "trustgap.demo",
+        # Type II over the period and the trend read stored runs and snapshots and re-read the organisation's
+        # inputs: computed here, shown by the faces (the report's monitoring section is built here too)
+        "trustgap.monitor.trend", "trustgap.monitor.period", "trustgap.monitor.render", "trustgap.report.monitoring",
     )),
     ("faces", (
         "trustgap.__main__", "trustgap.cli", "trustgap.cli_", "trustgap.web", "trustgap.monitor",

@@ -174,6 +174,7 @@ def assess(
     say = progress or (lambda stage, detail: None)
     cat = catalog or load_catalog()
     scope = loaded.scope
+    loaded.check_control_ids({c.id for c in cat.controls})
     say("facts", "joining facts")
     say("reconcile", "reading promises from policies and answers")
     prepared = prepare(scope, sources, as_of, extra_promises=extra_promises, threshold_lines=loaded.threshold_lines)

@@ -199,7 +199,12 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
         from trustgap.report import render
 
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render(result, fmt, run_id=run_id), encoding="utf-8")
+        monitoring = None
+        if run_id and fmt == "html":  # a stored run: with monitoring, when there is some
+            from trustgap.report.monitoring import build_monitoring
+
+            monitoring = build_monitoring(result, run_id, store_url=config.database_url())
+        report.write_text(render(result, fmt, run_id=run_id, monitoring=monitoring), encoding="utf-8")
         con.print(f"report: [bold]{report.resolve()}[/]")
     if run_id:
         con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
@@ -248,7 +253,14 @@ def report(
         rec, result = store.get(run)
     finally:
         store.close()
-    text = render(result, fmt, run_id=rec.id)
+    from trustgap import config
+
+    monitoring = None
+    if fmt == "html":  # with monitoring, when stored
+        from trustgap.report.monitoring import build_monitoring
+
+        monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
+    text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
     if output is None:
         sys.stdout.write(text)
         return

@@ -3,7 +3,9 @@
 Readiness = (Implemented + Partial / 2) / in-scope controls. Not assessed controls count in the
 denominator of ``score`` (they are not ready until shown to be) and are reported apart; ``assessed_score``
 leaves them out. Not applicable controls count nowhere. Partial and Gap controls that rest only on "cannot
-tell" findings (insufficient evidence, no proven breach) are counted apart in ``counts.cannot_tell``.
+tell" findings (insufficient evidence, no proven breach) are counted apart in ``counts.cannot_tell``. Assessed
+controls are counted by what decided them: ``counts.from_evidence`` (an automated check had data) and
+``counts.from_interview`` (an answer alone), so each category says how much of it the evidence settled.
 
 Status of a group of controls: Not assessed when none was assessed; Implemented when every in-scope
 control is Implemented; Gap when none is Implemented or Partial; otherwise Partial.
@@ -23,6 +25,11 @@ def counts_of(verdicts: Iterable[Verdict]) -> Counts:
         setattr(c, v.status, getattr(c, v.status) + 1)
         if v.status in ("gap", "partial") and v.certainty == "cannot_tell":
             c.cannot_tell += 1
+        if v.status in ("implemented", "partial", "gap"):
+            if v.basis == "evidence":
+                c.from_evidence += 1
+            elif v.basis == "interview":
+                c.from_interview += 1
     return c
 
 

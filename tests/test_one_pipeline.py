@@ -63,3 +63,19 @@ def test_the_collect_command_prints_the_assessment_verdicts(
     text = out.getvalue()
     owned = next(c for c in result.checks if c.check_id == "accounts.owned_by_person")
     assert owned.status == "fail" and f"{owned.status}" in text and owned.summary in text
+
+
+def test_policy_states_are_the_assessment_s_policy_verdicts() -> None:
+    """``policy generate --missing`` (and the web's policy page) judge the policies the assessment judges: a
+    policy is current exactly when the assessment's policy check passes it."""
+    from trustgap.assessment import resolve_inputs, run_assessment
+    from trustgap.policies.workspace import overview
+
+    states = {s.key: s.state for s in overview(demo_folder(), DEMO_AS_OF).states}
+    inputs = resolve_inputs(demo_folder())
+    result, _ = run_assessment(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers,
+                               as_of=DEMO_AS_OF, save=False, evidence_store=EvidenceStore(None))
+    check = next(c for c in result.checks if c.check_id == "policies.present_approved_and_current")
+    failing = {f.entity.split(" ")[0] for f in result.findings if f.check_id == check.check_id}
+    assert len(states) == check.entities_total and failing
+    assert {k for k, s in states.items() if s != "current"} == failing

@@ -314,8 +314,10 @@ def catalog(
     if criterion and criterion not in {c.id for c in cat.criteria}:
         raise _fail(f"--criterion: unknown criterion {criterion!r}")
     if fmt == "json":
-        sys.stdout.write(json.dumps(catalog_json(cat, criterion=criterion, framework=framework), indent=2,
-                                    sort_keys=True) + "\n")
+        from trustgap.checks.base import checks_by_control
+
+        sys.stdout.write(json.dumps(catalog_json(cat, criterion=criterion, framework=framework,
+                                                 checks=checks_by_control()), indent=2, sort_keys=True) + "\n")
         return
     from rich.table import Table
 

@@ -156,8 +156,8 @@ class Scope(BaseModel):
     collect: dict[str, Any] = Field(default_factory=dict)
     plan: dict[str, Any] = Field(default_factory=dict)
     interview: dict[str, Any] = Field(default_factory=dict)
-    monitor: dict[str, Any] = Field(default_factory=dict, description="schedules (trustgap.monitor.config)")
-    alerts: dict[str, Any] = Field(default_factory=dict, description="alert channels (trustgap.monitor.config)")
+    monitor: dict[str, Any] = Field(default_factory=dict, description="schedules (trustgap.scope_monitor)")
+    alerts: dict[str, Any] = Field(default_factory=dict, description="alert channels (trustgap.scope_monitor)")
 
     @field_validator("categories", mode="before")
     @classmethod
@@ -236,11 +236,11 @@ def load_scope(path: Path | str) -> LoadedScope:
                 raise validation_error(doc, inner, prefix=("thresholds",)) from None
         raise validation_error(doc, exc) from None
     if scope.plan:
-        from trustgap.plan.settings import parse_plan_settings
+        from trustgap.scope_plan import parse_plan_settings
 
         parse_plan_settings(scope.plan, source=str(path), doc=doc)
     if scope.monitor or scope.alerts:
-        from trustgap.monitor.config import parse_monitor_settings
+        from trustgap.scope_monitor import parse_monitor_settings
 
         parse_monitor_settings(scope, source=str(path), doc=doc)
     lines = {k: doc.line_of(("thresholds", k)) or 0 for k in scope.thresholds}

@@ -103,6 +103,8 @@ def test_a_mapping_written_on_a_control_points_to_the_framework_file() -> None:
                                                   "    iso27001: [A.5.1]\n"))
     assert err.path == "catalog/data/controls.yaml" and err.field.endswith(".iso27001")
     assert "catalog/frameworks/iso27001.yaml" in err.message
+    err = error(controls=("    criteria: [CC1.1]\n", "    criteria: [CC1.1]\n    checks: [hr.code_of_conduct]\n"))
+    assert err.field.endswith(".checks") and "controls=(" in err.message and "@check" in err.message
     err = error(iso27001=("id: iso27001", "id: iso"))
     assert err.field == "id" and "file's name" in err.message
 

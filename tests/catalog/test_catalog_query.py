@@ -8,6 +8,7 @@ import pytest
 
 from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.catalog.query import catalog_json, catalog_rows, framework_coverage
+from trustgap.checks.base import checks_by_control
 from trustgap.errors import TrustgapError
 
 
@@ -17,10 +18,11 @@ def cat() -> Catalog:
 
 
 def test_json_has_everything_and_is_serialisable(cat: Catalog) -> None:
-    data = catalog_json(cat)
+    data = catalog_json(cat, checks=checks_by_control())
     assert len(data["criteria"]) == 61 and len(data["controls"]) == len(cat.controls)
     assert {c["id"] for c in data["criteria"]} == {c["id"] for c in data["criteria"] if c["controls"]}
     assert all(c["iso27001"] and c["nist_csf"] and "checks" in c for c in data["controls"])
+    assert "idp.mfa_enforced" in next(c for c in data["controls"] if c["id"] == "AC-04")["checks"]
     assert data["frameworks"]["iso27001"]["total"] == 93 and data["frameworks"]["nist_csf"]["total"] == 106
     assert json.loads(json.dumps(data)) == data
 

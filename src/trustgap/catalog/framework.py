@@ -26,14 +26,14 @@ SUFFIXES = (".yaml", ".yml")
 class Requirement(BaseModel):
     """One requirement of a framework (an Annex A control, a CSF subcategory)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     title: str
     group: str  # ISO theme (Organizational / People / Physical / Technological), NIST category, ...
 
 
 class Framework(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)

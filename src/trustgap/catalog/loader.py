@@ -52,21 +52,21 @@ POLICY_KEYS: tuple[str, ...] = (
 
 
 class Category(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: CategoryId
     title: str
     summary: str
 
 
 class Series(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     title: str
     category: CategoryId
 
 
 class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=CRITERION_ID.pattern)
     series: str
     category: CategoryId
@@ -75,7 +75,7 @@ class Criterion(BaseModel):
 
 
 class Control(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=CONTROL_ID.pattern)
     title: str
     requirement: str
@@ -89,19 +89,21 @@ class Control(BaseModel):
     test_methods: list[TestMethod] = Field(min_length=1)
     cadence_months: int | None = Field(None, ge=1)
     policy: str | None = Field(None, description="policy key this control expects to be documented in")
-    checks: list[str] = Field(default_factory=list, description="ids of the automated checks that decide it")
 
 
 FrameworkControl = Requirement  # one requirement of another framework (an Annex A control, a CSF subcategory)
 
 
 class Role(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     title: str
 
 
 class Catalog(BaseModel):
+    """The loaded catalog: read-only (frozen), so the one instance a process caches can be shared safely."""
+
+    model_config = ConfigDict(frozen=True)
     version: str
     categories: list[Category]
     series: list[Series]
@@ -132,9 +134,6 @@ class Catalog(BaseModel):
     def categories_of(self, control: Control) -> set[str]:
         by_id = self._criteria_by_id()
         return {by_id[c].category for c in control.criteria}
-
-    def controls_for_check(self, check_id: str) -> list[Control]:
-        return [c for c in self.controls if check_id in c.checks]
 
     def framework_info(self, name: str) -> Framework:
         """A framework by id or one of its aliases (KeyError when unknown)."""
@@ -267,15 +266,19 @@ def parse_catalog(sources: Mapping[str, tuple[str, str]]) -> Catalog:
         doc = docs[where.get(top, _HOME.get(top, "criteria.yaml"))]
         raise validation_error(doc, exc) from None
     _validate_references(cat, docs)
-    cat.frameworks = parse_frameworks(sources, {c.id for c in cat.controls})
-    return cat
+    return cat.model_copy(update={"frameworks": parse_frameworks(sources, {c.id for c in cat.controls})})
 
 
 def _no_mappings_in_controls(doc: LocatedYaml, sources: Mapping[str, tuple[str, str]]) -> None:
-    """A control listing a framework's ids itself (as controls did before frameworks had their own files)."""
+    """A control listing its checks or a framework's ids itself (as controls did before each mapping was kept
+    in one place only)."""
     stems = {Path(k).stem.lstrip("+") for k in sources if k.startswith("frameworks/")}
     controls = doc.data.get("controls") if isinstance(doc.data, dict) else None
     for i, ctl in enumerate(controls if isinstance(controls, list) else []):
+        if isinstance(ctl, dict) and "checks" in ctl:
+            raise InputError(doc.path, f"{ctl.get('id')}: the checks that decide a control name it themselves "
+                             f"(controls=(\"{ctl.get('id')}\",) in their @check); remove this list",
+                             line=doc.line_of(("controls", i, "checks")), field=f"controls.{i}.checks")
         for key in sorted(set(ctl) & stems) if isinstance(ctl, dict) else ():
             raise InputError(doc.path, f"{ctl.get('id')}: the mapping to {key} is kept in "
                              f"catalog/frameworks/{key}.yaml (under mapping:, as '{ctl.get('id')}: [...]'), "
@@ -321,9 +324,6 @@ def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
         if ctl.policy is not None and ctl.policy not in POLICY_KEYS:
             fail("controls.yaml", f"{ctl.id}: unknown policy key {ctl.policy} (one of {', '.join(POLICY_KEYS)})",
                  ("controls", i, "policy"))
-        for j, x in enumerate(ctl.checks):
-            if not CHECK_ID.match(x) or ctl.checks.index(x) != j:
-                fail("controls.yaml", f"{ctl.id}: bad or repeated check id {x!r}", ("controls", i, "checks", j))
     covered = {c for ctl in cat.controls for c in ctl.criteria}
     uncovered = [c for c in ids if c not in covered]
     if uncovered:

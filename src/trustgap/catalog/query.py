@@ -4,6 +4,7 @@ filtered by criterion and/or framework. JSON for machines (:func:`catalog_json`)
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from trustgap.catalog.loader import Catalog, Control, FrameworkControl
@@ -42,9 +43,11 @@ def framework_coverage(cat: Catalog, name: str, controls: list[Control] | None =
     }
 
 
-def catalog_json(cat: Catalog, *, criterion: str | None = None, framework: str | None = None) -> dict[str, Any]:
+def catalog_json(cat: Catalog, *, criterion: str | None = None, framework: str | None = None,
+                 checks: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
     """The catalog as JSON-ready data. ``criterion`` keeps that criterion and the controls that satisfy it;
-    ``framework`` keeps only that framework's mappings and catalog."""
+    ``framework`` keeps only that framework's mappings and catalog; ``checks`` (control id -> the checks
+    deciding it, :func:`trustgap.checks.base.checks_by_control`) is shown with each control."""
     names = _frameworks(cat, framework)
     controls = _controls(cat, criterion)
     criteria = [c for c in cat.criteria if criterion is None or c.id == criterion]
@@ -55,7 +58,8 @@ def catalog_json(cat: Catalog, *, criterion: str | None = None, framework: str |
         "roles": [r.model_dump() for r in cat.roles],
         "criteria": [{**c.model_dump(), "controls": [x.id for x in cat.controls_for_criterion(c.id)]}
                      for c in criteria],
-        "controls": [_control_json(cat, ctl, names) for ctl in controls],
+        "controls": [{**_control_json(cat, ctl, names), "checks": sorted((checks or {}).get(ctl.id, []))}
+                     for ctl in controls],
         "frameworks": {n: framework_coverage(cat, n, controls) for n in names},
     }
     return out

@@ -276,6 +276,16 @@ def load_checks() -> Mapping[str, Check]:
         return _LOADED[0]
 
 
+def checks_by_control() -> dict[str, list[str]]:
+    """Control id -> the ids of the checks that decide it (from the checks' own ``controls``: the one place
+    this mapping is kept)."""
+    out: dict[str, list[str]] = {}
+    for cid, chk in load_checks().items():
+        for control in chk.meta.controls:
+            out.setdefault(control, []).append(cid)
+    return out
+
+
 def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None) -> list[CheckResult]:
     """Run checks; a check whose sources reported a collection problem is Not assessed unless it failed
     on what it did see (a failure found is still a failure; a "cannot tell" is not one)."""

@@ -331,7 +331,7 @@ class Recorder:
         collected_at = self._now()
         if parser is None:
             ref = self.store.put(data, name=name, source=source, collected_at=collected_at, media_type=media_type)
-            from trustgap.engine.models import EvidenceItem
+            from trustgap.evidence_items import EvidenceItem
 
             item = EvidenceItem(sha256=ref.sha256, name=name, source=source,
                                 collected_at=collected_at.astimezone(UTC).isoformat(), size=ref.size,

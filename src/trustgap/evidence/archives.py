@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from trustgap.engine.models import ErrorInfo, EvidenceItem, Understanding
 from trustgap.evidence.store import EvidenceRef, EvidenceStore
+from trustgap.evidence_items import ErrorInfo, EvidenceItem, Understanding
 
 MAX_MEMBER = 256 * 1024 * 1024
 MAX_TOTAL = 1024 * 1024 * 1024

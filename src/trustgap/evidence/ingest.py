@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from trustgap.answers import Assertion
-from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.archives import archive_item, is_archive
 from trustgap.evidence.cache import DatedContext, FactCache, Parsed
@@ -23,6 +22,7 @@ from trustgap.evidence.folder import IGNORED_NAMES, NotRead, display_name, read_
 from trustgap.evidence.limits import is_office_package, zip_refusal
 from trustgap.evidence.secrets import find_secret
 from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
+from trustgap.evidence_items import ErrorInfo, EvidenceItem
 from trustgap.facts import CollectionIssue, Src
 
 __all__ = ["IGNORED_NAMES", "SourceOutput", "finalize_facts", "ingest_bytes", "ingest_folder", "iter_evidence_files"]

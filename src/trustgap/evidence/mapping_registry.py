@@ -130,9 +130,9 @@ def organisation_parsers(org_dir: Path | None, store: Any = None) -> tuple[dict[
     evidence (status ``format_spec``; ``failed`` with its error when it does not validate)."""
     from datetime import UTC, datetime
 
-    from trustgap.engine.models import ErrorInfo, EvidenceItem
     from trustgap.evidence.detect import load_parsers
     from trustgap.evidence.store import sha256_bytes
+    from trustgap.evidence_items import ErrorInfo, EvidenceItem
 
     parsers = load_parsers()
     items: list[Any] = []

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from trustgap.engine.models import ColumnUse, FormatScore, SkippedRow, Understanding
 from trustgap.evidence.detect import Parser, Recognition
+from trustgap.evidence_items import ColumnUse, FormatScore, SkippedRow, Understanding
 
 SAMPLE_FACTS = 3
 RUNNERS_UP = 3

@@ -22,6 +22,7 @@ naming the file line.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -240,7 +241,9 @@ def load_bank() -> QuestionBank:
     return parse_bank(BANK_PATH, text, load_catalog())
 
 
-def parse_bank(path: str, text: str, catalog: Catalog) -> QuestionBank:
+def parse_bank(path: str, text: str, catalog: Catalog, checked: Collection[str] | None = None) -> QuestionBank:
+    """A validated question bank. ``checked``: the controls automated checks decide (default: those the
+    registered checks name); every other control needs a deciding question."""
     doc = load_yaml(path, text)
     if not isinstance(doc.data, dict):
         raise InputError(path, "a question bank is a mapping with 'version' and 'questions'", line=1)
@@ -249,11 +252,15 @@ def parse_bank(path: str, text: str, catalog: Catalog) -> QuestionBank:
     except ValidationError as exc:
         raise validation_error(doc, exc) from None
     bank = QuestionBank(model.version, model.questions, catalog)
-    _check_references(bank, doc)
+    if checked is None:
+        from trustgap.checks.base import checks_by_control
+
+        checked = set(checks_by_control())
+    _check_references(bank, doc, set(checked))
     return bank
 
 
-def _check_references(bank: QuestionBank, doc: LocatedYaml) -> None:
+def _check_references(bank: QuestionBank, doc: LocatedYaml, checked: set[str]) -> None:
     def fail(i: int, field: str, msg: str) -> None:
         raise InputError(doc.path, msg, line=doc.line_of(("questions", i, field)), field=f"questions.{i}.{field}")
 
@@ -292,7 +299,7 @@ def _check_references(bank: QuestionBank, doc: LocatedYaml) -> None:
                     fail(i, "follow_ups", f"{q.id} cannot follow itself")
     # every control without automated checks has a question that can decide it
     deciding = {q.control for q in bank.questions if q.decides}
-    undecided = [c.id for c in bank.catalog.controls if not c.checks and c.id not in deciding]
+    undecided = [c.id for c in bank.catalog.controls if c.id not in checked and c.id not in deciding]
     if undecided:
         raise InputError(doc.path, "controls without automated checks need a deciding question: "
                          + ", ".join(undecided), line=doc.line_of(("questions",)), field="questions")

@@ -361,3 +361,15 @@ def test_log_entries_that_are_not_rights_requests_are_not_judged(run) -> None:  
     got = by_entity(run("privacy.requests_answered_on_time", facts, as_of=AS_OF))
     assert set(got) == {"R-1"} and got["R-1"].status == "pass"
     assert run("privacy.requests_answered_on_time", facts[:1], as_of=AS_OF).status == "not_assessed"
+
+
+def test_failed_deletion_runs_rerun_with_success_count_as_done(run) -> None:  # type: ignore[no-untyped-def]
+    runs = [ProcessingEvent(src=S, system="airflow", kind="job_run", ref=f"purge-{d}", name="purge_exports",
+                            occurred_at=at(2026, 9, d, 2), status="failed" if d in (10, 11, 12) else "ok",
+                            resolved_at=at(2026, 9, d, 9) if d in (10, 11, 12) else None) for d in range(1, 30)]
+    assert run("confidentiality.deletion_jobs_operating", runs, as_of=date(2026, 9, 30)).status == "pass"
+    unresolved = [ProcessingEvent(src=S, system="airflow", kind="job_run", ref=r.ref, name=r.name,
+                                  occurred_at=r.occurred_at, status=r.status) for r in runs]
+    res = run("confidentiality.deletion_jobs_operating", unresolved, as_of=AS_OF,
+              period=(date(2026, 1, 1), date(2026, 9, 30)))
+    assert res.status == "fail" and "from 2026-09-10 until 2026-09-13" in res.entities[0].reason

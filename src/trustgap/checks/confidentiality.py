@@ -146,8 +146,9 @@ def _judge_job(ctx: CheckContext, name: str, runs: list[ProcessingEvent], rules:
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
     interval = median(gaps) if gaps else None
     measured: dict[str, object] = {"runs": len(runs), "interval_days": interval}
-    failed = [r for r in runs if r.status == "failed"]
-    ok_runs = [r for r in runs if r.status == "ok"]
+    # a failed run re-run with success (the scheduler's "resolved at") did its deletion
+    failed = [r for r in runs if r.status == "failed" and r.resolved_at is None]
+    ok_runs = [r for r in runs if r.status == "ok" or (r.status == "failed" and r.resolved_at is not None)]
     if interval is None:
         if failed:
             return EntityResult("job", name, "partial",
@@ -158,10 +159,11 @@ def _judge_job(ctx: CheckContext, name: str, runs: list[ProcessingEvent], rules:
     # failure streaks: consecutive failed runs, until the next successful run (or still open)
     streaks: list[tuple[list[ProcessingEvent], ProcessingEvent | None]] = []
     current: list[ProcessingEvent] = []
+    ok_ids = {id(r) for r in ok_runs}
     for r in runs:
-        if r.status == "failed":
+        if r.status == "failed" and r.resolved_at is None:
             current.append(r)
-        elif r.status == "ok" and current:
+        elif id(r) in ok_ids and current:
             streaks.append((current, r))
             current = []
     if current:

@@ -247,8 +247,10 @@ def test_breach_notified_late_on_time_not_notifiable_and_unknown(run) -> None:  
 def test_incidents_assessed_for_breach(run) -> None:  # type: ignore[no-untyped-def]
     facts = [_inc("INC-1", is_breach=False, breach_assessed_on=date(2026, 4, 2)),
              Incident(src=S, system="pagerduty", incident_id="PD-9", kind="security", personal_data=True),
-             Incident(src=S, system="pagerduty", incident_id="PD-10", kind="availability")]
+             Incident(src=S, system="pagerduty", incident_id="PD-10", kind="availability"),
+             _inc("INC-2", breach_assessed_on=date(2026, 5, 2))]
     got = by_entity(run("privacy.incidents_assessed_for_breach", facts, as_of=AS_OF))
+    assert got["INC-2"].status == "partial" and got["INC-2"].gap_kind == "insufficient_evidence"
     assert "PD-10" not in got
     assert got["INC-1"].status == "pass"
     assert got["PD-9"].status == "fail" and "no breach assessment" in got["PD-9"].reason

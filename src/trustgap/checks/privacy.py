@@ -338,10 +338,15 @@ def incidents_assessed_for_breach(ctx: CheckContext) -> CheckResult:
         return ctx.not_assessed("no incident with a breach assessment or personal data flag in the evidence")
     entities = []
     for i in cands:
-        if i.is_breach is not None or i.breach_assessed_on is not None:
+        if i.is_breach is not None:
             when = f" on {i.breach_assessed_on.isoformat()}" if i.breach_assessed_on else ""
-            verdict = {True: "notifiable", False: "not notifiable", None: "conclusion not recorded"}[i.is_breach]
+            verdict = "notifiable" if i.is_breach else "not notifiable"
             entities.append(EntityResult("incident", i.incident_id, "pass", f"assessed{when}: {verdict}", srcs(i)))
+        elif i.breach_assessed_on is not None:
+            entities.append(EntityResult("incident", i.incident_id, "partial",
+                                         f"assessed on {i.breach_assessed_on.isoformat()}, but whether it is a "
+                                         "notifiable breach is not recorded", srcs(i),
+                                         gap_kind="insufficient_evidence"))
         elif i.personal_data is False:
             entities.append(EntityResult("incident", i.incident_id, "pass", "no personal data involved", srcs(i)))
         elif i.personal_data is True:

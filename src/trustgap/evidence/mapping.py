@@ -29,6 +29,7 @@ from trustgap.evidence.mapping_values import Defaults, ValueProblem, convert
 from trustgap.facts import CollectionIssue
 
 MAX_SKIPPED_SHOWN = 20
+MARKDOWN_SUFFIXES = (".md", ".markdown")  # documents: the document reader reads their tables (retention, RoPA)
 
 
 # --------------------------------------------------------------------------- the file, read once
@@ -198,6 +199,9 @@ def examine(c: Compiled, view: FileView, options: dict[str, Any] | None = None) 
     options = options or {}
     forced = c.forced(options)
     cand = Candidate(spec.id, spec.title, 0.0)
+    if spec.input == "table" and view.name.lower().endswith(MARKDOWN_SUFFIXES) and not forced:
+        cand.reasons.append("a Markdown document: its tables are read with the document")
+        return cand
     if spec.input == "json":
         found = view.json(spec.records.path, spec.records.wrappers)
         if found is None:

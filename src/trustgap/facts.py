@@ -532,6 +532,7 @@ class Monitor:
     created_at: datetime | None = None
     uptime: tuple[tuple[str, float], ...] = ()
     observed_at: datetime | None = None
+    paused_at: datetime | None = None  # when a paused monitor was paused, when the source says
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

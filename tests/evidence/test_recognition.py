@@ -94,6 +94,17 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "talentlms": ("../talentlms/users.json", "../talentlms/course-12.json", "../talentlms/user-5.json"),
     "trivy": ("trivy/api-2026-01-05.json",),
     "vendor_inventory": ("vendors/vendor-inventory.csv",),
+    "uptimerobot_monitors": ("../availability/uptimerobot-getmonitors.json",),
+    "statuspage_incidents": ("../availability/statuspage-incidents.json",),
+    "pagerduty_incidents": ("../availability/pagerduty-incidents.json",),
+    "airflow_dag_runs": ("../processing/airflow-dag-runs.json",),
+    "reconciliation_log": ("../processing/reconciliation-log.csv",),
+    "rejected_inputs": ("../processing/rejected-inputs.csv",),
+    "job_runs": ("../processing/cron-job-runs.csv",),
+    "pingdom_checks": ("../availability/pingdom-checks.json",),
+    "betterstack_monitors": ("../availability/betterstack-monitors.json",),
+    "datadog_synthetics_tests": ("../availability/datadog-synthetics-tests.json",),
+    "aws_backup_jobs": ("../availability/aws-backup-list-backup-jobs.json",),
 }
 
 

@@ -32,21 +32,20 @@ def by_entity(res):  # type: ignore[no-untyped-def]
 
 
 def test_retention_schedule_from_file_and_policy_table(run) -> None:  # type: ignore[no-untyped-def]
-    doc = Document(src=S, path="policies/retention.md", title="Data Retention Schedule", policy_key="data_retention",
-                   topics=("data_retention",),
-                   text="# Schedule\n\n| Data class | Retention | Disposal |\n|---|---|---|\n"
-                        "| Claims records | 7 years | purge job |\n| Chat transcripts |  | manual |\n")
-    rules = [RetentionRule(src=S, data_class="Invoices", period_days=3653, period_text="10 years"),
+    table = Src("1" * 64, "line 15")
+    rules = [RetentionRule(src=table, data_class="Claims records", period_days=2555, period_text="7 years",
+                           disposal="purge job"),
+             RetentionRule(src=table, data_class="Claims records", period_days=2555, period_text="7 years"),
+             RetentionRule(src=S, data_class="Invoices", period_days=3653, period_text="10 years"),
+             RetentionRule(src=S, data_class="Chat transcripts", period_days=None),
              RetentionRule(src=S, data_class="Leads", period_days=None, period_text="as needed")]
-    res = run("confidentiality.retention_schedule_defined", [doc, *rules], as_of=AS_OF)
+    res = run("confidentiality.retention_schedule_defined", rules, as_of=AS_OF)
     got = by_entity(res)
+    assert len(res.entities) == 4  # the same table line read twice counts once
     assert got["Claims records"].status == "pass" and "7 years" in got["Claims records"].reason
     assert got["Invoices"].status == "pass"
     assert got["Chat transcripts"].status == "fail" and got["Chat transcripts"].gap_kind == "undocumented"
     assert got["Leads"].status == "partial" and got["Leads"].gap_kind == "insufficient_evidence"
-    assert got["Chat transcripts"].evidence[0].locator == "line 6"
-    twice = run("confidentiality.retention_schedule_defined", [doc, doc], as_of=AS_OF)
-    assert len(twice.entities) == 2
 
 
 # ---------------------------------------------------------------- deletion jobs
@@ -67,8 +66,8 @@ def test_deletion_job_failing_every_run_since_a_date_fails_and_healthy_job_passe
     events[-10] = ProcessingEvent(src=S, system="cron", kind="job_run", ref="x", name="nightly-expire-sessions",
                                   occurred_at=at(2026, 9, 21, 2), status="failed")
     events += _runs("nightly-claims-load", [date(2026, 9, d) for d in range(1, 31)], date(2026, 9, 2), "job_run")
-    doc = Document(src=S, path="r.md", title="Retention", policy_key="data_retention", topics=("data_retention",),
-                   text="| Data | Retention | Disposal |\n|---|---|---|\n| Tickets | 2 years | purge-tickets job |\n")
+    doc = RetentionRule(src=S, data_class="Tickets", period_days=730, period_text="2 years",
+                        disposal="purge-tickets job")
     res = run("confidentiality.deletion_jobs_operating", [*events, doc], as_of=AS_OF,
               period=(date(2026, 1, 1), date(2026, 9, 30)))
     got = by_entity(res)
@@ -248,8 +247,10 @@ def test_breach_notified_late_on_time_not_notifiable_and_unknown(run) -> None:  
 def test_incidents_assessed_for_breach(run) -> None:  # type: ignore[no-untyped-def]
     facts = [_inc("INC-1", is_breach=False, breach_assessed_on=date(2026, 4, 2)),
              Incident(src=S, system="pagerduty", incident_id="PD-9", kind="security", personal_data=True),
-             Incident(src=S, system="pagerduty", incident_id="PD-10", kind="availability")]
+             Incident(src=S, system="pagerduty", incident_id="PD-10", kind="availability"),
+             _inc("INC-2", breach_assessed_on=date(2026, 5, 2))]
     got = by_entity(run("privacy.incidents_assessed_for_breach", facts, as_of=AS_OF))
+    assert got["INC-2"].status == "partial" and got["INC-2"].gap_kind == "insufficient_evidence"
     assert "PD-10" not in got
     assert got["INC-1"].status == "pass"
     assert got["PD-9"].status == "fail" and "no breach assessment" in got["PD-9"].reason
@@ -361,3 +362,15 @@ def test_log_entries_that_are_not_rights_requests_are_not_judged(run) -> None:  
     got = by_entity(run("privacy.requests_answered_on_time", facts, as_of=AS_OF))
     assert set(got) == {"R-1"} and got["R-1"].status == "pass"
     assert run("privacy.requests_answered_on_time", facts[:1], as_of=AS_OF).status == "not_assessed"
+
+
+def test_failed_deletion_runs_rerun_with_success_count_as_done(run) -> None:  # type: ignore[no-untyped-def]
+    runs = [ProcessingEvent(src=S, system="airflow", kind="job_run", ref=f"purge-{d}", name="purge_exports",
+                            occurred_at=at(2026, 9, d, 2), status="failed" if d in (10, 11, 12) else "ok",
+                            resolved_at=at(2026, 9, d, 9) if d in (10, 11, 12) else None) for d in range(1, 30)]
+    assert run("confidentiality.deletion_jobs_operating", runs, as_of=date(2026, 9, 30)).status == "pass"
+    unresolved = [ProcessingEvent(src=S, system="airflow", kind="job_run", ref=r.ref, name=r.name,
+                                  occurred_at=r.occurred_at, status=r.status) for r in runs]
+    res = run("confidentiality.deletion_jobs_operating", unresolved, as_of=AS_OF,
+              period=(date(2026, 1, 1), date(2026, 9, 30)))
+    assert res.status == "fail" and "from 2026-09-10 until 2026-09-13" in res.entities[0].reason

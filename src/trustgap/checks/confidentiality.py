@@ -1,9 +1,9 @@
 """Confidentiality (C1.1, C1.2): a retention schedule per data class, deletion jobs that keep running, and customer
 data disposed of at contract end or on request within the agreed number of days.
 
-* The retention schedule comes from a schedule file (:class:`~trustgap.facts.RetentionRule`) or from the table of a
-  retention policy (a Markdown table whose header names the data class and the retention). A class with no period
-  at all is a gap in the design (``undocumented``).
+* The retention schedule is its :class:`~trustgap.facts.RetentionRule` facts: from a schedule file, or from the
+  table of a retention document (read with the document). A class with no period at all is a gap in the design
+  (``undocumented``).
 * A deletion job (:class:`~trustgap.facts.ProcessingEvent` of kind ``deletion_job``, or any scheduled job whose name
   says purge / delete / retention / erase) is judged on its runs: its usual interval is the median gap between
   runs; a run of failures longer than two intervals (or two failed runs in a row) means data was kept past its
@@ -23,7 +23,7 @@ from statistics import median
 
 from trustgap.checks._util import srcs, utc
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
-from trustgap.facts import Document, ProcessingEvent, Request, RetentionRule, Src
+from trustgap.facts import ProcessingEvent, Request, RetentionRule, Src
 
 _DELETION_NAME = re.compile(r"(purg|delet|retention|erase|erasure|expir|cleanup|clean-up|clean_up|prune|shred|"
                             r"anonymi[sz]|destroy)", re.I)
@@ -32,7 +32,7 @@ _PERIOD_WORDS = re.compile(r"\b\d+\s*(day|week|month|year|yr)s?\b", re.I)
 
 @dataclass(frozen=True)
 class Rule:
-    """A line of a retention schedule, from a schedule file or a policy's table."""
+    """A line of a retention schedule (a schedule file, or a table of a retention document)."""
 
     data_class: str
     period: str | None
@@ -47,49 +47,15 @@ def outside_period(ctx: CheckContext, opened: date, closed: date | None) -> bool
     return opened > ctx.period_end or (closed is not None and closed < ctx.period_start)
 
 
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.strip().strip("|").split("|")]
-
-
-def _table_rules(doc: Document) -> list[Rule]:
-    """Rows of Markdown tables in a retention document whose header names a retention column."""
-    out: list[Rule] = []
-    lines = doc.text.splitlines()
-    m = re.match(r"line (\d+)", doc.src.locator or "")
-    offset = int(m.group(1)) - 1 if m else 0  # the text starts on this line of the file (after front matter)
-    i = 0
-    while i < len(lines) - 1:
-        head, sep = lines[i].strip(), lines[i + 1].strip()
-        if head.startswith("|") and re.fullmatch(r"\|?[\s:\-|]+\|?", sep) and "-" in sep:
-            header = [h.lower() for h in _cells(head)]
-            ret = next((k for k, h in enumerate(header) if "retention" in h or "retain" in h or "period" in h), None)
-            disp = next((k for k, h in enumerate(header) if "dispos" in h or "delet" in h or "method" in h), None)
-            i += 2
-            while i < len(lines) and lines[i].strip().startswith("|"):
-                cells = _cells(lines[i])
-                if ret is not None and cells and cells[0]:
-                    period = cells[ret] if ret < len(cells) and cells[ret] else None
-                    disposal = cells[disp] if disp is not None and disp < len(cells) and cells[disp] else None
-                    out.append(Rule(cells[0], period, disposal, Src(doc.src.sha256, f"line {offset + i + 1}")))
-                i += 1
-            continue
-        i += 1
-    return out
-
-
 def retention_rules(ctx: CheckContext) -> list[Rule]:
-    rules = [Rule(r.data_class, r.period_text or (f"{r.period_days} days" if r.period_days else None), r.disposal,
-                  r.src) for r in ctx.facts.of(RetentionRule)]
-    for d in ctx.facts.of(Document):
-        if "data_retention" in d.topics or d.policy_key == "data_retention":
-            rules.extend(_table_rules(d))
     seen: set[tuple[str, str, str]] = set()
     out: list[Rule] = []
-    for r in rules:  # one file read as several documents (or twice) states each rule once
+    for r in ctx.facts.of(RetentionRule):  # a file read twice (or as two documents) states each rule once
         key = (r.src.sha256, r.src.locator, r.data_class)
         if key not in seen:
             seen.add(key)
-            out.append(r)
+            out.append(Rule(r.data_class, r.period_text or (f"{r.period_days} days" if r.period_days else None),
+                            r.disposal, r.src))
     return out
 
 
@@ -146,8 +112,9 @@ def _judge_job(ctx: CheckContext, name: str, runs: list[ProcessingEvent], rules:
     gaps = [(b - a).days for a, b in zip(days, days[1:], strict=False)]
     interval = median(gaps) if gaps else None
     measured: dict[str, object] = {"runs": len(runs), "interval_days": interval}
-    failed = [r for r in runs if r.status == "failed"]
-    ok_runs = [r for r in runs if r.status == "ok"]
+    # a failed run re-run with success (the scheduler's "resolved at") did its deletion
+    failed = [r for r in runs if r.status == "failed" and r.resolved_at is None]
+    ok_runs = [r for r in runs if r.status == "ok" or (r.status == "failed" and r.resolved_at is not None)]
     if interval is None:
         if failed:
             return EntityResult("job", name, "partial",
@@ -158,10 +125,11 @@ def _judge_job(ctx: CheckContext, name: str, runs: list[ProcessingEvent], rules:
     # failure streaks: consecutive failed runs, until the next successful run (or still open)
     streaks: list[tuple[list[ProcessingEvent], ProcessingEvent | None]] = []
     current: list[ProcessingEvent] = []
+    ok_ids = {id(r) for r in ok_runs}
     for r in runs:
-        if r.status == "failed":
+        if r.status == "failed" and r.resolved_at is None:
             current.append(r)
-        elif r.status == "ok" and current:
+        elif id(r) in ok_ids and current:
             streaks.append((current, r))
             current = []
     if current:

@@ -1,6 +1,6 @@
 """Privacy (P1-P8): data subject requests answered within the legal deadline, records of processing complete,
-consent and disclosures recorded, breaches assessed and notified in time, processors under a DPA / BAA, and a
-current privacy notice.
+consent and disclosures recorded, processors under a DPA / BAA, and a current privacy notice (breaches: see
+:mod:`trustgap.checks.breaches`).
 
 Deadlines of data subject requests (:class:`~trustgap.facts.Request`), by regime (the request's own, else the
 scope's ``dsr_default_regime``):
@@ -8,25 +8,24 @@ scope's ``dsr_default_regime``):
 * GDPR (Art. 12(3)): ``dsr_response_months`` calendar months from receipt, extendable by ``dsr_extension_months``
   when the data subject is told within the first term. An extension noticed after the first deadline does not
   count; one marked without a notice date cannot be verified ("cannot tell" when the answer fell in the extension).
-* CCPA (Cal. Civ. Code 1798.130): ``ccpa_response_days`` days, extendable by ``ccpa_extension_days`` on the same
-  terms.
+* CCPA (Cal. Civ. Code 1798.130) and the US state laws like it: ``ccpa_response_days`` days, extendable by
+  ``ccpa_extension_days`` on the same terms; HIPAA access (45 CFR 164.524): 30 + 30 days; another regime: the
+  deadline the log records.
 
-Open requests are judged on the as-of date: past the deadline and still open is a failure; not yet due passes.
-Breaches (:class:`~trustgap.facts.Incident` with an assessment): a notifiable breach is reported to the authority
-within ``breach_notification_hours`` of detection (GDPR Art. 33), or, under HIPAA, individuals are told within
-``hipaa_breach_notification_days`` (45 CFR 164.404).
+Open requests are judged on the as-of date: past the deadline and still open is a failure; not yet due passes. In
+Type II a request received after the audit period, or answered and due before it, is not judged.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from trustgap.checks._util import fmt_dt, srcs, utc
+from trustgap.checks._util import srcs, utc
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.checks.confidentiality import outside_period
-from trustgap.dates import add_months, to_utc_start
-from trustgap.facts import Document, Incident, ProcessingActivity, Request, Vendor
+from trustgap.dates import add_months
+from trustgap.facts import Document, ProcessingActivity, Request, Vendor
 
 _DONE = frozenset({"completed", "complete", "closed", "done", "fulfilled", "answered", "resolved"})
 _REFUSED = frozenset({"rejected", "denied", "refused", "withdrawn", "revoked", "cancelled", "canceled", "spam",
@@ -312,112 +311,6 @@ def disclosures_recorded(ctx: CheckContext) -> CheckResult:
                 entities.append(EntityResult("processing_activity", a.name, "pass",
                                              f"recipients recorded: {', '.join(a.recipients)}", srcs(a)))
     return ctx.result(entities, empty="no disclosure log and no recipients in the records of processing")
-
-
-def _breach_candidates(ctx: CheckContext) -> list[Incident]:
-    return [i for i in ctx.facts.of(Incident)
-            if i.is_breach is not None or i.personal_data is not None or i.breach_assessed_on is not None
-            or i.authority_notified_at is not None or (i.kind or "") == "privacy"]
-
-
-@check(
-    id="privacy.incidents_assessed_for_breach",
-    title="Incidents involving personal data are assessed for a notifiable breach",
-    controls=("PRV-12",),
-    criteria=("P6.3",),
-    severity="medium",
-    effort="S",
-    category="process",
-    remediation="Assess each named incident for a personal data breach (risk to individuals, notifiable or not), "
-    "record the conclusion and date, and keep the register current.",
-    sources=("privacy.breaches", "incidents"),
-)
-def incidents_assessed_for_breach(ctx: CheckContext) -> CheckResult:
-    cands = _breach_candidates(ctx)
-    if not cands:
-        return ctx.not_assessed("no incident with a breach assessment or personal data flag in the evidence")
-    entities = []
-    for i in cands:
-        if i.is_breach is not None or i.breach_assessed_on is not None:
-            when = f" on {i.breach_assessed_on.isoformat()}" if i.breach_assessed_on else ""
-            verdict = {True: "notifiable", False: "not notifiable", None: "conclusion not recorded"}[i.is_breach]
-            entities.append(EntityResult("incident", i.incident_id, "pass", f"assessed{when}: {verdict}", srcs(i)))
-        elif i.personal_data is False:
-            entities.append(EntityResult("incident", i.incident_id, "pass", "no personal data involved", srcs(i)))
-        elif i.personal_data is True:
-            entities.append(EntityResult("incident", i.incident_id, "fail", "personal data involved; no breach "
-                                         "assessment recorded", srcs(i), gap_kind="not_operating"))
-        else:
-            entities.append(EntityResult("incident", i.incident_id, "partial", "no breach assessment and no word on "
-                                         "whether personal data was involved", srcs(i),
-                                         gap_kind="insufficient_evidence"))
-    return ctx.result(entities)
-
-
-def _detected(i: Incident) -> datetime | None:
-    t = i.detected_at or i.started_at
-    return utc(t) if t else None
-
-
-def _judge_breach(ctx: CheckContext, i: Incident, now: datetime) -> EntityResult | None:
-    ev = srcs(i)
-    if i.is_breach is False or (i.is_breach is None and i.personal_data is False):
-        why = "not notifiable" if i.is_breach is False else "no personal data involved"
-        return EntityResult("incident", i.incident_id, "pass", f"assessed: {why}", ev)
-    if i.is_breach is None:
-        return EntityResult("incident", i.incident_id, "partial", "personal data involved; whether the breach is "
-                            "notifiable is not recorded", ev, gap_kind="insufficient_evidence")
-    detected = _detected(i)
-    told_at = i.subjects_notified_at if (i.regime or "") == "hipaa" else i.authority_notified_at
-    if detected is not None and outside_period(ctx, detected.date(), utc(told_at).date() if told_at else None):
-        return None
-    if detected is None:
-        return EntityResult("incident", i.incident_id, "partial", "notifiable breach with no detection time: the "
-                            "notification window cannot be measured", ev, gap_kind="insufficient_evidence")
-    if (i.regime or "") == "hipaa":
-        limit_h = float(ctx.thresholds.hipaa_breach_notification_days) * 24
-        told, whom = i.subjects_notified_at, "individuals"
-    else:
-        limit_h = float(ctx.thresholds.breach_notification_hours)
-        told, whom = i.authority_notified_at, "authority"
-    if told is not None:
-        hours = (utc(told) - detected).total_seconds() / 3600
-        measured = {"hours": round(hours, 1), "limit_hours": limit_h}
-        if hours <= limit_h:
-            return EntityResult("incident", i.incident_id, "pass", f"notifiable breach detected {fmt_dt(detected)}; "
-                                f"{whom} notified {hours:.0f} hours later", ev, measured=measured)
-        return EntityResult("incident", i.incident_id, "fail", f"notifiable breach detected {fmt_dt(detected)}; "
-                            f"{whom} notified {hours:.0f} hours later (limit {limit_h:g} h)", ev,
-                            gap_kind="not_operating", measured=measured)
-    hours = (now - detected).total_seconds() / 3600
-    if hours > limit_h:
-        return EntityResult("incident", i.incident_id, "fail", f"notifiable breach detected {fmt_dt(detected)}; no "
-                            f"notification to the {whom} recorded {hours:.0f} hours later (limit {limit_h:g} h)", ev,
-                            gap_kind="not_operating", measured={"hours": round(hours, 1), "limit_hours": limit_h})
-    return EntityResult("incident", i.incident_id, "pass", f"notifiable breach detected {fmt_dt(detected)}; "
-                        f"notification not yet due ({hours:.0f} of {limit_h:g} h)", ev)
-
-
-@check(
-    id="privacy.breaches_notified_on_time",
-    title="Notifiable breaches are reported within the legal window",
-    controls=("PRV-15", "OPS-13"),
-    criteria=("P6.6", "CC7.4"),
-    severity="high",
-    effort="S",
-    category="process",
-    remediation="Report notifiable breaches to the supervisory authority within 72 hours of becoming aware (GDPR) "
-    "and to individuals within 60 days (HIPAA); rehearse who decides and who files, and record each step's time.",
-    sources=("privacy.breaches", "incidents"),
-    thresholds=("breach_notification_hours", "hipaa_breach_notification_days"),
-)
-def breaches_notified_on_time(ctx: CheckContext) -> CheckResult:
-    cands = [i for i in _breach_candidates(ctx) if i.is_breach is not None or i.personal_data is not None]
-    if not cands:
-        return ctx.not_assessed("no breach assessment in the evidence")
-    now = to_utc_start(ctx.as_of + timedelta(days=1))
-    return ctx.result([e for i in cands if (e := _judge_breach(ctx, i, now)) is not None],
-                      empty="no breach assessed inside the audit period")
 
 
 def _vendors(ctx: CheckContext) -> list[Vendor]:

@@ -36,7 +36,7 @@ from trustgap.evidence.detect import ParseContext
 from trustgap.evidence.store import _private_dir
 
 if TYPE_CHECKING:
-    from trustgap.engine.models import EvidenceItem
+    from trustgap.evidence_items import EvidenceItem
     from trustgap.evidence.detect import Parser
     from trustgap.evidence.store import EvidenceStore
 
@@ -44,7 +44,7 @@ CACHE_FORMAT = 1
 FOLDER = "facts"
 # the parts of the package a parsed file depends on: every parser, spec and mapping, the fact classes,
 # date handling, and the evidence item's shape
-_CODE = ("evidence", "facts.py", "dates.py", "errors.py", "identity.py", "engine/models.py", "yamlfile.py")
+_CODE = ("evidence", "facts.py", "dates.py", "errors.py", "identity.py", "evidence_items.py", "yamlfile.py")
 
 
 @lru_cache(maxsize=1)

@@ -36,9 +36,9 @@ from trustgap.evidence.detect import ParseContext
 from trustgap.evidence.store import _private_dir
 
 if TYPE_CHECKING:
-    from trustgap.evidence_items import EvidenceItem
     from trustgap.evidence.detect import Parser
     from trustgap.evidence.store import EvidenceStore
+    from trustgap.evidence_items import EvidenceItem
 
 CACHE_FORMAT = 1
 FOLDER = "facts"

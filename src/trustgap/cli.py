@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
@@ -109,7 +109,7 @@ def assess(
     collect: Annotated[Optional[list[str]], typer.Option(help="Also collect live: aws, github, google, okta, entra, iac.")] = None,  # noqa: UP045,E501
     fail_under: Annotated[Optional[float], typer.Option(help="Exit 1 when readiness is below this percentage.")] = None,  # noqa: UP045,E501
     report: Annotated[Optional[Path], typer.Option(help="Also write a report to this path.")] = None,  # noqa: UP045
-    fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
+    fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result JSON here.")] = None,  # noqa: UP045
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
     allow_collect_failure: Annotated[bool, typer.Option(
@@ -235,7 +235,7 @@ def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
 @_guard
 def report(
     run: Annotated[str, typer.Argument(help="Run id (or a unique prefix, or 'latest').")] = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="html, md or json.")] = "html",
+    fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,  # noqa: UP045,E501
 ) -> None:
     """Render a stored run as HTML, Markdown or JSON."""
@@ -287,10 +287,10 @@ def runs(
 @app.command()
 @_guard
 def catalog(
-    kind: Annotated[str, typer.Option(help="criteria, controls, mappings or frameworks.")] = "controls",
+    kind: Annotated[Literal["criteria", "controls", "mappings", "frameworks"], typer.Option(help="What to list.")] = "controls",  # noqa: E501
     criterion: Annotated[Optional[str], typer.Option(help="Only this criterion, e.g. CC6.1.")] = None,  # noqa: UP045
-    framework: Annotated[Optional[str], typer.Option(help="iso27001 or nist_csf.")] = None,  # noqa: UP045
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    framework: Annotated[Optional[Literal["iso27001", "nist_csf"]], typer.Option(help="Only mappings to this framework.")] = None,  # noqa: UP045,E501
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """List the SOC 2 criteria, the control library and its ISO 27001 / NIST CSF mappings."""
     import json

@@ -90,7 +90,8 @@ class Group(TyperGroup):
         except click_errors.ClickException as exc:
             ctx = getattr(exc, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            raise SystemExit(_exit_code(fail(exc.format_message() + where, exc.exit_code))) from None
+            message = exc.format_message().replace("Value error, ", "")
+            raise SystemExit(_exit_code(fail(message + where, exc.exit_code))) from None
         except typer.Abort:
             raise SystemExit(_exit_code(fail("aborted", 1))) from None
         sys.exit(rv if isinstance(rv, int) else 0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -46,7 +46,7 @@ def inspect(
     files: Annotated[list[Path], typer.Argument(help="Files to explain.", exists=True, dir_okay=False)],
     scope: Annotated[Optional[Path], typer.Option(help="scope.yaml: its parsers options and the organisation's "  # noqa: UP045
                                                        "formats/ are used.", exists=True, dir_okay=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     as_of: Annotated[Optional[date], date_option("--as-of", help="As-of date; default today.")] = None,  # noqa: UP045
 ) -> None:
     """Explain what trustgap understands of each file, and why."""
@@ -127,7 +127,7 @@ def _print(out: list[dict[str, Any]], spec_errors: list[str]) -> None:
 def formats(
     scope: Annotated[Optional[Path], typer.Option(help="scope.yaml: also list the organisation's formats/.",  # noqa: UP045
                                                   exists=True, dir_okay=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """Every format trustgap reads: domain, title, where it is published, and whether it is the organisation's."""
     from trustgap.errors import TrustgapError

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -39,7 +39,7 @@ def interview(
         "--who", help="Who is answering (email), recorded with every answer.")] = None,
     report: Annotated[Path, typer.Option(help="Write the report here at the end.")] = Path(
         "trustgap-out/interview-report.html"),
-    fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
+    fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
     summaries: Annotated[bool, typer.Option(help="Show a summary at the end of each domain.")] = True,
 ) -> None:

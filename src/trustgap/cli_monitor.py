@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -137,7 +137,7 @@ def timeline(
     start: Annotated[Optional[date], date_option("--start", help="Period start (default: report.period).")] = None,  # noqa: UP045
     end: Annotated[Optional[date], date_option("--end", help="Period end (default: report.period).")] = None,  # noqa: UP045
     control: Annotated[Optional[list[str]], typer.Option("--control", help="Only these controls.")] = None,  # noqa: UP045
-    fmt: Annotated[str, typer.Option("--format", help="table, json, md or html.")] = "table",
+    fmt: Annotated[Literal["table", "json", "md", "html"], typer.Option("--format", help="Output format.")] = "table",
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,  # noqa: UP045
 ) -> None:
     """Type II over the stored snapshots: period verdict per control, deviations, holes (HTML: with the
@@ -180,7 +180,7 @@ def timeline(
 def freshness(
     run: Annotated[str, typer.Argument(help="Run id, prefix or 'latest'.")] = "latest",
     warn_days: Annotated[int, typer.Option(help="Warn this many days ahead.")] = 30,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """When each recurring control's evidence expires (and what expires before the target audit date)."""
     from trustgap.engine.freshness import evidence_expiry
@@ -203,7 +203,7 @@ def freshness(
 @_guarded
 def trend(
     folder: Annotated[Path, typer.Argument(help="Organisation folder.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     target: Annotated[Optional[float], typer.Option(help="Readiness target (default: monitor.target_readiness, plan.audit_ready_at, 90).")] = None,  # noqa: UP045,E501
 ) -> None:
     """Readiness over time per category, remediation burn-down against the roadmap, and 'on track?'."""
@@ -222,7 +222,7 @@ def worker(
     broker: Annotated[str, typer.Option("--broker", help="amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0")],  # noqa: E501
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     queue: Annotated[str, typer.Option(help="Celery queue to consume.")] = "trustgap",
-    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+    loglevel: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], typer.Option(help="Celery log level.")] = "INFO",  # noqa: E501
     max_retries: Annotated[int, typer.Option(help="Retries of a failing part before it is recorded as failed.")] = 3,
     retry_backoff: Annotated[float, typer.Option(help="First retry after this many seconds, doubling.")] = 2.0,
 ) -> None:

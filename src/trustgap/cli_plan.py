@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
@@ -98,7 +98,7 @@ def _roadmap_table(result: AssessmentResult) -> None:
 
 def roadmap(
     run: RunArg = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="table, md, xlsx, jira, github or json.")] = "table",
+    fmt: Annotated[Literal["table", "md", "xlsx", "jira", "github", "json"], typer.Option("--format", help="Output format.")] = "table",  # noqa: E501
     output: OutOpt = None,
     include_unscheduled: Annotated[bool, typer.Option("--all", help="jira/github: also tasks not scheduled.")] = False,
 ) -> None:
@@ -137,9 +137,9 @@ def roadmap(
 
 def risks(
     run: RunArg = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="table, md, json or csv.")] = "table",
+    fmt: Annotated[Literal["table", "md", "json", "csv"], typer.Option("--format", help="Output format.")] = "table",
     output: OutOpt = None,
-    treatment: Annotated[Optional[str], typer.Option(help="Only this treatment: accept, transfer, mitigate, avoid.")] = None,  # noqa: UP045,E501
+    treatment: Annotated[Optional[Literal["mitigate", "accept", "transfer", "avoid"]], typer.Option(help="Only the risks with this treatment.")] = None,  # noqa: UP045,E501
 ) -> None:
     """The risk register of a run: gaps not scheduled, decisions from the scope file and risks added by hand."""
     import csv
@@ -170,7 +170,8 @@ def risks(
         elif fmt == "md":
             from trustgap.report.charts_plan import plan_markdown
 
-            text = plan_markdown(_plan_of(result))
+            plan = _plan_of(result)
+            text = plan_markdown({**plan, "risk_register": {**register, "risks": rows}})
             _emit(text[text.index("## Risk register"):], output, "risk register")
         else:
             from rich.table import Table
@@ -183,8 +184,12 @@ def risks(
                               r["owner"] or "", treat, r["review_date"], r["justification"])
             con = _console()
             con.print(table)
-            counts = ", ".join(f"{n} {k}" for k, n in register["counts"].items())
-            con.print(f"{len(rows)} risks ({counts}); accepted: {', '.join(register['accepted']) or 'none'}")
+            shown = {k: sum(1 for r in rows if r["rating"] == k) for k in register["counts"]}
+            counts = ", ".join(f"{n} {k}" for k, n in shown.items())
+            accepted = [r["id"] for r in rows if r["accepted"]]
+            what = f" with treatment {treatment}" if treatment else ""
+            con.print(f"{len(rows)} risks{what} ({counts}); accepted: {', '.join(accepted) or 'none'}"
+                      + (f"; {len(register['risks']) - len(rows)} others not shown" if treatment else ""))
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
 

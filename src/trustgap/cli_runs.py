@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -33,7 +33,7 @@ def _previous(newer_id: str, organisation: str) -> str:
 
 def diff(
     runs: Annotated[Optional[list[str]], typer.Argument(help="[OLDER] NEWER: run ids, prefixes, 'latest' or result JSON files. One run: compared with the run before it; none: the latest run.")] = None,  # noqa: UP045,E501
-    fmt: Annotated[str, typer.Option("--format", help="table, md or json.")] = "table",
+    fmt: Annotated[Literal["table", "md", "json"], typer.Option("--format", help="Output format.")] = "table",
     fail_on_regression: Annotated[bool, typer.Option(help="Exit 1 when a control regressed or a critical or "
                                                           "high finding is new.")] = False,
 ) -> None:

@@ -116,7 +116,10 @@ def commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ..
 def plain_metavars(group: Any) -> None:
     """Help shows words (``PATH``, ``TEXT``, ``N``, ``YYYY-MM-DD``, the allowed values of a choice), never Python
     type names (``<str>``, ``<list[Path]>``); a flag shows no type; an argument is shown by its upper-case name."""
-    for _, cmd in [((), group), *commands(group)]:
+    from trustgap.cli_examples import add_examples
+
+    for path, cmd in [((), group), *commands(group)]:
+        add_examples(path, cmd)
         cmd.get_help_option = _flag_help_option(cmd.get_help_option)
         for param in getattr(cmd, "params", []):
             desc = getattr(param, "type_descriptor", None)

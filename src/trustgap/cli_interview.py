@@ -37,19 +37,25 @@ def interview(
         "an existing file is resumed.")] = None,
     who: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--who", help="Who is answering (email), recorded with every answer.")] = None,
-    report: Annotated[Path, typer.Option(help="Write the report here at the end.")] = Path(
-        "trustgap-out/interview-report.html"),
+    report: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "-o", "--output", "--report", help="Write the report here at the end (default: "
+        "trustgap-out/interview-report.html, replaced on every run).")] = None,
     fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
     summaries: Annotated[bool, typer.Option(help="Show a summary at the end of each domain.")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace an output or export file that exists.")] = False,
 ) -> None:
     """Interview the organisation domain by domain about what the evidence cannot show, then assess."""
     from trustgap.assessment import resolve_inputs
     from trustgap.cli import _as_of, _console, _fail
+    from trustgap.cli_common import refuse_existing
     from trustgap.interview.prompts import Terminal, converse, domain_summary
     from trustgap.interview.record import write_record
     from trustgap.interview.run import DEFAULT_NAME, finish, open_interview
 
+    for target in (report, export):  # files the person named are never replaced silently
+        if target is not None:
+            refuse_existing(target, force)
     when = _as_of(as_of)
     today = date.today()
     inputs = resolve_inputs(folder)
@@ -88,7 +94,7 @@ def interview(
         result, run_id = finish(iv, save=save)
     if export:
         _export(con, iv, export)
-    _final(con, result, run_id, report, fmt)
+    _final(con, result, run_id, report or Path("trustgap-out/interview-report.html"), fmt)
 
 
 def _stopped(con: Any, iv: Any, folder: Path) -> None:

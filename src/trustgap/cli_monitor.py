@@ -39,13 +39,13 @@ def _guarded(fn: Any) -> Any:
     return wrapper
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(text: str, out: Path | None, force: bool = False) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {out}")
+    from trustgap.cli_common import write_output
+
+    typer.echo(f"{write_output(out, text, force=force)} {out}")
 
 
 @_guarded
@@ -139,6 +139,7 @@ def timeline(
     control: Annotated[Optional[list[str]], typer.Option("--control", help="Only these controls.")] = None,  # noqa: UP045
     fmt: Annotated[Literal["table", "json", "md", "html"], typer.Option("--format", help="Output format.")] = "table",
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
 ) -> None:
     """Type II over the stored snapshots: period verdict per control, deviations, holes (HTML: with the
     readiness trend, the forecast and the evidence expiring).
@@ -155,9 +156,9 @@ def timeline(
         keep = set(control)
         result.controls = {k: v for k, v in result.controls.items() if k in keep}
     if fmt == "json":
-        _write(json.dumps(result.as_dict(), indent=1, sort_keys=True) + "\n", out)
+        _write(json.dumps(result.as_dict(), indent=1, sort_keys=True) + "\n", out, force)
     elif fmt == "md":
-        _write(period_markdown(result, ctx), out)
+        _write(period_markdown(result, ctx), out, force)
     elif fmt == "html":
         if out is None:
             raise _fail("--format html needs -o FILE")
@@ -171,7 +172,7 @@ def timeline(
             with RunStore.open() as rs:
                 _, latest = rs.get(trend.points[-1].run_id)
             expiry = evidence_expiry(latest)
-        _write(period_html(result, ctx, trend, expiry), out)
+        _write(period_html(result, ctx, trend, expiry), out, force)
     else:
         period_table(result, ctx, _console())
 

@@ -99,28 +99,33 @@ def _print_table(d) -> None:  # type: ignore[no-untyped-def]
 def package(
     run: Annotated[str, typer.Argument(help="Run id, prefix, 'latest' or result JSON file.")] = "latest",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="ZIP file to write.")] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Replace the ZIP file if it exists.")] = False,
 ) -> None:
     """Write the evidence package of a run for the auditor: a ZIP organised by criterion, with every raw
     evidence file, its sha256 and the run itself."""
     from trustgap import config
+    from trustgap.cli_common import refuse_existing
     from trustgap.cli_plan import load_run
     from trustgap.errors import TrustgapError
     from trustgap.evidence.store import EvidenceStore
     from trustgap.report.package import build_package
 
     try:
+        if output is not None:
+            refuse_existing(output, force)
         run_id, result = load_run(run)
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
     store = EvidenceStore(config.evidence_dir())
     data, missing = build_package(result, store.read_verified, run_id=run_id)
     out = output or Path(f"trustgap-evidence-{run_id or result.as_of.isoformat()}.zip")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
     from rich.console import Console
 
+    from trustgap.cli_common import write_output
+
+    said = write_output(out, data, force=True, chosen=output is not None)
     con = Console(highlight=False, markup=False)
-    con.print(f"evidence package: {out.resolve()}")
+    con.print(f"evidence package: {out.resolve()}" + (" (replaced the previous one)" if said == "replaced" else ""))
     if missing:
         con.print(f"{len(missing)} evidence file(s) not in the evidence store {config.evidence_dir()} "
                   "(listed in the package's README)")

@@ -5,6 +5,7 @@ Heavy modules are imported inside the command so that ``trustgap --help`` stays 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional
@@ -64,6 +65,13 @@ def interview(
     if answers is not None:
         if not answers.is_file():
             raise _fail(f"--answers: file not found: {answers}")
+        from trustgap.interview.record import read_record
+
+        if read_record(answers)[0] is None:
+            raise _fail(f"--answers: {answers} holds no interview answers ('_interview:'): it is a control-keyed "
+                        f"answers file, read by 'trustgap assess {folder} --answers {answers}'. 'interview --answers'"
+                        " takes the question-keyed file that 'trustgap interview' writes (see 'trustgap interview "
+                        "--help')")
         iv = open_interview(inputs, answers, as_of=when, today=today, answered_by=who, autosave=False,
                             exclude=[folder / DEFAULT_NAME])
         result, run_id = finish(iv, save=save)
@@ -75,7 +83,15 @@ def interview(
             for d in iv.session.domains():
                 domain_summary(term, iv.session, d, result)
     else:
-        path = save_to or folder / DEFAULT_NAME
+        from trustgap.interview.record import save_path_for
+
+        asked = save_to or folder / DEFAULT_NAME
+        path = save_path_for(asked)
+        if path != asked:  # the person's own file is read, never rewritten (its comments would be lost)
+            con.print(f"{asked} holds answers or comments you wrote: it is read as it is, and the interview "
+                      f"saves to {path}", markup=False)
+            if asked.resolve() not in {p.resolve() for p in inputs.answers}:
+                inputs = replace(inputs, answers=[*inputs.answers, asked])
         iv = open_interview(inputs, path, as_of=when, today=today, answered_by=who)
         con.print(f"[bold]{iv.context.organisation}[/]: interview as of {when}; answers saved to {path}"
                   + (" (resuming)" if iv.resumed else ""))

@@ -17,6 +17,7 @@ from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
+    from trustgap.checks.base import Check
     from trustgap.evidence.ingest import SourceOutput
     from trustgap.scope import Scope
 
@@ -110,17 +111,26 @@ def _collection_failures(output: SourceOutput) -> list[str]:
     return sorted({f"{i.source}: {i.reason}" for i in issues})
 
 
+def related_checks(name: str) -> list[Check]:
+    """The checks that read what collector ``name`` collects (shown after a collection)."""
+    from trustgap.checks.base import load_checks
+
+    prefix = SOURCE_PREFIX.get(name, name)
+    return [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
+
+
 def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of: date, *, findings: bool,
               store_dir: str) -> None:
     """Print the collection summary, the collection issues and the findings of the related checks."""
     from rich.table import Table
 
-    from trustgap.checks.base import CheckContext, load_checks, run_checks
-    from trustgap.evidence.ingest import finalize_facts
-    from trustgap.facts import CollectionIssue, FactSet
-    from trustgap.thresholds import ResolvedThresholds
+    from trustgap.assessment import prepare
+    from trustgap.checks.base import run_checks
+    from trustgap.facts import CollectionIssue
 
-    facts = FactSet(finalize_facts(output))
+    # the facts, promises, thresholds and check context exactly as 'trustgap assess --collect NAME' builds them
+    prepared = prepare(scope, output, as_of)
+    facts = prepared.facts
     console.print(f"[bold]{name}[/]: evidence stored in {store_dir}")
     summary = Table(title=f"{name}: collected", show_header=True)
     summary.add_column("what")
@@ -139,18 +149,8 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
         console.print(t)
     if not findings:
         return
-    prefix = SOURCE_PREFIX.get(name, name)
-    related = [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
-    ctx = CheckContext(
-        facts=facts, thresholds=ResolvedThresholds(scope.thresholds), as_of=as_of,
-        period_start=scope.report.period.start if scope.report.period else None,
-        period_end=scope.report.period.end if scope.report.period else None,
-        systems_in_scope=tuple(s.kind for s in scope.in_scope_systems()) or (SYSTEM_TOKEN.get(name, name),),
-        mfa_systems=tuple(s.kind for s in scope.in_scope_systems() if s.mfa_required) or (SYSTEM_TOKEN.get(name,
-                                                                                                        name),),
-        service_account_owners=dict(scope.identity.service_accounts),
-        options={"categories": tuple(scope.categories)},
-    )
+    related = related_checks(name)
+    ctx = prepared.ctx
     results = run_checks(ctx, related)
     # a check left not assessed because a source could not be collected is counted once, not repeated per check
     blocked = [r for r in results if r.status == "not_assessed" and any(i.reason in r.summary for i in issues)]

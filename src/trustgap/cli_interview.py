@@ -48,11 +48,12 @@ def interview(
 ) -> None:
     """Interview the organisation domain by domain about what the evidence cannot show, then assess."""
     from trustgap.assessment import resolve_inputs
+    from trustgap.assessment_interview import finish, open_interview
     from trustgap.cli import _as_of, _console, _fail
     from trustgap.cli_common import refuse_existing
     from trustgap.interview.prompts import Terminal, converse, domain_summary
     from trustgap.interview.record import write_record
-    from trustgap.interview.run import DEFAULT_NAME, finish, open_interview
+    from trustgap.interview.run import DEFAULT_NAME
 
     for target in (report, export):  # files the person named are never replaced silently
         if target is not None:

@@ -153,6 +153,7 @@ def risks(
     import json
 
     from trustgap.errors import TrustgapError
+    from trustgap.report.safe import safe_row
 
     try:
         if fmt not in RISK_FORMATS:
@@ -172,8 +173,8 @@ def risks(
             w = csv.writer(buf, lineterminator="\r\n")
             w.writerow(cols)
             for r in rows:
-                w.writerow([", ".join(r[c]) if isinstance(r[c], list) else ("" if r[c] is None else r[c])
-                            for c in cols])
+                w.writerow(safe_row(", ".join(r[c]) if isinstance(r[c], list) else ("" if r[c] is None else r[c])
+                                    for c in cols))
             _emit(buf.getvalue(), output, "risk register")
         elif fmt == "md":
             from trustgap.report.charts_plan import plan_markdown
@@ -228,37 +229,30 @@ def policy_generate(
 
 def _generate(folder: Path | None, scope_path: Path | None, evidence: Path | None, missing: bool, out: Path | None,
               when: date, force: bool) -> None:
+    from trustgap.assessment import policy_view
     from trustgap.errors import TrustgapError
     from trustgap.policies.generate import drafts_for, policy_states, write_drafts
-    from trustgap.policies.read import read_policy_documents
-    from trustgap.scope import load_scope
-    from trustgap.thresholds import ResolvedThresholds
 
     if folder is None and scope_path is None:
         raise TrustgapError("give the organisation FOLDER or --scope")
+    answers: list[Path] = []
     if folder is not None:
         from trustgap.assessment import resolve_inputs
 
         inputs = resolve_inputs(folder, scope_path, evidence)
-        scope_path, evidence = inputs.scope_path, inputs.evidence_dir
+        scope_path, evidence, answers = inputs.scope_path, inputs.evidence_dir, inputs.answers
     assert scope_path is not None
     if evidence is None and (scope_path.parent / "evidence").is_dir():
         evidence = scope_path.parent / "evidence"
-    loaded = load_scope(scope_path)
-    sc = loaded.scope
-    docs, errors = read_policy_documents(evidence, when, skip=[scope_path]) if evidence else ([], [])
+    view = policy_view(scope_path, evidence_dir=evidence, answers=answers, as_of=when)
+    sc = view.loaded.scope
     con = _console()
-    for err in errors:
+    for err in view.errors:
         con.print(f"warning: {err}")
-    promises = []
-    if docs:
-        from trustgap.engine.reconcile import extract_promises
-
-        promises = list(extract_promises(docs))
-    thresholds = ResolvedThresholds(sc.thresholds, promises, loaded.threshold_lines).as_dict()
+    thresholds = view.prepared.thresholds.as_dict()
     states = None
     if missing:
-        states = policy_states(docs, sc, when, promises)
+        states = policy_states(view.prepared.ctx)
         for s in states:
             con.print(f"{s.key:<22} {s.state:<10} {s.detail}")
     drafts = drafts_for(sc, when, thresholds, states=states)

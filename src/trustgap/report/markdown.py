@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
+from trustgap.report.safe import markdown_text
 from trustgap.report.view import build_view
 
 
@@ -114,4 +115,4 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
         errs = "; ".join(str(x) for x in e.errors[:3])
         add(f"| {_cell(e.name)} | {_cell(e.format_title or '')} | {e.status.replace('_', ' ')}"
             f"{' — ' + _cell(errs) if errs else ''} | {e.facts} | `{e.sha256[:16]}` |")
-    return "\n".join(out) + "\n"
+    return markdown_text("\n".join(out) + "\n")

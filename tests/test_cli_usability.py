@@ -288,3 +288,17 @@ def test_report_on_a_terminal_writes_a_file_and_says_where(tmp_path: Path):
     piped = subprocess.run([sys.executable, "-m", "trustgap", "report", "latest"], capture_output=True, text=True,
                            cwd=tmp_path, env=env, check=True)
     assert piped.stdout.startswith("<!doctype html>")
+
+
+def test_choices_show_their_allowed_values():
+    names = {"fmt", "kind", "framework", "treatment", "role", "loglevel"}
+    seen = 0
+    for path, cmd in commands(get_command(app)):
+        for p in getattr(cmd, "params", []):
+            if p.name in names and path != ("collect", "iac"):  # iac --framework is passed on to checkov as is
+                seen += 1
+                assert p.type_descriptor.is_choice, (path, p.name)
+                r = runner.invoke(app, [*path, "--help"])
+                choices = "|".join(str(c) for c in p.type_descriptor.choices)
+                assert f"<{choices}>" in r.output, (path, p.name, r.output)
+    assert seen >= 15

@@ -88,7 +88,7 @@ def _print(out: list[dict[str, Any]], spec_errors: list[str]) -> None:
 
     con = Console(highlight=False, soft_wrap=True)
     for err in spec_errors:
-        con.print(f"[red]format spec error:[/] {escape(err)}")
+        con.print(f"[red]error:[/] format spec: {escape(err)}")
     for entry in out:
         u = entry["understanding"]
         con.rule(escape(entry["file"]))
@@ -164,7 +164,7 @@ def formats(
                   escape(r["sources"][0] if r["sources"] else ""))
     con.print(t)
     for err in _spec_errors(items):
-        con.print(f"[red]format spec error:[/] {escape(err)}")
+        con.print(f"[red]error:[/] format spec: {escape(err)}")
 
 
 # domains of the formats still read by code (their parsers predate specs)

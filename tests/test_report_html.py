@@ -98,3 +98,17 @@ def test_demo_report_criteria_tiles(demo: tuple[AssessmentResult, str]):
         tile = re.search(rf'<title>{re.escape(c.id)} [^<]*</title></rect><text[^>]*>{re.escape(c.id)}</text>'
                          rf'<text[^>]*>([^<]*)</text>', page)
         assert tile and tile.group(1) == "n/a", c.id
+
+
+def test_risk_register_shows_the_most_severe_first_and_the_rest_one_click_away(demo: tuple[AssessmentResult, str]):
+    result, page = demo
+    assert result.plan
+    risks = result.plan["risk_register"]["risks"]
+    levels = result.plan["risk_register"]["levels"]
+    section = page[page.index('<h3 id="risks">'):]
+    shown = re.findall(r'<tr data-q="(r-[^ "]+)', section)
+    assert [s.upper() for s in shown] == [r["id"].upper() for r in risks]  # every risk, in the register's order
+    ranks = [levels.index(r["rating"]) for r in risks]
+    assert ranks == sorted(ranks, reverse=True) and ranks[0] == len(levels) - 1
+    lower = [r for r in risks if r["rating"] not in levels[-2:]]
+    assert lower and f"<details><summary><b>{len(lower)} more risks</b>" in section

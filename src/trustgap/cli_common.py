@@ -85,7 +85,7 @@ class Group(TyperGroup):
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click_errors.NoArgsIsHelpError as exc:
-            typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+            typer.echo(exc.ctx.get_help() if exc.ctx else "")
             sys.exit(exc.exit_code)
         except click_errors.ClickException as exc:
             ctx = getattr(exc, "ctx", None)

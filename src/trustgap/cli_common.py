@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer._click import exceptions as click_errors  # typer vendors its own click
+
+try:  # typer 0.2x vendors its own click; earlier versions use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 from typer.core import TyperGroup
 
 DATE_METAVAR = "YYYY-MM-DD"
@@ -84,7 +88,7 @@ class Group(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click_errors.NoArgsIsHelpError as exc:
+        except getattr(click_errors, "NoArgsIsHelpError", ()) as exc:
             typer.echo(exc.ctx.get_help() if exc.ctx else "")
             sys.exit(exc.exit_code)
         except click_errors.ClickException as exc:

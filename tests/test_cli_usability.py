@@ -291,7 +291,7 @@ def test_report_on_a_terminal_writes_a_file_and_says_where(tmp_path: Path):
 
 
 def test_choices_show_their_allowed_values():
-    names = {"fmt", "kind", "framework", "treatment", "role", "loglevel"}
+    names = {"fmt", "kind", "treatment", "role", "loglevel"}  # --framework: any framework file of the catalog
     seen = 0
     for path, cmd in commands(get_command(app)):
         for p in getattr(cmd, "params", []):

@@ -186,3 +186,119 @@ def test_readme_says_how_to_call_trustgap_after_the_two_set_up_commands():
     # the two set-up commands are unchanged
     assert "python3 -m venv .venv && .venv/bin/pip install -q . && .venv/bin/trustgap demo" in readme
     assert ".venv/bin/trustgap users add you@example.com && .venv/bin/trustgap serve --demo" in readme
+
+
+def test_every_command_help_has_examples():
+    missing = []
+    for path, _ in [((), None), *commands(get_command(app))]:
+        r = runner.invoke(app, [*path, "--help"])
+        assert r.exit_code == 0, (path, r.output)
+        if "Example" not in r.output or "trustgap " not in r.output.split("Example", 1)[1]:
+            missing.append(" ".join(path))
+    assert not missing, missing
+    for must in ("serve", "users", "orgs", "monitor", "collect aws", "policy generate", "users add"):
+        assert must in {" ".join(p) for p, _ in commands(get_command(app))}
+
+
+def test_one_name_for_write_the_output_here():
+    """Every option that names where a command's output goes answers to -o/--output (old names stay as aliases)."""
+    found = []
+    for path, cmd in commands(get_command(app)):
+        for p in getattr(cmd, "params", []):
+            names = set(p.opts)
+            if p.param_type_name == "option" and (names & {"--out", "--output", "--report", "-o"}
+                                                  or p.name in ("out", "output", "report")):
+                found.append(" ".join(path))
+                assert {"-o", "--output"} <= names, (path, p.opts)
+    assert {"assess", "demo", "report", "roadmap", "risks", "package", "timeline", "interview",
+            "policy generate"} <= set(found)
+
+
+def _stored_demo_run() -> None:
+    from trustgap.demo import demo_folder
+
+    r = runner.invoke(app, ["assess", str(demo_folder()), "--as-of", DEMO_AS_OF.isoformat()])
+    assert r.exit_code == 0, r.output
+
+
+def test_an_existing_file_is_never_replaced_silently(tmp_path: Path):
+    _stored_demo_run()
+    cases = [["report", "latest", "-o"], ["report", "latest", "--format", "md", "-o"],
+             ["roadmap", "latest", "--format", "md", "-o"], ["risks", "latest", "--format", "csv", "-o"],
+             ["package", "latest", "-o"]]
+    for i, args in enumerate(cases):
+        target = tmp_path / f"mine-{i}.txt"
+        target.write_text("my own notes\n")
+        r = runner.invoke(app, [*args, str(target)])
+        assert r.exit_code == 2, (args, r.output)
+        assert r.output.startswith(f"error: {target}: already exists (use --force") and "--output" in r.output
+        assert target.read_text() == "my own notes\n"
+        ok = runner.invoke(app, [*args, str(target), "--force"])
+        assert ok.exit_code == 0, (args, ok.output)
+        assert target.read_bytes() != b"my own notes\n"
+    # assess refuses before doing the work
+    from trustgap.demo import demo_folder
+
+    target = tmp_path / "report.html"
+    target.write_text("mine")
+    r = runner.invoke(app, ["assess", str(demo_folder()), "--no-save", "-o", str(target)])
+    assert r.exit_code == 2 and "already exists" in r.output and "readiness" not in r.output
+    assert target.read_text() == "mine"
+
+
+def test_demo_says_when_it_replaces_its_own_files(tmp_path: Path):
+    out = tmp_path / "demo"
+    first = runner.invoke(app, ["demo", "--no-save", "-o", str(out)])
+    assert first.exit_code == 0 and "replaced" not in first.output
+    again = runner.invoke(app, ["demo", "--no-save", "-o", str(out)])
+    assert again.exit_code == 0 and again.output.count("(replaced the previous one)") == 2
+
+
+def test_report_on_a_terminal_writes_a_file_and_says_where(tmp_path: Path):
+    """Run ``trustgap report`` with its stdout on a real pseudo-terminal: no HTML on the screen."""
+    import pty
+    import select
+
+    _stored_demo_run()
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "trustgap", "report", "latest"], stdout=secondary,
+                            stderr=secondary, cwd=tmp_path, env=env)
+    os.close(secondary)
+    chunks = []
+    while True:
+        ready, _, _ = select.select([primary], [], [], 60)
+        if not ready:
+            break
+        try:
+            data = os.read(primary, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert proc.wait(60) == 0
+    os.close(primary)
+    screen = b"".join(chunks).decode()
+    assert "<html" not in screen and "<!doctype" not in screen
+    written = list(tmp_path.glob("trustgap-report-*.html"))
+    assert len(written) == 1 and "<!doctype html>" in written[0].read_text()
+    assert written[0].name in screen.replace("\r\n", "").replace("\n", "") and "readiness" in screen
+    # piped, the HTML goes to stdout as before
+    piped = subprocess.run([sys.executable, "-m", "trustgap", "report", "latest"], capture_output=True, text=True,
+                           cwd=tmp_path, env=env, check=True)
+    assert piped.stdout.startswith("<!doctype html>")
+
+
+def test_choices_show_their_allowed_values():
+    names = {"fmt", "kind", "treatment", "role", "loglevel"}  # --framework: any framework file of the catalog
+    seen = 0
+    for path, cmd in commands(get_command(app)):
+        for p in getattr(cmd, "params", []):
+            if p.name in names and path != ("collect", "iac"):  # iac --framework is passed on to checkov as is
+                seen += 1
+                assert p.type_descriptor.is_choice, (path, p.name)
+                r = runner.invoke(app, [*path, "--help"])
+                choices = "|".join(str(c) for c in p.type_descriptor.choices)
+                assert f"<{choices}>" in r.output, (path, p.name, r.output)
+    assert seen >= 15

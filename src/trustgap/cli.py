@@ -8,11 +8,11 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
-from trustgap.cli_common import Group, date_option
+from trustgap.cli_common import Group, date_option, refuse_existing, write_output
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -26,6 +26,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     cls=Group,
 )
+
+Force = Annotated[bool, typer.Option("--force", help="Replace an output file that already exists.")]
 
 AsOf = Annotated[
     Optional[date],  # noqa: UP045 - typer needs Optional here
@@ -108,20 +110,24 @@ def assess(
     as_of: AsOf = None,
     collect: Annotated[Optional[list[str]], typer.Option(help="Also collect live: aws, github, google, okta, entra, iac.")] = None,  # noqa: UP045,E501
     fail_under: Annotated[Optional[float], typer.Option(help="Exit 1 when readiness is below this percentage.")] = None,  # noqa: UP045,E501
-    report: Annotated[Optional[Path], typer.Option(help="Also write a report to this path.")] = None,  # noqa: UP045
-    fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
+    report: Annotated[Optional[Path], typer.Option("-o", "--output", "--report", help="Also write the report to this file.")] = None,  # noqa: UP045,E501
+    fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result JSON here.")] = None,  # noqa: UP045
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
     allow_collect_failure: Annotated[bool, typer.Option(
         "--allow-collect-failure", help="Exit 0 even when a --collect source could not be collected.")] = False,
+    force: Force = False,
 ) -> None:
     """Assess an organisation: collect evidence, run checks, decide verdicts, store the run."""
     from trustgap.assessment import resolve_inputs
 
+    for target in (report, json_out):  # before the work, not after it
+        if target is not None:
+            refuse_existing(target, force)
     inputs = resolve_inputs(folder, scope, evidence, answers or [])
     result, run_id = _run_with_progress(inputs.scope_path, inputs.evidence_dir, inputs.answers,
                                         _as_of(as_of), collect or [], save)
-    _after_assess(result, run_id, report, fmt, json_out)
+    _after_assess(result, run_id, report, fmt, json_out, chosen=True)
     _next_steps(result, folder, inputs.evidence_dir)
     # a bad answers file does not stop the assessment (the rest is decided, reported and stored), but the
     # command says so and exits 2, as for any bad input the person must fix
@@ -185,27 +191,28 @@ def _run_with_progress(scope_path: Path, evidence_dir: Path | None, answers: lis
 
 
 def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | None, fmt: str,
-                  json_out: Path | None) -> None:
+                  json_out: Path | None, *, chosen: bool) -> None:
+    """Print the summary and write the outputs; ``chosen`` paths were checked before the run (``--force``)."""
     from trustgap import config
     from trustgap.report.summary import print_summary
 
     con = _console()
     print_summary(con, result)
     if json_out:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(result.to_json(), encoding="utf-8")
-        con.print(f"result JSON: {json_out}")
+        said = write_output(json_out, result.to_json(), force=True, chosen=chosen)
+        con.print(f"result JSON: {json_out}" + (" (replaced the previous one)" if said == "replaced" else ""))
     if report:
         from trustgap.report import render
 
-        report.parent.mkdir(parents=True, exist_ok=True)
         monitoring = None
         if run_id and fmt == "html":  # a stored run: with monitoring, when there is some
             from trustgap.report.monitoring import build_monitoring
 
             monitoring = build_monitoring(result, run_id, store_url=config.database_url())
-        report.write_text(render(result, fmt, run_id=run_id, monitoring=monitoring), encoding="utf-8")
-        con.print(f"report: [bold]{report.resolve()}[/]")
+        said = write_output(report, render(result, fmt, run_id=run_id, monitoring=monitoring), force=True,
+                            chosen=chosen)
+        con.print(f"report: [bold]{report.resolve()}[/]" + (" (replaced the previous one)" if said == "replaced"
+                                                               else ""))
     if run_id:
         con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
         since = _since_previous(result, run_id)
@@ -239,8 +246,9 @@ def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
 @_guard
 def report(
     run: Annotated[str, typer.Argument(help="Run id (or a unique prefix, or 'latest').")] = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="html, md or json.")] = "html",
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,  # noqa: UP045,E501
+    fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout; HTML on a terminal: a file).")] = None,  # noqa: UP045,E501
+    force: Force = False,
 ) -> None:
     """Render a stored run as HTML, Markdown or JSON."""
     from trustgap.report import render
@@ -251,6 +259,8 @@ def report(
         rec, result = store.get(run)
     finally:
         store.close()
+    if output is not None:
+        refuse_existing(output, force)
     from trustgap import config
 
     monitoring = None
@@ -259,12 +269,24 @@ def report(
 
         monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
     text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
+    if output is None and fmt == "html" and _stdout_is_terminal():
+        # a page of HTML is no use in a terminal: keep it in a file and say where
+        output = Path(f"trustgap-report-{rec.id}.html")
+        said = write_output(output, text, force=True, chosen=False)
+        _console().print(f"{rec.organisation} as of {result.as_of}: readiness "
+                         f"{'n/a' if result.readiness.score is None else f'{result.readiness.score:.1f}%'}; "
+                         f"HTML report {said}: [bold]{output.resolve()}[/] (open it in a browser; -o FILE to choose "
+                         "the name, or pipe the command to get the HTML on stdout)")
+        return
     if output is None:
         sys.stdout.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    write_output(output, text, force=True)
     _console().print(f"report: {output.resolve()}")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 @app.command()
@@ -294,10 +316,10 @@ def runs(
 @app.command()
 @_guard
 def catalog(
-    kind: Annotated[str, typer.Option(help="criteria, controls, mappings or frameworks.")] = "controls",
+    kind: Annotated[Literal["criteria", "controls", "mappings", "frameworks"], typer.Option(help="What to list.")] = "controls",  # noqa: E501
     criterion: Annotated[Optional[str], typer.Option(help="Only this criterion, e.g. CC6.1.")] = None,  # noqa: UP045
     framework: Annotated[Optional[str], typer.Option(help="A framework id (iso27001, nist_csf, or any file in catalog/frameworks).")] = None,  # noqa: UP045,E501
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """List the SOC 2 criteria, the control library and its ISO 27001 / NIST CSF mappings."""
     import json
@@ -334,7 +356,7 @@ def catalog(
 @app.command()
 @_guard
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the report.")] = Path("trustgap-out"),
+    out: Annotated[Path, typer.Option("-o", "--output", "--out", help="Folder for the report and result JSON (they are replaced, and said so, on every run).")] = Path("trustgap-out"),  # noqa: E501
     as_of: AsOf = None,
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
 ) -> None:
@@ -347,7 +369,7 @@ def demo(
 
     inputs = resolve_inputs(folder)
     result, run_id = _run_with_progress(inputs.scope_path, inputs.evidence_dir, inputs.answers, when, [], save)
-    _after_assess(result, run_id, out / "demo-report.html", "html", out / "demo-result.json")
+    _after_assess(result, run_id, out / "demo-report.html", "html", out / "demo-result.json", chosen=False)
 
 
 def _register_optional() -> None:

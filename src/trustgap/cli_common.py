@@ -10,7 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer._click import exceptions as click_errors  # typer vendors its own click
+
+try:  # typer 0.2x vendors its own click; earlier versions use click itself
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 from typer.core import TyperGroup
 
 DATE_METAVAR = "YYYY-MM-DD"
@@ -84,13 +88,14 @@ class Group(TyperGroup):
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except click_errors.NoArgsIsHelpError as exc:
-            typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        except getattr(click_errors, "NoArgsIsHelpError", ()) as exc:
+            typer.echo(exc.ctx.get_help() if exc.ctx else "")
             sys.exit(exc.exit_code)
         except click_errors.ClickException as exc:
             ctx = getattr(exc, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            raise SystemExit(_exit_code(fail(exc.format_message() + where, exc.exit_code))) from None
+            message = exc.format_message().replace("Value error, ", "")
+            raise SystemExit(_exit_code(fail(message + where, exc.exit_code))) from None
         except typer.Abort:
             raise SystemExit(_exit_code(fail("aborted", 1))) from None
         sys.exit(rv if isinstance(rv, int) else 0)
@@ -115,7 +120,10 @@ def commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ..
 def plain_metavars(group: Any) -> None:
     """Help shows words (``PATH``, ``TEXT``, ``N``, ``YYYY-MM-DD``, the allowed values of a choice), never Python
     type names (``<str>``, ``<list[Path]>``); a flag shows no type; an argument is shown by its upper-case name."""
-    for _, cmd in [((), group), *commands(group)]:
+    from trustgap.cli_examples import add_examples
+
+    for path, cmd in [((), group), *commands(group)]:
+        add_examples(path, cmd)
         cmd.get_help_option = _flag_help_option(cmd.get_help_option)
         for param in getattr(cmd, "params", []):
             desc = getattr(param, "type_descriptor", None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -46,7 +46,7 @@ def inspect(
     files: Annotated[list[Path], typer.Argument(help="Files to explain.", exists=True, dir_okay=False)],
     scope: Annotated[Optional[Path], typer.Option(help="scope.yaml: its parsers options and the organisation's "  # noqa: UP045
                                                        "formats/ are used.", exists=True, dir_okay=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     as_of: Annotated[Optional[date], date_option("--as-of", help="As-of date; default today.")] = None,  # noqa: UP045
 ) -> None:
     """Explain what trustgap understands of each file, and why."""
@@ -88,7 +88,7 @@ def _print(out: list[dict[str, Any]], spec_errors: list[str]) -> None:
 
     con = Console(highlight=False, soft_wrap=True)
     for err in spec_errors:
-        con.print(f"[red]format spec error:[/] {escape(err)}")
+        con.print(f"[red]error:[/] format spec: {escape(err)}")
     for entry in out:
         u = entry["understanding"]
         con.rule(escape(entry["file"]))
@@ -127,7 +127,7 @@ def _print(out: list[dict[str, Any]], spec_errors: list[str]) -> None:
 def formats(
     scope: Annotated[Optional[Path], typer.Option(help="scope.yaml: also list the organisation's formats/.",  # noqa: UP045
                                                   exists=True, dir_okay=False)] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """Every format trustgap reads: domain, title, where it is published, and whether it is the organisation's."""
     from trustgap.errors import TrustgapError
@@ -164,7 +164,7 @@ def formats(
                   escape(r["sources"][0] if r["sources"] else ""))
     con.print(t)
     for err in _spec_errors(items):
-        con.print(f"[red]format spec error:[/] {escape(err)}")
+        con.print(f"[red]error:[/] format spec: {escape(err)}")
 
 
 # domains of the formats still read by code (their parsers predate specs)

@@ -5,9 +5,10 @@ Heavy modules are imported inside the command so that ``trustgap --help`` stays 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -37,20 +38,26 @@ def interview(
         "an existing file is resumed.")] = None,
     who: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--who", help="Who is answering (email), recorded with every answer.")] = None,
-    report: Annotated[Path, typer.Option(help="Write the report here at the end.")] = Path(
-        "trustgap-out/interview-report.html"),
-    fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
+    report: Annotated[Optional[Path], typer.Option(  # noqa: UP045
+        "-o", "--output", "--report", help="Write the report here at the end (default: "
+        "trustgap-out/interview-report.html, replaced on every run).")] = None,
+    fmt: Annotated[Literal["html", "md", "json"], typer.Option("--format", help="Report format.")] = "html",
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
     summaries: Annotated[bool, typer.Option(help="Show a summary at the end of each domain.")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace an output or export file that exists.")] = False,
 ) -> None:
     """Interview the organisation domain by domain about what the evidence cannot show, then assess."""
     from trustgap.assessment import resolve_inputs
     from trustgap.assessment_interview import finish, open_interview
     from trustgap.cli import _as_of, _console, _fail
+    from trustgap.cli_common import refuse_existing
     from trustgap.interview.prompts import Terminal, converse, domain_summary
     from trustgap.interview.record import write_record
     from trustgap.interview.run import DEFAULT_NAME
 
+    for target in (report, export):  # files the person named are never replaced silently
+        if target is not None:
+            refuse_existing(target, force)
     when = _as_of(as_of)
     today = date.today()
     inputs = resolve_inputs(folder)
@@ -59,6 +66,13 @@ def interview(
     if answers is not None:
         if not answers.is_file():
             raise _fail(f"--answers: file not found: {answers}")
+        from trustgap.interview.record import read_record
+
+        if read_record(answers)[0] is None:
+            raise _fail(f"--answers: {answers} holds no interview answers ('_interview:'): it is a control-keyed "
+                        f"answers file, read by 'trustgap assess {folder} --answers {answers}'. 'interview --answers'"
+                        " takes the question-keyed file that 'trustgap interview' writes (see 'trustgap interview "
+                        "--help')")
         iv = open_interview(inputs, answers, as_of=when, today=today, answered_by=who, autosave=False,
                             exclude=[folder / DEFAULT_NAME])
         result, run_id = finish(iv, save=save)
@@ -70,7 +84,15 @@ def interview(
             for d in iv.session.domains():
                 domain_summary(term, iv.session, d, result)
     else:
-        path = save_to or folder / DEFAULT_NAME
+        from trustgap.interview.record import save_path_for
+
+        asked = save_to or folder / DEFAULT_NAME
+        path = save_path_for(asked)
+        if path != asked:  # the person's own file is read, never rewritten (its comments would be lost)
+            con.print(f"{asked} holds answers or comments you wrote: it is read as it is, and the interview "
+                      f"saves to {path}", markup=False)
+            if asked.resolve() not in {p.resolve() for p in inputs.answers}:
+                inputs = replace(inputs, answers=[*inputs.answers, asked])
         iv = open_interview(inputs, path, as_of=when, today=today, answered_by=who)
         con.print(f"[bold]{iv.context.organisation}[/]: interview as of {when}; answers saved to {path}"
                   + (" (resuming)" if iv.resumed else ""))
@@ -89,7 +111,7 @@ def interview(
         result, run_id = finish(iv, save=save)
     if export:
         _export(con, iv, export)
-    _final(con, result, run_id, report, fmt)
+    _final(con, result, run_id, report or Path("trustgap-out/interview-report.html"), fmt)
 
 
 def _stopped(con: Any, iv: Any, folder: Path) -> None:

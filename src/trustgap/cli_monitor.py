@@ -8,7 +8,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Literal, Optional
 
 import typer
 
@@ -39,13 +39,13 @@ def _guarded(fn: Any) -> Any:
     return wrapper
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(text: str, out: Path | None, force: bool = False) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {out}")
+    from trustgap.cli_common import write_output
+
+    typer.echo(f"{write_output(out, text, force=force)} {out}")
 
 
 @_guarded
@@ -146,8 +146,9 @@ def timeline(
     start: Annotated[Optional[date], date_option("--start", help="Period start (default: report.period).")] = None,  # noqa: UP045
     end: Annotated[Optional[date], date_option("--end", help="Period end (default: report.period).")] = None,  # noqa: UP045
     control: Annotated[Optional[list[str]], typer.Option("--control", help="Only these controls.")] = None,  # noqa: UP045
-    fmt: Annotated[str, typer.Option("--format", help="table, json, md or html.")] = "table",
+    fmt: Annotated[Literal["table", "json", "md", "html"], typer.Option("--format", help="Output format.")] = "table",
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
 ) -> None:
     """Type II over the stored snapshots: period verdict per control, deviations, holes (HTML: with the
     readiness trend, the forecast and the evidence expiring).
@@ -168,9 +169,9 @@ def timeline(
         keep = set(control)
         result.controls = {k: v for k, v in result.controls.items() if k in keep}
     if fmt == "json":
-        _write(json.dumps(result.as_dict(), indent=1, sort_keys=True) + "\n", out)
+        _write(json.dumps(result.as_dict(), indent=1, sort_keys=True) + "\n", out, force)
     elif fmt == "md":
-        _write(period_markdown(result, ctx), out)
+        _write(period_markdown(result, ctx), out, force)
     elif fmt == "html":
         if out is None:
             raise _fail("--format html needs -o FILE")
@@ -184,7 +185,7 @@ def timeline(
             with RunStore.open() as rs:
                 _, latest = rs.get(trend.points[-1].run_id)
             expiry = evidence_expiry(latest)
-        _write(period_html(result, ctx, trend, expiry), out)
+        _write(period_html(result, ctx, trend, expiry), out, force)
     else:
         period_table(result, ctx, _console())
 
@@ -193,7 +194,7 @@ def timeline(
 def freshness(
     run: Annotated[str, typer.Argument(help="Run id, prefix or 'latest'.")] = "latest",
     warn_days: Annotated[int, typer.Option(help="Warn this many days ahead.")] = 30,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
 ) -> None:
     """When each recurring control's evidence expires (and what expires before the target audit date).
 
@@ -222,7 +223,7 @@ def freshness(
 @_guarded
 def trend(
     folder: Annotated[Path, typer.Argument(help="Organisation folder.")],
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[Literal["table", "json"], typer.Option("--format", help="Output format.")] = "table",
     target: Annotated[Optional[float], typer.Option(help="Readiness target (default: monitor.target_readiness, plan.audit_ready_at, 90).")] = None,  # noqa: UP045,E501
 ) -> None:
     """Readiness over time per category, remediation burn-down against the roadmap, and 'on track?'.
@@ -247,7 +248,7 @@ def worker(
     broker: Annotated[str, typer.Option("--broker", help="amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0")],  # noqa: E501
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     queue: Annotated[str, typer.Option(help="Celery queue to consume.")] = "trustgap",
-    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
+    loglevel: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], typer.Option(help="Celery log level.")] = "INFO",  # noqa: E501
     max_retries: Annotated[int, typer.Option(help="Retries of a failing part before it is recorded as failed.")] = 3,
     retry_backoff: Annotated[float, typer.Option(help="First retry after this many seconds, doubling.")] = 2.0,
 ) -> None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Literal, Optional
 
 import typer
 
-from trustgap.cli_common import date_option
+from trustgap.cli_common import date_option, refuse_existing, write_output
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ RISK_FORMATS = ("table", "md", "json", "csv")
 
 RunArg = Annotated[str, typer.Argument(help="Stored run id (or unique prefix, or 'latest'), or a result JSON file.")]
 OutOpt = Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")]  # noqa: UP045
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 
 
 def _console():  # type: ignore[no-untyped-def]
@@ -66,11 +67,11 @@ def _plan_of(result: AssessmentResult) -> dict:  # type: ignore[type-arg]
 
 
 def _emit(text: str, output: Path | None, what: str) -> None:
+    """stdout, or the file named (checked with ``--force`` before the run was loaded)."""
     if output is None:
         sys.stdout.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8", newline="")
+    write_output(output, text, force=True)
     _console().print(f"{what}: {output.resolve()}")
 
 
@@ -98,9 +99,10 @@ def _roadmap_table(result: AssessmentResult) -> None:
 
 def roadmap(
     run: RunArg = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="table, md, xlsx, jira, github or json.")] = "table",
+    fmt: Annotated[Literal["table", "md", "xlsx", "jira", "github", "json"], typer.Option("--format", help="Output format.")] = "table",  # noqa: E501
     output: OutOpt = None,
     include_unscheduled: Annotated[bool, typer.Option("--all", help="jira/github: also tasks not scheduled.")] = False,
+    force: ForceOpt = False,
 ) -> None:
     """The prioritised remediation roadmap of a run, as a table, Markdown, XLSX workbook, Jira or GitHub CSV."""
     import json
@@ -110,6 +112,8 @@ def roadmap(
     try:
         if fmt not in ROADMAP_FORMATS:
             raise TrustgapError(f"--format: unknown format {fmt!r} (use one of {', '.join(ROADMAP_FORMATS)})")
+        if output is not None:
+            refuse_existing(output, force)
         _, result = load_run(run)
         if fmt == "table":
             _roadmap_table(result)
@@ -123,8 +127,9 @@ def roadmap(
             from trustgap.report.xlsx import write_workbook
 
             target = output or Path("roadmap.xlsx")
+            replaced = output is None and target.exists()  # the default name is trustgap's own: replaced, said so
             write_workbook(result, target)
-            _console().print(f"workbook: {target.resolve()}")
+            _console().print(f"workbook: {target.resolve()}" + (" (replaced the previous one)" if replaced else ""))
         else:
             from trustgap.report.issues_csv import github_csv, jira_csv
 
@@ -137,9 +142,10 @@ def roadmap(
 
 def risks(
     run: RunArg = "latest",
-    fmt: Annotated[str, typer.Option("--format", help="table, md, json or csv.")] = "table",
+    fmt: Annotated[Literal["table", "md", "json", "csv"], typer.Option("--format", help="Output format.")] = "table",
     output: OutOpt = None,
-    treatment: Annotated[Optional[str], typer.Option(help="Only this treatment: accept, transfer, mitigate, avoid.")] = None,  # noqa: UP045,E501
+    treatment: Annotated[Optional[Literal["mitigate", "accept", "transfer", "avoid"]], typer.Option(help="Only the risks with this treatment.")] = None,  # noqa: UP045,E501
+    force: ForceOpt = False,
 ) -> None:
     """The risk register of a run: gaps not scheduled, decisions from the scope file and risks added by hand."""
     import csv
@@ -152,6 +158,8 @@ def risks(
     try:
         if fmt not in RISK_FORMATS:
             raise TrustgapError(f"--format: unknown format {fmt!r} (use one of {', '.join(RISK_FORMATS)})")
+        if output is not None:
+            refuse_existing(output, force)
         _, result = load_run(run)
         register = _plan_of(result)["risk_register"]
         rows = [r for r in register["risks"] if treatment is None or r["treatment"] == treatment]
@@ -171,7 +179,8 @@ def risks(
         elif fmt == "md":
             from trustgap.report.charts_plan import plan_markdown
 
-            text = plan_markdown(_plan_of(result))
+            plan = _plan_of(result)
+            text = plan_markdown({**plan, "risk_register": {**register, "risks": rows}})
             _emit(text[text.index("## Risk register"):], output, "risk register")
         else:
             from rich.table import Table
@@ -184,8 +193,12 @@ def risks(
                               r["owner"] or "", treat, r["review_date"], r["justification"])
             con = _console()
             con.print(table)
-            counts = ", ".join(f"{n} {k}" for k, n in register["counts"].items())
-            con.print(f"{len(rows)} risks ({counts}); accepted: {', '.join(register['accepted']) or 'none'}")
+            shown = {k: sum(1 for r in rows if r["rating"] == k) for k in register["counts"]}
+            counts = ", ".join(f"{n} {k}" for k, n in shown.items())
+            accepted = [r["id"] for r in rows if r["accepted"]]
+            what = f" with treatment {treatment}" if treatment else ""
+            con.print(f"{len(rows)} risks{what} ({counts}); accepted: {', '.join(accepted) or 'none'}"
+                      + (f"; {len(register['risks']) - len(rows)} others not shown" if treatment else ""))
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
 
@@ -200,7 +213,7 @@ def policy_generate(
     scope: Annotated[Optional[Path], typer.Option(help="Scope file (instead of FOLDER).")] = None,  # noqa: UP045
     evidence: Annotated[Optional[Path], typer.Option(help="Evidence folder with the existing policies.")] = None,  # noqa: UP045,E501
     missing: Annotated[bool, typer.Option("--missing", help="Only policies missing or stale in the evidence.")] = False,
-    out: Annotated[Optional[Path], typer.Option(help="Folder for the drafts (default: EVIDENCE/policies/drafts).")] = None,  # noqa: UP045,E501
+    out: Annotated[Optional[Path], typer.Option("-o", "--output", "--out", help="Folder for the drafts (default: EVIDENCE/policies/drafts).")] = None,  # noqa: UP045,E501
     as_of: Annotated[Optional[date], date_option("--as-of", help="Date to judge staleness and date drafts.")] = None,  # noqa: UP045,E501
     force: Annotated[bool, typer.Option(help="Overwrite drafts that already exist.")] = False,
 ) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -29,7 +29,7 @@ def _previous(newer_id: str, organisation: str) -> str:
 
 def diff(
     runs: Annotated[Optional[list[str]], typer.Argument(help="[OLDER] NEWER: run ids, prefixes, 'latest' or result JSON files. One run: compared with the run before it; none: the latest run.")] = None,  # noqa: UP045,E501
-    fmt: Annotated[str, typer.Option("--format", help="table, md or json.")] = "table",
+    fmt: Annotated[Literal["table", "md", "json"], typer.Option("--format", help="Output format.")] = "table",
     fail_on_regression: Annotated[bool, typer.Option(help="Exit 1 when a control regressed or a critical or "
                                                           "high finding is new.")] = False,
 ) -> None:
@@ -132,16 +132,20 @@ def _print_table(d) -> None:  # type: ignore[no-untyped-def]
 def package(
     run: Annotated[str, typer.Argument(help="Run id, prefix, 'latest' or result JSON file.")] = "latest",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="ZIP file to write.")] = None,  # noqa: UP045
+    force: Annotated[bool, typer.Option("--force", help="Replace the ZIP file if it exists.")] = False,
 ) -> None:
     """Write the evidence package of a run for the auditor: a ZIP organised by criterion, with every raw
     evidence file, its sha256 and the run itself."""
     from trustgap import config
+    from trustgap.cli_common import refuse_existing
     from trustgap.cli_plan import load_run
     from trustgap.errors import TrustgapError
     from trustgap.evidence.store import EvidenceStore
     from trustgap.report.package import build_package
 
     try:
+        if output is not None:
+            refuse_existing(output, force)
         run_id, result = load_run(run)
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
@@ -151,12 +155,13 @@ def package(
     data, missing = build_package(result, lambda sha: checked[sha][2] if sha in checked else store.read_verified(sha),
                                   run_id=run_id, altered=altered)
     out = output or Path(f"trustgap-evidence-{run_id or result.as_of.isoformat()}.zip")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
     from rich.console import Console
 
+    from trustgap.cli_common import write_output
+
+    said = write_output(out, data, force=True, chosen=output is not None)
     con = Console(highlight=False, markup=False)
-    con.print(f"evidence package: {out.resolve()}")
+    con.print(f"evidence package: {out.resolve()}" + (" (replaced the previous one)" if said == "replaced" else ""))
     for sha, why in altered.items():
         con.print(f"  ALTERED  {checked[sha][0]} ({sha[:12]}): {why}; not included")
     if missing:

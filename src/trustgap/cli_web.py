@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Literal, Optional
 
 import typer
 
@@ -102,7 +102,7 @@ def users_add(
         "--server-admin/--no-server-admin",
         help="May add organisations and is made admin of the demo. Default: yes for the first account only.")] = None,
     org: Annotated[Optional[str], typer.Option(help="Also give a role in this organisation (its id).")] = None,  # noqa: UP045
-    role: Annotated[str, typer.Option(help=ROLE_HELP)] = "viewer",
+    role: Annotated[Literal["admin", "editor", "auditor", "viewer"], typer.Option(help=ROLE_HELP)] = "viewer",
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Create an account (the password is asked for, hidden, and stored as an argon2 hash).
@@ -145,7 +145,7 @@ def _grant(accounts, email: str, slug: str, role: str) -> None:  # type: ignore[
 def users_grant(
     email: Annotated[str, typer.Argument(help="The account's email.")],
     org: Annotated[str, typer.Option(help="Organisation id.")],
-    role: Annotated[str, typer.Option(help=ROLE_HELP)],
+    role: Annotated[Literal["admin", "editor", "auditor", "viewer"], typer.Option(help=ROLE_HELP)],
 ) -> None:
     """Give an account a role in an organisation (replacing its previous role there).
 

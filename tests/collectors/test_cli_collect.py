@@ -81,3 +81,21 @@ def test_collect_entra_cli_names_the_account_without_mfa() -> None:
     assert "facts: Account" in out
     rows = out[out.index("mfa.enabled_on_every_system"):]
     assert "grady@acme.example (azuread)" in rows[:2000] and PLANTED_CLIENT_SECRET not in out
+
+
+def test_a_part_github_refuses_is_said_once_and_fails_the_collection() -> None:
+    api = GithubApi(dependabot=False).start()  # 403 on Dependabot alerts, as for a token without the scope
+    try:
+        args = ["github", "--org", "acme", "--base-url", api.base_url, "--since", "2026-08-01", "--as-of",
+                "2026-11-01"]
+        env = {**WIDE, "GITHUB_TOKEN": PLANTED_GITHUB_TOKEN}
+        strict = RUNNER.invoke(app, args, env=env)
+        allowed = RUNNER.invoke(app, [*args, "--allow-collect-failure"], env=env)
+    finally:
+        api.stop()
+    assert strict.exit_code == 1, strict.output
+    assert strict.output.count("Resource not accessible by personal access token") == 1, strict.output
+    assert strict.output.strip().splitlines()[-1].startswith("error: could not collect github")
+    assert "facts: Change" in strict.output  # what could be collected is kept and shown
+    assert allowed.exit_code == 0, allowed.output
+    assert allowed.output.count("Resource not accessible by personal access token") == 1

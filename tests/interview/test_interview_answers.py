@@ -94,16 +94,25 @@ def test_bad_answers_name_file_line_and_field(tmp_path: Path, answers, line, fie
     assert (e.path, e.line, e.field) == (str(path), line, field) and message in e.message
 
 
-def test_write_is_atomic_round_trip_and_keeps_control_answers(tmp_path: Path):
+def test_write_is_atomic_round_trip_and_never_rewrites_a_hand_written_file(tmp_path: Path):
+    from trustgap.errors import InputError
+    from trustgap.interview.record import save_path_for
+
     path = tmp_path / "answers.yaml"
     path.write_text(MIXED)
     record, _ = read_record(path)
     assert record is not None
     record.answers["AC-06.provisioning"] = AnswerEntry(value="partly", note="approvals in chat: yes, sometimes")
     record.position = "AC-06.provisioning"
-    write_record(path, record)
-    again, _ = read_record(path)
+    with pytest.raises(InputError, match="written by hand"):
+        write_record(path, record)  # its control-keyed answers (and any comments) are the person's
+    assert path.read_text() == MIXED
+    target = save_path_for(path)
+    assert target == tmp_path / "interview.yaml"
+    write_record(target, record)
+    again, _ = read_record(target)
     assert again == record
+    write_record(target, again)  # trustgap's own file is rewritten freely
     assert [a.control_id for a in load_answers(path, _known())] == ["AC-03"]
     assert not list(tmp_path.glob(".*.tmp"))  # no temp file left behind
 

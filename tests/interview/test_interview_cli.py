@@ -100,3 +100,52 @@ def test_bad_answers_file_is_one_clear_line(demo_copy: Path, tmp_path: Path):
     assert r.exit_code == 2
     flat = "".join(r.output.split())  # the console wraps long lines
     assert f"{bad}:3:field'_interview.answers.AC-08.cadence.value':'weekly'isnotoneof" in flat
+
+
+def test_q_and_question_mark_at_the_evidence_prompt_are_commands(demo_copy: Path, tmp_path: Path):
+    save_to = tmp_path / "iv.yaml"
+    args = [str(demo_copy), "--save-to", str(save_to), "--as-of", DEMO_AS_OF.isoformat(), "--no-save",
+            "--who", "priya.raman@northwind.example"]
+    # yes; at the evidence prompt: '?' explains, 'h' too, then 'q' keeps the answer and stops
+    r = _invoke(*args, input="y\n?\nh\nq\n")
+    assert r.exit_code == 0, r.output
+    assert r.output.count("type the path of a file in the evidence folder") == 2
+    assert "Resume with" in r.output
+    record, _ = read_record(save_to)
+    assert record is not None and record.answers["GOV-11.documented"].value == "yes"
+    assert record.answers["GOV-11.documented"].evidence == []  # neither '?' nor 'q' became a file path
+
+
+def test_a_control_keyed_file_given_to_interview_answers_is_named_for_what_it_is(demo_copy: Path, tmp_path: Path):
+    mine = tmp_path / "answers.yaml"
+    mine.write_text("# our answers, reviewed by the CTO\nAC-08:\n  status: implemented  # quarterly\n")
+    before = mine.read_text()
+    r = _invoke(str(demo_copy), "--answers", str(mine), "--as-of", DEMO_AS_OF.isoformat(), "--no-save")
+    assert r.exit_code == 2
+    assert "control-keyed answers file" in r.output and f"trustgap assess {demo_copy} --answers {mine}" in r.output
+    assert mine.read_text() == before
+
+
+def test_question_keyed_answers_at_the_top_level_are_refused_not_lost(demo_copy: Path, tmp_path: Path):
+    from trustgap.cli import app
+
+    mine = tmp_path / "answers.yaml"
+    mine.write_text("AC-08.cadence: quarterly\n")
+    r = CliRunner().invoke(app, ["assess", str(demo_copy), "--answers", str(mine), "--as-of",
+                                 DEMO_AS_OF.isoformat(), "--no-save"])
+    assert r.exit_code == 2
+    assert "answers.yaml:1: field 'AC-08.cadence'" in r.output and "'_interview: answers:'" in r.output
+
+
+def test_the_interview_never_rewrites_a_file_written_by_hand(demo_copy: Path, tmp_path: Path):
+    mine = demo_copy / "answers.yaml"
+    text = "# reviewed by the CTO on 2026-11-01\nAC-08:\n  status: implemented  # quarterly, see tracker\n"
+    mine.write_text(text)
+    r = _invoke(str(demo_copy), "--save-to", str(mine), "--as-of", DEMO_AS_OF.isoformat(), "--no-save",
+                input="y\n\nq\n")
+    assert r.exit_code == 0, r.output
+    assert mine.read_text() == text  # comments and all
+    saved = demo_copy / "interview.yaml"
+    assert f"the interview saves to {saved}" in r.output.replace("\n", "")
+    record, _ = read_record(saved)
+    assert record is not None and record.answers["GOV-11.documented"].value == "yes"

@@ -88,10 +88,39 @@ def test_risks_table_and_filter(tmp_path: Path) -> None:
 def test_bad_input_is_one_clear_error(tmp_path: Path) -> None:
     app = _app()
     src = str(_result_file(tmp_path))
-    bad = runner.invoke(app, ["roadmap", src, "--format", "pdf"])
-    assert bad.exit_code == 2 and "unknown format 'pdf'" in bad.output
+    from trustgap.cli import app as trustgap_app
+
+    bad = runner.invoke(trustgap_app, ["roadmap", src, "--format", "pdf"])
+    assert bad.exit_code == 2 and bad.output.startswith("error: Invalid value for '--format': 'pdf' is not one of "
+                                                        "'table', 'md', 'xlsx', 'jira', 'github', 'json'")
     missing = runner.invoke(app, ["roadmap", str(tmp_path / "nope.json")])
     assert missing.exit_code == 2 and "file not found" in missing.output
     (tmp_path / "junk.json").write_text('{"organisation": 1}', encoding="utf-8")
     junk = runner.invoke(app, ["roadmap", str(tmp_path / "junk.json")])
     assert junk.exit_code == 2 and "not a trustgap result JSON" in junk.output
+
+
+def test_risks_treatment_is_checked_and_filters_every_format(tmp_path: Path) -> None:
+    from trustgap.cli import app as trustgap_app
+
+    src = str(_result_file(tmp_path))
+    bad = runner.invoke(trustgap_app, ["risks", src, "--treatment", "foo"])
+    assert bad.exit_code == 2
+    assert bad.output.startswith("error: Invalid value for '--treatment': 'foo' is not one of 'mitigate', 'accept', "
+                                 "'transfer', 'avoid'"), bad.output
+    everything = json.loads(runner.invoke(trustgap_app, ["risks", src, "--format", "json"]).output)["risks"]
+    treatments = {r["treatment"] for r in everything}
+    assert len(treatments) >= 2, treatments  # the filter has something to filter
+    for treatment in sorted(treatments):
+        want = sorted(r["id"] for r in everything if r["treatment"] == treatment)
+        got = json.loads(runner.invoke(trustgap_app, ["risks", src, "--format", "json", "--treatment",
+                                                      treatment]).output)["risks"]
+        assert sorted(r["id"] for r in got) == want
+        rows = list(csv.DictReader(io.StringIO(runner.invoke(trustgap_app, ["risks", src, "--format", "csv",
+                                                                            "--treatment", treatment]).output)))
+        assert sorted(r["id"] for r in rows) == want
+        md = runner.invoke(trustgap_app, ["risks", src, "--format", "md", "--treatment", treatment]).output
+        assert all(f"| {i} |" in md for i in want)
+        assert not any(f"| {r['id']} |" in md for r in everything if r["treatment"] != treatment)
+        table = runner.invoke(trustgap_app, ["risks", src, "--treatment", treatment], env={"COLUMNS": "250"}).output
+        assert f"{len(want)} risks with treatment {treatment}" in table

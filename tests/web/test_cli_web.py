@@ -45,7 +45,7 @@ def test_first_account_is_the_server_administrator_and_roles_are_granted(tmp_pat
     r = invoke("users", "grant", "sam@acme.io", "--org", "acme", "--role", "auditor")
     assert r.exit_code == 0
     r = invoke("users", "grant", "sam@acme.io", "--org", "acme", "--role", "owner")
-    assert r.exit_code == 2 and "unknown role 'owner'" in r.output
+    assert r.exit_code == 2 and "'owner' is not one of 'admin', 'editor', 'auditor', 'viewer'" in r.output
     r = invoke("users", "list")
     assert "dana@acme.io (server administrator)  acme: admin" in r.output
     assert "sam@acme.io  acme: auditor" in r.output

@@ -169,9 +169,15 @@ def load_question_answers(path: Path, sha256: str | None = None, bank: QuestionB
                           ) -> tuple[list[Assertion], list[Promise]]:
     """Read the question-keyed part of an answers file; a control-keyed-only file gives ([], [])."""
     record, doc = read_record(path)
+    b = bank or load_bank()
+    misplaced = [str(k) for k in (doc.data or {}) if isinstance(doc.data, dict) and b.has(str(k))]
+    if misplaced:  # question-keyed answers written where control-keyed ones go: they would be lost silently
+        raise InputError(str(path), f"{misplaced[0]!r} is a question id, not a control id: question-keyed answers "
+                         "go under '_interview: answers:' (the file 'trustgap interview' writes); at the top level "
+                         "an answers file takes control ids ('AC-08: {status: implemented}')",
+                         line=doc.line_of((misplaced[0],)), field=misplaced[0])
     if record is None:
         return [], []
-    b = bank or load_bank()
     check_record(b, record, doc, str(path))
     return build_assertions(b, record, sha256=sha256)
 

@@ -4,7 +4,8 @@ Input comes from an injectable ``read(prompt) -> str`` (Rich's ``Console.input``
 the real prompt code with scripted answers, and an interrupted read (Ctrl-C) leaves every answer given so far
 saved. At any question: ``b`` goes back, ``s`` skips, ``?`` means don't know (Not assessed, never passing),
 ``h`` shows help, ``q`` saves and stops. After a yes / no / choice answer, text after ``;`` is kept as a note
-("partly; sales laptops are not enrolled").
+("partly; sales laptops are not enrolled"). At the evidence-path prompt ``q`` keeps the answer and stops, and
+``?`` / ``h`` explain what to type: neither is ever taken for a file name.
 """
 
 from __future__ import annotations
@@ -144,10 +145,13 @@ def ask_step(term: Terminal, session: InterviewSession, step: Step, ctx: Intervi
         break
     evidence: list[str] = list(previous.evidence) if previous else []
     rule = q.verdict_for(value)
+    stop = False
     if (rule and rule.status in ("implemented", "partial") and not step.promise_only
             and session.bank.asks_evidence(q)):
-        evidence = _ask_evidence(term, session, q, evidence, ctx)
+        evidence, stop = _ask_evidence(term, session, q, evidence, ctx)
     session.answer(q.id, value, evidence=evidence, note=note)
+    if stop:
+        raise StopInterview
 
 
 def _file_answer(ctx: InterviewContext | None, control_id: str) -> Assertion | None:
@@ -158,17 +162,33 @@ def _file_answer(ctx: InterviewContext | None, control_id: str) -> Assertion | N
     return found[-1] if found else None
 
 
+_EVIDENCE_HELP = ("type the path of a file in the evidence folder (several: separated by commas), 'will provide' "
+                  "for an evidence request, Enter for none; q keeps the answer and stops")
+
+
 def _ask_evidence(term: Terminal, session: InterviewSession, q: Question, current: list[str],
-                  ctx: InterviewContext | None) -> list[str]:
+                  ctx: InterviewContext | None) -> tuple[list[str], bool]:
+    """The evidence named for an answer, and whether the person asked to stop (``q``)."""
     what = "; ".join(session.bank.evidence_for(q))
     term.say(f"  [dim]Evidence that would confirm it: {escape(what)}[/]")
     shown = f" [dim]{escape('[' + ', '.join(current) + ']')}[/]" if current else ""
-    raw = term.read(f"  file path(s) in the evidence folder, 'will provide', or Enter for none{shown} > ").strip()
+    while True:
+        raw = term.read(f"  file path(s) in the evidence folder, 'will provide', or Enter for none{shown} > ").strip()
+        cmd = raw.lower()
+        if cmd in ("q", "quit"):
+            return current, True
+        if cmd not in ("?", "h", "help"):
+            break
+        term.say(f"  [dim]{escape(_EVIDENCE_HELP)}[/]")
+        if ctx is not None and ctx.evidence_names:
+            listed = sorted(ctx.evidence_names)
+            more = f" and {len(listed) - 8} more" if len(listed) > 8 else ""
+            term.say(f"  [dim]files there: {escape(', '.join(listed[:8]))}{more}[/]")
     if not raw:
-        return current
-    if raw.lower() in WILL_PROVIDE_WORDS:
+        return current, False
+    if cmd in WILL_PROVIDE_WORDS:
         term.say("  [dim]recorded as an evidence request[/]")
-        return ["will provide"]
+        return ["will provide"], False
     paths = [p.strip() for p in raw.split(",") if p.strip()]
     if ctx is not None:
         names = ctx.evidence_names
@@ -176,7 +196,7 @@ def _ask_evidence(term: Terminal, session: InterviewSession, q: Question, curren
         if missing:
             term.say(f"  [yellow]not in the evidence folder: {escape(', '.join(missing))}[/] (kept; add the file and "
                      "re-run, or it counts as insufficient evidence)")
-    return paths
+    return paths, False
 
 
 def domain_header(term: Terminal, session: InterviewSession, domain: str) -> None:

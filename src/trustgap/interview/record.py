@@ -136,6 +136,39 @@ def record_to_yaml(record: InterviewRecord, header: str = "") -> str:
     return header + body
 
 
+_HEADER_START = "# trustgap interview answers (question-keyed)."
+
+
+def written_by_person(path: Path) -> bool:
+    """True when ``path`` holds more than an interview file trustgap wrote: control-keyed answers, or comments
+    of the person's own. Such a file is never rewritten (yaml would drop its comments); see
+    :func:`save_path_for`."""
+    if not path.is_file():
+        return False
+    text = path.read_text(encoding="utf-8", errors="replace")
+    ours = text.startswith(_HEADER_START)
+    comments = [ln for ln in text.splitlines() if ln.lstrip().startswith("#")]
+    if comments and not ours or (ours and len(comments) > 3):
+        return True
+    try:
+        data = load_yaml(path).data
+    except InputError:
+        return True  # a file we cannot read is certainly not ours to rewrite
+    if data is None:
+        return False
+    return not isinstance(data, dict) or any(k != KEY for k in data)
+
+
+def save_path_for(path: Path) -> Path:
+    """Where the interview saves its answers when asked to save to ``path``: ``path`` itself, unless the person
+    wrote it; then ``interview.yaml`` beside it (which ``trustgap assess`` reads too), or ``<name>.interview.yaml``."""
+    for candidate in (path, path.with_name("interview.yaml"), path.with_name(f"{path.stem}.interview.yaml")):
+        if not written_by_person(candidate):
+            return candidate
+    raise InputError(str(path), "this file and the files beside it hold answers written by hand; give the interview "
+                                "a file of its own with --save-to")
+
+
 def write_record(path: Path, record: InterviewRecord, keep_other_keys: bool = True) -> None:
     """Write atomically (temp file + rename): an interrupted save never leaves a half-written file.
 
@@ -144,6 +177,9 @@ def write_record(path: Path, record: InterviewRecord, keep_other_keys: bool = Tr
               f"# Resume: trustgap interview FOLDER --save-to {path.name}\n"
               f"# Assess with them: trustgap interview FOLDER --answers {path.name} (or assess --answers)\n")
     text = record_to_yaml(record, header)
+    if written_by_person(path):
+        raise InputError(str(path), "holds answers or comments written by hand; trustgap does not rewrite it "
+                                    f"(save the interview to {save_path_for(path).name})")
     if keep_other_keys and path.is_file():
         try:
             doc = load_yaml(path)

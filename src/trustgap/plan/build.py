@@ -12,7 +12,7 @@ from trustgap.errors import InputError
 from trustgap.plan.data import PHASE_KEYS, load_plan_data
 from trustgap.plan.graph import check_acyclic, collect_edges, priority_order
 from trustgap.plan.prioritize import Scored, explain, score_gap
-from trustgap.plan.risks import build_register
+from trustgap.plan.risks import build_register, is_critical
 from trustgap.plan.roadmap import readiness_projection, schedule
 from trustgap.plan.settings import PHASES, Decision, parse_plan_settings
 from trustgap.plan.tasks import Owner, Task, build_tasks, owner_of
@@ -21,7 +21,7 @@ from trustgap.scope import Scope
 PLAN_VERSION = 1
 
 
-def _task_dict(t: Task, rank: int, unscheduled: dict[str, str], effective: float) -> dict[str, Any]:
+def _task_dict(t: Task, rank: int, unscheduled: dict[str, str], effective: float, critical: bool) -> dict[str, Any]:
     s = t.scored.as_dict()
     return {
         "rank": rank,
@@ -44,6 +44,7 @@ def _task_dict(t: Task, rank: int, unscheduled: dict[str, str], effective: float
         "priority": s,
         "score": t.score,
         "effective_score": effective,
+        "critical": critical,
         "quick_win": t.scored.quick_win,
         "score_explained": explain(s),
         "depends_on": t.depends_on,
@@ -69,11 +70,13 @@ def build_plan(result: AssessmentResult, cat: Catalog, scope: Scope, thresholds:
 
     tasks, decided = build_tasks(result, cat, settings, data, roles)
     by_id = {t.control_id: t for t in tasks}
-    order, prereq, effective = priority_order({t.control_id: t.score for t in tasks}, edges)
+    critical = frozenset(t.control_id for t in tasks if is_critical(t.scored, settings.risk_matrix))
+    order, prereq, effective = priority_order({t.control_id: t.score for t in tasks}, edges,
+                                              {c: 1 for c in critical})
     for cid, deps in prereq.items():
         by_id[cid].depends_on = deps
     start = settings.start_date or result.as_of
-    sched = schedule(order, by_id, settings, start)
+    sched = schedule(order, by_id, settings, start, critical)
     ranked = sorted(tasks, key=lambda t: (-t.score, -t.scored.likelihood, t.control_id))
     rank = {t.control_id: i for i, t in enumerate(ranked, start=1)}
 
@@ -115,7 +118,8 @@ def build_plan(result: AssessmentResult, cat: Catalog, scope: Scope, thresholds:
             "readiness_added": round(sum(t.readiness_added for t in in_phase), 2),
             "projected_readiness": readiness["after_phase"][n - 1],
         })
-    task_rows = [_task_dict(t, rank[t.control_id], sched.unscheduled, effective[t.control_id]) for t in ranked]
+    task_rows = [_task_dict(t, rank[t.control_id], sched.unscheduled, effective[t.control_id],
+                            t.control_id in critical) for t in ranked]
     return {
         "version": PLAN_VERSION,
         "as_of": result.as_of.isoformat(),

@@ -118,13 +118,14 @@ def _kahn(prereq: dict[str, set[str]], key: Callable[[str], tuple[Any, ...]]) ->
     return order
 
 
-def priority_order(tasks: Mapping[str, float], edges: Iterable[Edge]
+def priority_order(tasks: Mapping[str, float], edges: Iterable[Edge], tiers: Mapping[str, int] | None = None,
                    ) -> tuple[list[str], dict[str, list[str]], dict[str, float]]:
     """Order ``tasks`` (id -> priority score) so that every task comes after its prerequisites that are
     tasks too, taking the most urgent ready task first. A prerequisite is as urgent as the most urgent
     task waiting for it (its effective score), so a high-priority task is not held up by a low-scoring
     one it depends on. Returns the order, each task's prerequisites among the tasks, and the effective
-    scores. A cycle raises :class:`DependencyCycleError`."""
+    scores. ``tiers`` (id -> 1 for a critical risk, else 0) rank before scores: every critical task, and what it
+    waits for, is taken before any other. A cycle raises :class:`DependencyCycleError`."""
     edges = list(edges)
     prereq: dict[str, set[str]] = {t: set() for t in tasks}
     for e in edges:
@@ -136,8 +137,10 @@ def priority_order(tasks: Mapping[str, float], edges: Iterable[Edge]
         assert found is not None
         raise DependencyCycleError(*found)
     effective = dict(tasks)
+    tier = {t: (tiers or {}).get(t, 0) for t in tasks}
     for t in reversed(plain):
         for p in prereq[t]:
             effective[p] = max(effective[p], effective[t])
-    order = _kahn(prereq, lambda t: (-effective[t], -tasks[t], t))
+            tier[p] = max(tier[p], tier[t])
+    order = _kahn(prereq, lambda t: (-tier[t], -effective[t], -tasks[t], t))
     return order, {t: sorted(p) for t, p in prereq.items()}, effective

@@ -21,6 +21,11 @@ def to_scale(x: float) -> int:
     return max(1, min(5, int(x + 0.5)))
 
 
+def is_critical(scored: Scored, matrix: RiskMatrix) -> bool:
+    """A gap the register rates at the matrix's most severe level (5 x 5 with the default bands)."""
+    return matrix.rate(to_scale(scored.likelihood), to_scale(scored.impact)) == matrix.levels[-1]
+
+
 def _entry(*, rid: str, source: str, title: str, description: str, controls: list[str], criteria: list[str],
            likelihood: int, impact: int, owner: Owner | None, treatment: str, justification: str,
            review: date, matrix: RiskMatrix) -> dict[str, Any]:
@@ -79,6 +84,9 @@ def build_register(
             review=dec.review_date or add_months(as_of, risk_review_months), matrix=matrix))
     for i, m in enumerate(settings.risks, start=1):
         risks.append(_manual(m, i, roles, matrix, add_months(as_of, risk_review_months)))
+    # most severe first: rating, then likelihood x impact; ties keep their order (unscheduled, decided, manual)
+    rank = {level: i for i, level in enumerate(matrix.levels)}
+    risks.sort(key=lambda r: (-rank[r["rating"]], -r["score"]))
     cells = []
     for lk in range(5, 0, -1):
         for im in range(1, 6):

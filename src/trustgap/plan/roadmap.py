@@ -12,6 +12,14 @@ control's phase, or later when a prerequisite is in a later phase. In a phase:
 
 A task that fits no phase, or waits for one that fits none, is not scheduled: it goes to the risk
 register. Every task is due strictly after each of its prerequisites.
+
+Two rules keep the order of priority true per owner (a property test checks them on random plans):
+
+- no overtaking: a task never lands in an earlier phase than a task of the same owner taken before it (higher
+  priority) that could start as early (its earliest phase is not later);
+- critical first: the caller orders critical risks first (``critical``); when one of them fits no phase for
+  lack of its owner's capacity, the owner's capacity left from its earliest phase on is held for it, so no
+  lower task takes it (they spill, saying why), and the critical task heads the risk register.
 """
 
 from __future__ import annotations
@@ -55,7 +63,8 @@ class Schedule:
         return self.phase_bounds(PHASES)[1]
 
 
-def schedule(order: list[str], tasks: dict[str, Task], settings: PlanSettings, start: date) -> Schedule:
+def schedule(order: list[str], tasks: dict[str, Task], settings: PlanSettings, start: date,
+             critical: frozenset[str] = frozenset()) -> Schedule:
     """Place ``tasks`` (taken in ``order``, prerequisites first) into phases; fills phase/start/due."""
     days = settings.phase_days
     finish: dict[str, float] = {}  # control id -> finishing day within its phase
@@ -64,6 +73,8 @@ def schedule(order: list[str], tasks: dict[str, Task], settings: PlanSettings, s
     spills: list[Spill] = []
     unscheduled: dict[str, str] = {}
     sched = Schedule(start, days, spills, unscheduled, used)
+    landed: dict[str, list[tuple[int, int, str]]] = {}  # role -> (earliest, phase, id) of tasks placed so far
+    held: dict[tuple[str, int], str] = {}  # (role, phase) -> the critical task its capacity is held for
     for cid in order:
         t = tasks[cid]
         role = t.owner.role
@@ -79,8 +90,18 @@ def schedule(order: list[str], tasks: dict[str, Task], settings: PlanSettings, s
         points = t.scored.effort_points
         reasons: list[str] = []
         placed = False
-        for phase in range(earliest, PHASES + 1):
+        ahead = [(ph, other) for e, ph, other in landed.get(role, []) if e <= earliest and ph > earliest]
+        first = max((ph for ph, _ in ahead), default=earliest)
+        if first > earliest:
+            ph_ahead, other = max(ahead)
+            reasons.append(f"phases {earliest}-{first - 1}: {role}'s higher-priority task {other} is in phase "
+                           f"{ph_ahead}; a lower one does not overtake it")
+        for phase in range(first, PHASES + 1):
             cap = settings.capacity_of(role, phase)
+            if (role, phase) in held:
+                reasons.append(f"phase {phase}: {role}'s capacity is held for the critical task "
+                               f"{held[(role, phase)]}, which does not fit")
+                continue
             ready = max((finish[d] for d in t.depends_on if tasks[d].phase == phase), default=0.0)
             if cap is not None:
                 spent = used.get(role, [0] * PHASES)[phase - 1]
@@ -102,6 +123,7 @@ def schedule(order: list[str], tasks: dict[str, Task], settings: PlanSettings, s
                 cursor[(role, phase)] = begin + length
                 used.setdefault(role, [0] * PHASES)[phase - 1] += points
             t.phase = phase
+            landed.setdefault(role, []).append((earliest, phase, cid))
             phase_start, _ = sched.phase_bounds(phase)
             t.start = phase_start + timedelta(days=math.floor(begin))
             t.due = phase_start + timedelta(days=math.ceil(begin + length) - 1)
@@ -110,6 +132,10 @@ def schedule(order: list[str], tasks: dict[str, Task], settings: PlanSettings, s
             placed = True
             break
         if not placed:
+            if cid in critical and any("capacity points left" in r for r in reasons):
+                for phase in range(earliest, PHASES + 1):
+                    if settings.capacity_of(role, phase) is not None:
+                        held.setdefault((role, phase), cid)
             unscheduled[cid] = "; ".join(reasons) or "does not fit any phase"
             spills.append(Spill(cid, role, earliest, None, unscheduled[cid]))
     return sched

@@ -68,7 +68,7 @@ def stacked_bars(rollups: list[Rollup], width: int = 560, bar: int = 22) -> str:
             rows.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="{COLOURS[k]}">'
                         f"<title>{escape(ru.title)}: {LABELS[k]} {n}</title></rect>")
             x += w
-        score = ru.readiness.score
+        score = None if ru.status == "not_assessed" else ru.readiness.score  # not assessed is not 0% ready
         rows.append(f'<text x="{width - score_w + 8}" y="{y + bar * 0.7:.1f}" font-size="12" font-weight="bold">'
                     f'{"n/a" if score is None else f"{score:.0f}%"}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -91,14 +91,14 @@ def criteria_grid(rollups: list[Rollup], cols: int = 11, cell: int = 52) -> str:
         x, y = (i % cols) * (cell + 4), (i // cols) * (cell + 4)
         fill = COLOURS.get(ru.status, "#ccc")
         text_fill = "#222" if ru.status in ("partial", "not_applicable") else "#fff"
-        score = ru.readiness.score
+        score = None if ru.status == "not_assessed" else ru.readiness.score  # grey and "n/a", never "0%"
         tiles.append(
             f'<g><rect x="{x}" y="{y}" width="{cell}" height="{cell}" rx="4" fill="{fill}">'
             f"<title>{escape(ru.id)} {escape(ru.title)}: {LABELS.get(ru.status, ru.status)}</title></rect>"
             f'<text x="{x + cell / 2}" y="{y + 22}" text-anchor="middle" font-size="12" font-weight="bold" '
             f'fill="{text_fill}">{escape(ru.id)}</text>'
             f'<text x="{x + cell / 2}" y="{y + 38}" text-anchor="middle" font-size="10" fill="{text_fill}">'
-            f'{"" if score is None else f"{score:.0f}%"}</text></g>'
+            f'{"n/a" if score is None else f"{score:.0f}%"}</text></g>'
         )
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" '
             f'role="img">' + "".join(tiles) + "</svg>")

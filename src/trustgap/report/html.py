@@ -9,13 +9,16 @@ from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from trustgap.engine.models import AssessmentResult
 from trustgap.report import charts
-from trustgap.report.view import build_view
+from trustgap.report.view import build_view, common_evidence, shared_reason, strip_promise
 
 
 def _env() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["fmt_pct"] = lambda x: "n/a" if x is None else f"{x:.0f}%"
+    env.globals["shared_reason"] = shared_reason
+    env.globals["common_evidence"] = common_evidence
+    env.globals["strip_promise"] = strip_promise
     return env
 
 

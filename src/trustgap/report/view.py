@@ -37,6 +37,48 @@ class FindingGroup:
 
 
 @dataclass
+class ControlGroup:
+    """Every finding of one control: its promise quoted once, then the entities at fault check by check."""
+
+    control_id: str
+    title: str
+    severity: str  # the most severe of its findings
+    criteria: list[str]
+    promise: Any
+    checks: list[FindingGroup]
+    total: int
+
+    @property
+    def search_text(self) -> str:
+        """What the report's filter box matches: ids, titles, entities (lower case)."""
+        words = [self.control_id, self.title, *self.criteria]
+        for g in self.checks:
+            words += [g.title, g.key, *(f.entity or "" for f in g.findings)]
+        return " ".join(words).lower()
+
+
+def shared_reason(findings: list[Finding]) -> str | None:
+    """The reason every finding of a group gives, when they all give the same one (then it is said once)."""
+    reasons = {strip_promise(f) for f in findings}
+    return reasons.pop() if len(reasons) == 1 and len(findings) > 1 else None
+
+
+def common_evidence(findings: list[Finding]) -> list[tuple[str, str]] | None:
+    """(name, sha256) of the files every finding of a group rests on, when they all rest on the same ones: then
+    each file is named once and each row gives only its place in it (row, line or call)."""
+    sets = {tuple(sorted({(e.name or "", e.sha256) for e in f.evidence})) for f in findings}
+    if len(sets) != 1 or len(findings) < 2:
+        return None
+    files = list(sets.pop())
+    return files or None
+
+
+def strip_promise(f: Finding) -> str:
+    """A finding's reason without the ``(promised: ...)`` tail when the promise is quoted apart."""
+    return f.reason.split(" (promised: ", 1)[0] if f.promise else f.reason
+
+
+@dataclass
 class MatrixRow:
     criterion: str
     criterion_title: str
@@ -49,6 +91,7 @@ class ReportView:
     result: AssessmentResult
     run_id: str | None
     groups_by_severity: dict[str, list[FindingGroup]] = field(default_factory=dict)
+    controls_by_severity: dict[str, list[ControlGroup]] = field(default_factory=dict)
     matrix: list[MatrixRow] = field(default_factory=list)
     implemented: list[Verdict] = field(default_factory=list)
     not_assessed: list[Verdict] = field(default_factory=list)
@@ -133,6 +176,7 @@ def build_view(result: AssessmentResult, run_id: str | None = None,
         view.severity_counts[sev] = sum(g.total for g in groups)
 
     by_control = {v.control_id: v for v in result.verdicts}
+    view.controls_by_severity = control_groups(result, by_control, max_entities)
     crit_titles = {c.id: c.title for c in result.criteria}
     for ru in result.criteria:
         first_row = True
@@ -155,6 +199,39 @@ def build_view(result: AssessmentResult, run_id: str | None = None,
             statuses[r.status] += 1
         view.framework_summary[name] = {"mapped": len(rollups), "statuses": dict(statuses)}
     return view
+
+
+def control_groups(result: AssessmentResult, verdicts: dict[str, Verdict],
+                   max_entities: int = MAX_ENTITIES_PER_GROUP) -> dict[str, list[ControlGroup]]:
+    """The findings gathered by control (then by check), each control under its most severe finding."""
+    by_key: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        by_key[(f.control_id, f.check_id or f"answer:{f.control_id}")].append(f)
+    per_control: dict[str, list[FindingGroup]] = defaultdict(list)
+    for (cid, key), items in sorted(by_key.items()):
+        first = items[0]
+        sev = min((f.severity for f in items), key=_severity_rank)
+        per_control[cid].append(FindingGroup(
+            key=key, title=first.title, severity=sev, control_ids=[cid], criteria=first.criteria,
+            gap_kind=first.gap_kind, remediation=first.remediation, findings=items[:max_entities], total=len(items),
+            promise=first.promise))
+    out: dict[str, list[ControlGroup]] = {sev: [] for sev in SEVERITIES}
+    for cid, groups in per_control.items():
+        groups.sort(key=lambda g: (_severity_rank(g.severity), -g.total, g.key))
+        sev = groups[0].severity
+        verdict = verdicts.get(cid)
+        promise = next((g.promise for g in groups if g.promise), None)
+        out.setdefault(sev, []).append(ControlGroup(
+            control_id=cid, title=verdict.title if verdict else groups[0].title, severity=sev,
+            criteria=sorted({c for g in groups for c in g.criteria}), promise=promise, checks=groups,
+            total=sum(g.total for g in groups)))
+    for groups_of in out.values():
+        groups_of.sort(key=lambda c: (-c.total, c.control_id))
+    return out
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def short_sha(sha: str) -> str:

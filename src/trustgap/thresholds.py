@@ -88,6 +88,15 @@ class Thresholds(BaseModel):
     dr_test_months: int = Field(12, ge=1)
     backup_test_months: int = Field(12, ge=1)
     pentest_months: int = Field(12, ge=1)
+    # second-factor kinds not accepted on their own (Account.mfa_factors names: sms, voice, email, ...); none by
+    # default, as most audits accept any second factor; a policy saying "SMS is not accepted" adds it
+    mfa_rejected_factors: list[str] = Field(default_factory=list)
+    screen_lock_max_minutes: int = Field(15, ge=1, description="devices lock after at most this many idle minutes")
+    device_return_working_days: int = Field(10, ge=0, description="a leaver's devices returned within")
+    emergency_review_working_days: int = Field(5, ge=0, description="emergency changes approved after the fact "
+                                               "within this many working days")
+    admin_grants_max: int = Field(3, ge=1, description="owner / admin role bindings per cloud project or "
+                                  "subscription held by individuals")
 
     @field_validator(
         "access_review_cadence_months",
@@ -213,6 +222,8 @@ def _stricter(key: str, new: Any, old: Any) -> bool:
     """True when ``new`` is the stricter setting (smaller interval / limit, or a requirement turned on)."""
     if isinstance(new, bool):
         return bool(new) and not bool(old)
+    if isinstance(new, list | tuple):
+        return set(new) > set(old or ())
     if key in ("change_min_approvals", "log_retention_days"):
         return new > old
     if key == "min_tls_version":

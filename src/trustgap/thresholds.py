@@ -95,6 +95,8 @@ class Thresholds(BaseModel):
     device_return_working_days: int = Field(10, ge=0, description="a leaver's devices returned within")
     emergency_review_working_days: int = Field(5, ge=0, description="emergency changes approved after the fact "
                                                "within this many working days")
+    access_review_action_days: int = Field(30, ge=0, description="'revoke' decisions of an access review carried "
+                                           "out within this many days")
     admin_grants_max: int = Field(3, ge=1, description="owner / admin role bindings per cloud project or "
                                   "subscription held by individuals")
 

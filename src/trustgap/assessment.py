@@ -25,7 +25,7 @@ from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.mapping_registry import organisation_parsers
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
-from trustgap.facts import Account, Document, FactSet
+from trustgap.facts import Account, Document, FactSet, RiskAcceptance
 from trustgap.scope import LoadedScope, load_scope
 from trustgap.thresholds import Promise, ResolvedThresholds
 
@@ -158,6 +158,7 @@ def assess(
         evidence_names=names,
         evidence_by_name={i.name: i.sha256 for i in sources.items if i.sha256},
         conflicts={src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()},
+        acceptances=facts.of(RiskAcceptance),
     ))
     result = AssessmentResult(
         tool_version=__version__,

@@ -73,6 +73,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "process_records": ("records/process-records.csv", "records/records.yaml",
                         "records/tabletop-single.yaml"),
     "risk_register": ("risk/risk-register.csv",),
+    "security_exceptions": ("risk/security-exceptions.csv",),
     "background_checks": ("records/checkr-reports.csv", "records/fuehrungszeugnisse.csv"),
     "access_reviews": ("records/access-review-log.csv", "records/zugriffsrezertifizierung.csv"),
     "contractor_list": ("hr/workday-contingent-workers.csv", "hr/agency-contractors.csv"),

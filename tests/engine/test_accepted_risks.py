@@ -44,3 +44,17 @@ def test_engine_shows_accepted_risk_on_the_verdict(small_catalog) -> None:  # no
     assert "EX-02 does not count" in out.findings[0].reason
 
 
+
+
+def test_a_proven_failure_stays_proven_beside_cannot_tell_entities(small_catalog) -> None:  # noqa: ANN001
+    res = CheckResult("c1", "fail", "2 of 2", [
+        EntityResult("repository", "acme/portal:main", "fail", "force pushes allowed", (S,)),
+        EntityResult("repository", "acme/web", "partial", "no protection evidence", (),
+                     gap_kind="insufficient_evidence"),
+    ], gap_kind="insufficient_evidence")
+    out = evaluate(EvaluationInput(catalog=small_catalog, categories=["security"], not_applicable={}, results=[res],
+                                   metas={"c1": meta("c1", ("AC-01",))}, assertions=[],
+                                   thresholds=ResolvedThresholds({}), as_of=DAY))
+    by = {f.entity: f for f in out.findings}
+    assert by["acme/portal:main"].gap_kind == "not_operating" and by["acme/portal:main"].certainty == "proven"
+    assert by["acme/web"].gap_kind == "insufficient_evidence" and by["acme/web"].certainty == "cannot_tell"

@@ -164,7 +164,10 @@ def certainty_of(status: str, gap_kind: str | None) -> str:
 def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_id: str,
                     promise: PromiseQuote | None, names: dict[str, str],
                     conflicts: dict[Src, list[str]] | None = None) -> Finding:
-    kind = "not_operating" if promise else (e.gap_kind or res.gap_kind or meta.gap_kind)
+    # a proven failure does not take "insufficient evidence" from the other entities of its check (a check with one
+    # failing and one "cannot tell" entity carries the kind they share only when every failing entity shares it)
+    inherited = res.gap_kind if not (e.status == "fail" and res.gap_kind == "insufficient_evidence") else None
+    kind = "not_operating" if promise else (e.gap_kind or inherited or meta.gap_kind)
     disagreements = sorted({c for s in e.evidence for c in (conflicts or {}).get(s, [])})
     reason = e.reason
     if promise:

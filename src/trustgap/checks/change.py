@@ -211,7 +211,7 @@ def _protections(ctx: CheckContext) -> dict[str, BranchProtection]:
 def _active_repositories(ctx: CheckContext) -> set[str]:
     repos = {r.resource_id for r in [*ctx.facts.resources("github.repository"), *ctx.facts.resources("gitlab.project")]
              if not r.attrs.get("archived")}
-    repos |= {c.repository for c in ctx.facts.of(Change)}
+    repos |= {c.repository for c in ctx.facts.of(Change) if c.kind != "ticket"}  # a ticket's project is no repository
     return repos
 
 

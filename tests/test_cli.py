@@ -144,7 +144,7 @@ def test_starter_examples_are_valid_when_uncommented(tmp_path: Path):
     from trustgap.scope import load_scope
     from trustgap.starter import SCOPE_TEMPLATE
 
-    text = SCOPE_TEMPLATE.format(name="Acme")
+    text = SCOPE_TEMPLATE.format(name="Acme", legal="Acme Inc.")
     for section in ("collect", "plan"):
         block = re.search(rf"^# {section}:\n((?:#   .*\n)+)", text, re.M)
         assert block, section

@@ -1,8 +1,10 @@
 """The one entry every face calls: scope + evidence + answers + as-of date -> a stored assessment.
 
 collect (files, live APIs, answers) -> facts -> promises -> thresholds -> checks -> verdicts -> roll-ups
--> plan -> save. The CLI and, later, the web app only call :func:`run_assessment` (or :func:`assess`
-for already-collected sources) and then read the stored run.
+-> plan -> save. This module is the only place that gathers sources (:func:`gather_sources`), turns them
+into facts, promises, thresholds and the check context (:func:`prepare`, :func:`check_context`) and saves
+a run (:func:`save_run`). The CLI (``assess``, ``collect``, ``interview``, ``policy generate``), the web app
+and the scheduler only call these functions, so every face judges the same facts the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from trustgap import __version__
 from trustgap.answers import Assertion, load_answers
 from trustgap.catalog.loader import Catalog, load_catalog
-from trustgap.checks.base import CheckContext, load_checks, run_checks
+from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, run_checks
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
 from trustgap.engine.evaluate import EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
@@ -25,8 +27,8 @@ from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.mapping_registry import organisation_parsers
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
-from trustgap.facts import Account, Document, FactSet, RiskAcceptance
-from trustgap.scope import LoadedScope, load_scope
+from trustgap.facts import Account, CollectionIssue, Document, FactSet, RiskAcceptance
+from trustgap.scope import LoadedScope, Scope, load_scope
 from trustgap.thresholds import Promise, ResolvedThresholds
 
 Progress = Callable[[str, str], None]  # (stage, detail)
@@ -98,37 +100,34 @@ def load_answer_files(paths: Sequence[Path], catalog: Catalog, store: EvidenceSt
     return assertions, promises, items
 
 
-def assess(
-    loaded: LoadedScope,
-    sources: SourceOutput,
-    *,
-    as_of: date,
-    extra_promises: Sequence[Promise] = (),
-    catalog: Catalog | None = None,
-    progress: Progress | None = None,
-) -> AssessmentResult:
-    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result."""
-    from trustgap.engine.reconcile import extract_promises
-    from trustgap.plan import build_plan
+@dataclass(frozen=True)
+class Prepared:
+    """What the checks of one run read: the joined facts, the promises found, the thresholds they resolve to
+    and the check context built from them and the scope."""
 
-    say = progress or (lambda stage, detail: None)
-    cat = catalog or load_catalog()
-    scope = loaded.scope
-    say("facts", "joining facts")
+    facts: FactSet
+    promises: list[Promise]
+    thresholds: ResolvedThresholds
+    ctx: CheckContext
+
+
+def build_facts(scope: Scope, sources: SourceOutput, as_of: date) -> FactSet:
+    """The sources' facts finalised, reconciled across exports (newest observation wins) and joined with the
+    scope's identity settings (aliases, account map, service accounts, time zone)."""
     observed = observed_times((i.sha256, i.name, i.collected_at) for i in sources.items)
     merged = reconcile(finalize_facts(sources), observed, as_of, formats={i.sha256: i.format for i in sources.items})
     facts = FactSet(merged.facts, identity=scope.identity.config(scope.organisation.time_zone), observed=observed,
                     conflicts=merged.conflicts, history=merged.history)
-    identity = facts.identity
-    facts.conflicts.extend(identity.conflicts)
+    facts.conflicts.extend(facts.identity.conflicts)
+    return facts
 
-    say("reconcile", "reading promises from policies and answers")
-    promises = [*extract_promises(facts.of(Document)), *extra_promises]
-    thresholds = ResolvedThresholds(scope.thresholds, promises, loaded.threshold_lines)
 
+def check_context(scope: Scope, facts: FactSet, thresholds: ResolvedThresholds, as_of: date) -> CheckContext:
+    """The one way a check context is built from a scope: audit period (Type II only), systems and MFA
+    systems in scope, service-account owners (lower case, as identities are compared), categories."""
     period = scope.report.period if scope.report.type == "type2" else None
     systems = scope.in_scope_systems()
-    ctx = CheckContext(
+    return CheckContext(
         facts=facts,
         thresholds=thresholds,
         as_of=as_of,
@@ -139,6 +138,48 @@ def assess(
         service_account_owners={k.lower(): v.lower() for k, v in scope.identity.service_accounts.items()},
         options={"categories": tuple(scope.categories), "organisation": scope.organisation.name},
     )
+
+
+def prepare(scope: Scope, sources: SourceOutput, as_of: date, *, extra_promises: Sequence[Promise] = (),
+            threshold_lines: dict[str, int] | None = None) -> Prepared:
+    """Facts, promises (policy documents first, then answers), thresholds and the check context of a run."""
+    from trustgap.engine.reconcile import extract_promises
+
+    facts = build_facts(scope, sources, as_of)
+    promises = [*extract_promises(facts.of(Document)), *extra_promises]
+    thresholds = ResolvedThresholds(scope.thresholds, promises, threshold_lines)
+    return Prepared(facts, promises, thresholds, check_context(scope, facts, thresholds, as_of))
+
+
+def check_sources(scope: Scope, sources: SourceOutput, as_of: date, checks: Sequence[Check] | None = None,
+                  ) -> tuple[Prepared, list[CheckResult]]:
+    """Run checks (default: all) over already-collected sources exactly as an assessment runs them: what
+    ``trustgap collect`` shows after a collection."""
+    prepared = prepare(scope, sources, as_of)
+    return prepared, run_checks(prepared.ctx, checks if checks is not None else load_checks().values())
+
+
+def assess(
+    loaded: LoadedScope,
+    sources: SourceOutput,
+    *,
+    as_of: date,
+    extra_promises: Sequence[Promise] = (),
+    catalog: Catalog | None = None,
+    progress: Progress | None = None,
+) -> AssessmentResult:
+    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result."""
+    from trustgap.plan import build_plan
+
+    say = progress or (lambda stage, detail: None)
+    cat = catalog or load_catalog()
+    scope = loaded.scope
+    say("facts", "joining facts")
+    say("reconcile", "reading promises from policies and answers")
+    prepared = prepare(scope, sources, as_of, extra_promises=extra_promises, threshold_lines=loaded.threshold_lines)
+    facts, promises, thresholds, ctx = prepared.facts, prepared.promises, prepared.thresholds, prepared.ctx
+    identity = facts.identity
+    period = scope.report.period if scope.report.type == "type2" else None
     say("checks", "running automated checks")
     registry = load_checks()
     results = run_checks(ctx, registry.values())
@@ -174,6 +215,7 @@ def assess(
         thresholds=thresholds.provenance(),
         threshold_conflicts=thresholds.conflicts,
         evidence=sorted(sources.items, key=lambda i: (i.name, i.source, i.sha256)),
+        collection_issues=sorted({f"{i.source}: {i.reason}" for i in facts.of(CollectionIssue)}),
         fact_counts=facts.counts(),
         checks=out.checks,
         verdicts=out.verdicts,
@@ -196,32 +238,36 @@ def assess(
     return result
 
 
-def run_assessment(
+@dataclass
+class Gathered:
+    """Everything one run reads, gathered once: the scope, the sources (scope file, the organisation's format
+    specs, the evidence folder, live collections, answers files) and the promises made in answers files."""
+
+    loaded: LoadedScope
+    sources: SourceOutput
+    answer_promises: list[Promise]
+    catalog: Catalog
+    answer_items: list[EvidenceItem] = field(default_factory=list)  # the answers files (also in sources.items)
+
+
+def gather_sources(
     scope_path: Path,
     *,
     evidence_dir: Path | None,
     answers: Sequence[Path] = (),
     as_of: date,
+    store: EvidenceStore,
     collect: Sequence[str] = (),
     collected: SourceOutput | None = None,
-    extra_assertions: Sequence[Assertion] = (),
-    extra_promises: Sequence[Promise] = (),
-    save: bool = True,
-    store_url: str | None = None,
-    evidence_store: EvidenceStore | None = None,
     progress: Progress | None = None,
-    created_at: datetime | None = None,
-) -> tuple[AssessmentResult, str | None]:
-    """Collect, evaluate and (by default) save. Returns the result and the stored run id.
+) -> Gathered:
+    """Read the scope, keep it as evidence, and gather every source of a run into ``store``.
 
     ``collected`` is live evidence already gathered elsewhere (a monitor job, or Celery workers collecting
     one account and region each): it is merged as if ``collect`` had gathered it here."""
-    from trustgap import config
-
     say = progress or (lambda stage, detail: None)
     loaded = load_scope(scope_path)
     cat = load_catalog()
-    store = evidence_store or EvidenceStore(config.evidence_dir())
     sources = SourceOutput()
     sources.items.append(_store_text_input(scope_path, store, "scope"))
     skip = [scope_path, *answers]
@@ -242,27 +288,90 @@ def run_assessment(
         sources.merge(collected)
     a, p, items = load_answer_files(list(answers), cat, store)
     sources.assertions.extend(a)
-    sources.assertions.extend(extra_assertions)
     sources.items.extend(items)
-    result = assess(loaded, sources, as_of=as_of, extra_promises=[*p, *extra_promises], catalog=cat,
-                    progress=progress)
-    if answers:
+    return Gathered(loaded, sources, p, cat, items)
+
+
+def save_run(result: AssessmentResult, *, source: str, store_url: str | None = None,
+             created_at: datetime | None = None) -> str:
+    """Store a run (the one save step of every face) and return its id."""
+    from trustgap.store.runs import RunStore
+
+    rs = RunStore.open(store_url)
+    try:
+        return rs.save(result, created_at=created_at or datetime.now(UTC), source=source).id
+    finally:
+        rs.close()
+
+
+def run_assessment(
+    scope_path: Path,
+    *,
+    evidence_dir: Path | None,
+    answers: Sequence[Path] = (),
+    as_of: date,
+    collect: Sequence[str] = (),
+    collected: SourceOutput | None = None,
+    extra_assertions: Sequence[Assertion] = (),
+    extra_promises: Sequence[Promise] = (),
+    save: bool = True,
+    store_url: str | None = None,
+    evidence_store: EvidenceStore | None = None,
+    progress: Progress | None = None,
+    created_at: datetime | None = None,
+    interview: dict[str, Any] | None = None,
+) -> tuple[AssessmentResult, str | None]:
+    """Collect, evaluate and (by default) save. Returns the result and the stored run id.
+
+    ``collected``: see :func:`gather_sources`. ``interview``: the interview's progress to store with the run
+    (default: summarised from the answers files)."""
+    from trustgap import config
+
+    say = progress or (lambda stage, detail: None)
+    store = evidence_store or EvidenceStore(config.evidence_dir())
+    got = gather_sources(scope_path, evidence_dir=evidence_dir, answers=answers, as_of=as_of, store=store,
+                         collect=collect, collected=collected, progress=progress)
+    got.sources.assertions.extend(extra_assertions)
+    result = assess(got.loaded, got.sources, as_of=as_of, extra_promises=[*got.answer_promises, *extra_promises],
+                    catalog=got.catalog, progress=progress)
+    if interview is not None:
+        result.interview = interview
+    elif answers:
         from trustgap.interview.answers import interview_summary
 
         result.interview = interview_summary(list(answers))
     run_id = None
     if save:
-        from trustgap.store.runs import RunStore
-
         say("save", "saving the run")
-        rs = RunStore.open(store_url)
-        try:
-            rec = rs.save(result, created_at=created_at or datetime.now(UTC),
-                          source=str(evidence_dir or scope_path.parent))
-            run_id = rec.id
-        finally:
-            rs.close()
+        run_id = save_run(result, source=str(evidence_dir or scope_path.parent), store_url=store_url,
+                          created_at=created_at)
     return result, run_id
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """An organisation's evidence read as an assessment reads it, nothing stored: what policy drafting judges
+    missing or stale, with the thresholds the policies promise."""
+
+    loaded: LoadedScope
+    prepared: Prepared
+    errors: list[InputError]  # evidence files that could not be read
+
+    @property
+    def documents(self) -> list[Document]:
+        return self.prepared.facts.of(Document)
+
+
+def policy_view(scope_path: Path, *, evidence_dir: Path | None, answers: Sequence[Path] = (), as_of: date
+                ) -> PolicyView:
+    """Gather and prepare the sources of a run in memory (no evidence stored, no run saved)."""
+    got = gather_sources(scope_path, evidence_dir=evidence_dir, answers=answers, as_of=as_of,
+                         store=EvidenceStore(None))
+    prepared = prepare(got.loaded.scope, got.sources, as_of, extra_promises=got.answer_promises,
+                       threshold_lines=got.loaded.threshold_lines)
+    errors = [InputError(e.path, e.message, line=e.line, field=e.field)
+              for i in got.sources.items if i.status == "failed" for e in i.errors]
+    return PolicyView(got.loaded, prepared, errors)
 
 
 def result_digest(result: AssessmentResult) -> str:

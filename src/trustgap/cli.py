@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from trustgap.cli_common import Group, date_option
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -23,12 +24,34 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=Group,
 )
 
 AsOf = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional here
-    typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD). Default: today."),
+    Optional[date],  # noqa: UP045 - typer needs Optional here
+    date_option("--as-of", help="Evaluate as of this date. Default: today."),
 ]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"trustgap {version('trustgap')}")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            from trustgap import __version__
+
+            typer.echo(f"trustgap {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """SOC 2 gap analysis with evidence: where you stand against each criterion, and what to fix first."""
 
 
 def _console():  # type: ignore[no-untyped-def]
@@ -37,13 +60,8 @@ def _console():  # type: ignore[no-untyped-def]
     return Console(stderr=False, highlight=False)
 
 
-def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--as-of: not a date: {value!r} (use YYYY-MM-DD)") from None
+def _as_of(value: date | None) -> date:
+    return date.today() if value is None else value
 
 
 def _guard(fn):  # type: ignore[no-untyped-def]
@@ -94,6 +112,8 @@ def assess(
     fmt: Annotated[str, typer.Option("--format", help="Report format: html, md or json.")] = "html",
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the result JSON here.")] = None,  # noqa: UP045
     save: Annotated[bool, typer.Option(help="Store the run in the database.")] = True,
+    allow_collect_failure: Annotated[bool, typer.Option(
+        "--allow-collect-failure", help="Exit 0 even when a --collect source could not be collected.")] = False,
 ) -> None:
     """Assess an organisation: collect evidence, run checks, decide verdicts, store the run."""
     from trustgap.assessment import resolve_inputs
@@ -102,14 +122,45 @@ def assess(
     result, run_id = _run_with_progress(inputs.scope_path, inputs.evidence_dir, inputs.answers,
                                         _as_of(as_of), collect or [], save)
     _after_assess(result, run_id, report, fmt, json_out)
+    _next_steps(result, folder, inputs.evidence_dir)
     # a bad answers file does not stop the assessment (the rest is decided, reported and stored), but the
     # command says so and exits 2, as for any bad input the person must fix
     answer_names = {p.name for p in inputs.answers}
     bad = [err for e in result.evidence if e.status == "failed" and e.name in answer_names for err in e.errors]
     if bad:
         raise _fail("; ".join(str(err) for err in bad[:5]) + " (the rest of the assessment was completed)")
+    failed = _failed_collections(result, collect or [])
+    if failed and not allow_collect_failure:
+        raise _fail(f"could not collect {', '.join(failed)} (why: above; the run {'was stored' if run_id else 'ran'} "
+                    "without it); fix the access, or pass --allow-collect-failure to accept such a run", 1)
     if fail_under is not None and (result.readiness.score or 0) < fail_under:
-        raise typer.Exit(1)
+        score = "n/a (nothing assessed)" if result.readiness.score is None else f"{result.readiness.score:.1f}%"
+        raise _fail(f"readiness {score} is under {fail_under:g} (--fail-under)", 1)
+
+
+def _next_steps(result: AssessmentResult, folder: Path, evidence_dir: Path | None) -> None:
+    """An organisation with no evidence and no answers yet is told what to do next, once, after its summary."""
+    if any(e.status not in ("scope", "answers") for e in result.evidence) or result.readiness.counts.assessed:
+        return
+    where = evidence_dir or folder / "evidence"
+    con = _console()
+    con.print("[bold]No evidence yet.[/] Next:", highlight=False)
+    for line in (f"1. drop the exports you have into {where} (HR roster, Okta / Google / Entra user lists, the AWS "
+                 "IAM credential report, GitHub pull requests, scanner results, policies, vendor list, risk register)",
+                 "2. see what trustgap reads in a file: trustgap inspect FILE",
+                 f"3. answer what no file shows: trustgap interview {folder}",
+                 f"4. or collect live: trustgap assess {folder} --collect aws,github (see trustgap collect --help)",
+                 f"then run trustgap assess {folder} again"):
+        con.print(f"  {line}", markup=False, highlight=False)
+
+
+def _failed_collections(result: AssessmentResult, collect: list[str]) -> list[str]:
+    """The ``--collect`` names whose collection reported an issue (``aws``, ``github``)."""
+    from trustgap.cli_collect import SOURCE_PREFIX
+    from trustgap.collectors.runner import split_names
+
+    topics = {i.split(":", 1)[0].split(".", 1)[0] for i in result.collection_issues}
+    return [n for n in split_names(collect) if SOURCE_PREFIX.get(n, n) in topics]
 
 
 def _run_with_progress(scope_path: Path, evidence_dir: Path | None, answers: list[Path], as_of: date,
@@ -279,7 +330,7 @@ def demo(
     from trustgap.demo import DEMO_AS_OF, demo_folder
 
     folder = demo_folder()
-    when = date.fromisoformat(as_of) if as_of else DEMO_AS_OF
+    when = as_of or DEMO_AS_OF
     from trustgap.assessment import resolve_inputs
 
     inputs = resolve_inputs(folder)

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
+    from trustgap.checks.base import Check
     from trustgap.evidence.ingest import SourceOutput
     from trustgap.scope import Scope
 
@@ -23,8 +25,10 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_
                   help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
 
 ScopeOpt = Annotated[Optional[Path], typer.Option("--scope", help="Scope file whose 'collect' section to use.")]  # noqa: UP045
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="As-of date (YYYY-MM-DD). Default: today.")]  # noqa: UP045
+AsOfOpt = Annotated[Optional[date], date_option("--as-of", help="As-of date. Default: today.")]  # noqa: UP045
+SinceOpt = Annotated[Optional[date], date_option("--since", help="First day of merged pull or merge requests.")]  # noqa: UP045,E501
 FindingsOpt = Annotated[bool, typer.Option("--findings/--no-findings", help="Run the checks over what was collected.")]
+AllowFailureOpt = Annotated[bool, typer.Option("--allow-collect-failure", help="Exit 0 even when a source could not be collected.")]  # noqa: E501
 
 SHOW_PASSING = 10  # passing entities named per check in the findings table
 # Which checks to show after a collection: those depending on sources with this prefix.
@@ -33,13 +37,8 @@ SOURCE_PREFIX = {"aws": "aws", "github": "github", "gitlab": "gitlab", "google":
 SYSTEM_TOKEN = {"entra": "azuread"}  # the system token of a collector's accounts, where it differs from its name
 
 
-def _as_of(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"--as-of: not a date: {value!r} (use YYYY-MM-DD)") from None
+def _as_of(value: date | None) -> date:
+    return date.today() if value is None else value
 
 
 def _load_scope(path: Path | None) -> Scope:
@@ -62,7 +61,8 @@ def _section(scope: Scope, name: str, overrides: dict[str, Any]) -> dict[str, An
     return collect
 
 
-def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings: bool, *, scoped: bool) -> None:
+def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings: bool, *, scoped: bool,
+         allow_failure: bool = False) -> None:
     """Collect with ``name``; with a scope file (``scoped``) only what its checks need is called."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -97,6 +97,26 @@ def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings
         except TrustgapError as exc:
             raise _fail(str(exc)) from None
     summarise(console, name, output, scope, as_of, findings=findings, store_dir=str(config.evidence_dir()))
+    failed = _collection_failures(output)
+    if failed and not allow_failure:
+        raise _fail(f"could not collect {name} (why: the table above); fix the access, or pass "
+                    "--allow-collect-failure to keep what was collected", 1)
+
+
+def _collection_failures(output: SourceOutput) -> list[str]:
+    from trustgap.evidence.ingest import finalize_facts
+    from trustgap.facts import CollectionIssue
+
+    issues = [f for f in finalize_facts(output) if isinstance(f, CollectionIssue)]
+    return sorted({f"{i.source}: {i.reason}" for i in issues})
+
+
+def related_checks(name: str) -> list[Check]:
+    """The checks that read what collector ``name`` collects (shown after a collection)."""
+    from trustgap.checks.base import load_checks
+
+    prefix = SOURCE_PREFIX.get(name, name)
+    return [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
 
 
 def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of: date, *, findings: bool,
@@ -104,12 +124,13 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
     """Print the collection summary, the collection issues and the findings of the related checks."""
     from rich.table import Table
 
-    from trustgap.checks.base import CheckContext, load_checks, run_checks
-    from trustgap.evidence.ingest import finalize_facts
-    from trustgap.facts import CollectionIssue, FactSet
-    from trustgap.thresholds import ResolvedThresholds
+    from trustgap.assessment import prepare
+    from trustgap.checks.base import run_checks
+    from trustgap.facts import CollectionIssue
 
-    facts = FactSet(finalize_facts(output))
+    # the facts, promises, thresholds and check context exactly as 'trustgap assess --collect NAME' builds them
+    prepared = prepare(scope, output, as_of)
+    facts = prepared.facts
     console.print(f"[bold]{name}[/]: evidence stored in {store_dir}")
     summary = Table(title=f"{name}: collected", show_header=True)
     summary.add_column("what")
@@ -128,19 +149,16 @@ def summarise(console: Any, name: str, output: SourceOutput, scope: Scope, as_of
         console.print(t)
     if not findings:
         return
-    prefix = SOURCE_PREFIX.get(name, name)
-    related = [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
-    ctx = CheckContext(
-        facts=facts, thresholds=ResolvedThresholds(scope.thresholds), as_of=as_of,
-        period_start=scope.report.period.start if scope.report.period else None,
-        period_end=scope.report.period.end if scope.report.period else None,
-        systems_in_scope=tuple(s.kind for s in scope.in_scope_systems()) or (SYSTEM_TOKEN.get(name, name),),
-        mfa_systems=tuple(s.kind for s in scope.in_scope_systems() if s.mfa_required) or (SYSTEM_TOKEN.get(name,
-                                                                                                        name),),
-        service_account_owners=dict(scope.identity.service_accounts),
-        options={"categories": tuple(scope.categories)},
-    )
+    related = related_checks(name)
+    ctx = prepared.ctx
     results = run_checks(ctx, related)
+    # a check left not assessed because a source could not be collected is counted once, not repeated per check
+    blocked = [r for r in results if r.status == "not_assessed" and any(i.reason in r.summary for i in issues)]
+    results = [r for r in results if r not in blocked]
+    if blocked:
+        console.print(f"{len(blocked)} check(s) not assessed for want of what could not be collected", markup=False)
+    if not results:
+        return
     t = Table(title="findings", show_header=True)
     for col in ("check", "status", "entity", "reason"):
         t.add_column(col)
@@ -167,13 +185,15 @@ def aws(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect IAM, S3, RDS, EBS, KMS, CloudTrail, CloudWatch Logs, GuardDuty, Backup and Config."""
     sc = _load_scope(scope)
     overrides: dict[str, Any] = {"endpoint_url": endpoint_url, "services": service}
     if profile or role_arn or region:
         overrides["accounts"] = [{"profile": profile, "role_arn": role_arn, "regions": region or []}]
-    _run("aws", sc, _section(sc, "aws", overrides), _as_of(as_of), findings, scoped=scope is not None)
+    _run("aws", sc, _section(sc, "aws", overrides), _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -182,19 +202,22 @@ def github(
     repo: Annotated[Optional[list[str]], typer.Option("--repo", help="Repository (repeatable; default: all).")] = None,  # noqa: UP045,E501
     base_url: Annotated[Optional[str], typer.Option(help="API base URL (GHES: https://HOST/api/v3).")] = None,  # noqa: UP045
     token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the token.")] = None,  # noqa: UP045
-    since: Annotated[Optional[str], typer.Option(help="First day of merged pull requests (YYYY-MM-DD).")] = None,  # noqa: UP045
+    since: SinceOpt = None,
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect organisation settings, members (owners, 2FA), default-branch protection and rules, merged
     pull requests and reviews."""
     sc = _load_scope(scope)
     collect = _section(sc, "github", {"org": org, "repositories": repo, "base_url": base_url,
-                                      "token_env": token_env, "since": since})
+                                      "token_env": token_env,
+                                      "since": since.isoformat() if since else None})
     if not collect["github"].get("org"):
         raise _fail("--org (or collect.github.org in the scope file) is required")
-    _run("github", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("github", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -205,11 +228,13 @@ def google(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect Google Workspace users (Admin SDK Directory API users.list)."""
     sc = _load_scope(scope)
     _run("google", sc, _section(sc, "google", {"customer": customer, "base_url": base_url, "token_env": token_env}),
-         _as_of(as_of), findings, scoped=scope is not None)
+         _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -220,13 +245,15 @@ def okta(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect Okta users and their enrolled factors."""
     sc = _load_scope(scope)
     collect = _section(sc, "okta", {"domain": domain, "base_url": base_url, "token_env": token_env})
     if not (collect["okta"].get("domain") or collect["okta"].get("base_url")):
         raise _fail("--domain or --base-url (or collect.okta in the scope file) is required")
-    _run("okta", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("okta", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -238,12 +265,14 @@ def entra(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect Microsoft Entra ID users and their MFA registration (Microsoft Graph)."""
     sc = _load_scope(scope)
     collect = _section(sc, "entra", {"tenant_id": tenant, "base_url": base_url, "login_url": login_url,
                                      "token_env": token_env})
-    _run("entra", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("entra", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 @app.command()
@@ -253,11 +282,13 @@ def iac(
     scope: ScopeOpt = None,
     as_of: AsOfOpt = None,
     findings: FindingsOpt = True,
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Scan infrastructure-as-code folders with Checkov (TRUSTGAP_CHECKOV or checkov on PATH)."""
     sc = _load_scope(scope)
     _run("iac", sc, _section(sc, "iac", {"paths": [str(p) for p in paths], "frameworks": framework}),
-         _as_of(as_of), findings, scoped=scope is not None)
+         _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)
 
 
 def _register_gitlab() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from trustgap.cli_collect import AllowFailureOpt, AsOfOpt, SinceOpt
 from trustgap.cli_common import fail as _fail
 
 
@@ -16,10 +17,11 @@ def gitlab(
     group: Annotated[Optional[str], typer.Option(help="Group path or id whose projects and members to collect.")] = None,  # noqa: UP045,E501
     project: Annotated[Optional[list[str]], typer.Option("--project", help="Project path group/name (repeatable; default: all of the group).")] = None,  # noqa: UP045,E501
     token_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the token (GITLAB_TOKEN).")] = None,  # noqa: UP045,E501
-    since: Annotated[Optional[str], typer.Option(help="First day of merged merge requests (YYYY-MM-DD).")] = None,  # noqa: UP045
+    since: SinceOpt = None,
     scope: Annotated[Optional[str], typer.Option("--scope", help="Scope file whose 'collect' section to use.")] = None,  # noqa: UP045,E501
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="As-of date (YYYY-MM-DD). Default: today.")] = None,  # noqa: UP045,E501
+    as_of: AsOfOpt = None,
     findings: Annotated[bool, typer.Option("--findings/--no-findings", help="Run the checks over what was collected.")] = True,  # noqa: E501
+    allow_collect_failure: AllowFailureOpt = False,
 ) -> None:
     """Collect GitLab users, group members, protected branches with approval rules, and merged merge requests
     with their approvals."""
@@ -29,7 +31,9 @@ def gitlab(
 
     sc = _load_scope(Path(scope) if scope else None)
     collect = _section(sc, "gitlab", {"base_url": base_url, "group": group, "projects": project,
-                                      "token_env": token_env, "since": since})
+                                      "token_env": token_env,
+                                      "since": since.isoformat() if since else None})
     if not (collect["gitlab"].get("group") or collect["gitlab"].get("projects")):
         raise _fail("--group or --project (or collect.gitlab in the scope file) is required")
-    _run("gitlab", sc, collect, _as_of(as_of), findings, scoped=scope is not None)
+    _run("gitlab", sc, collect, _as_of(as_of), findings, scoped=scope is not None,
+         allow_failure=allow_collect_failure)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 FORMATS = ("table", "json")
@@ -46,7 +47,7 @@ def inspect(
     scope: Annotated[Optional[Path], typer.Option(help="scope.yaml: its parsers options and the organisation's "  # noqa: UP045
                                                        "formats/ are used.", exists=True, dir_okay=False)] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
-    as_of: Annotated[Optional[str], typer.Option(help="As-of date (YYYY-MM-DD); default today.")] = None,  # noqa: UP045
+    as_of: Annotated[Optional[date], date_option("--as-of", help="As-of date; default today.")] = None,  # noqa: UP045
 ) -> None:
     """Explain what trustgap understands of each file, and why."""
     from trustgap.errors import TrustgapError
@@ -54,10 +55,7 @@ def inspect(
 
     if fmt not in FORMATS:
         raise _fail(f"--format: use one of {', '.join(FORMATS)}")
-    try:
-        when = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        raise _fail(f"--as-of: not a date (YYYY-MM-DD): {as_of}") from None
+    when = as_of or date.today()
     try:
         parsers, options, items = _context(scope)
     except TrustgapError as exc:

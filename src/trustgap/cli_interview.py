@@ -11,9 +11,11 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
+
 AsOf = Annotated[
-    Optional[str],  # noqa: UP045 - typer needs Optional here
-    typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD). Default: today."),
+    Optional[date],  # noqa: UP045 - typer needs Optional here
+    date_option("--as-of", help="Evaluate as of this date. Default: today."),
 ]
 
 
@@ -43,10 +45,11 @@ def interview(
 ) -> None:
     """Interview the organisation domain by domain about what the evidence cannot show, then assess."""
     from trustgap.assessment import resolve_inputs
+    from trustgap.assessment_interview import finish, open_interview
     from trustgap.cli import _as_of, _console, _fail
     from trustgap.interview.prompts import Terminal, converse, domain_summary
     from trustgap.interview.record import write_record
-    from trustgap.interview.run import DEFAULT_NAME, finish, open_interview
+    from trustgap.interview.run import DEFAULT_NAME
 
     when = _as_of(as_of)
     today = date.today()

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 FORMATS = ("table", "json", "md", "html")
@@ -21,15 +22,6 @@ def _console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
     return Console(highlight=False)
-
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _fail(f"{option}: not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
 def _guarded(fn: Any) -> Any:
@@ -142,8 +134,8 @@ def snapshots(
 @_guarded
 def timeline(
     folder: Annotated[Path, typer.Argument(help="Organisation folder.")],
-    start: Annotated[Optional[str], typer.Option("--start", help="Period start (default: report.period).")] = None,  # noqa: UP045
-    end: Annotated[Optional[str], typer.Option("--end", help="Period end (default: report.period).")] = None,  # noqa: UP045
+    start: Annotated[Optional[date], date_option("--start", help="Period start (default: report.period).")] = None,  # noqa: UP045
+    end: Annotated[Optional[date], date_option("--end", help="Period end (default: report.period).")] = None,  # noqa: UP045
     control: Annotated[Optional[list[str]], typer.Option("--control", help="Only these controls.")] = None,  # noqa: UP045
     fmt: Annotated[str, typer.Option("--format", help="table, json, md or html.")] = "table",
     out: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write here instead of stdout.")] = None,  # noqa: UP045
@@ -158,7 +150,7 @@ def timeline(
 
     if fmt not in FORMATS:
         raise _fail(f"--format: use one of {', '.join(FORMATS)}")
-    result, ctx = period_report(folder, start=_date(start, "--start"), end=_date(end, "--end"))
+    result, ctx = period_report(folder, start=start, end=end)
     if control:
         keep = set(control)
         result.controls = {k: v for k, v in result.controls.items() if k in keep}

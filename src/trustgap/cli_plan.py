@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from trustgap.cli_common import date_option
 from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ def risks(
     import json
 
     from trustgap.errors import TrustgapError
+    from trustgap.report.safe import safe_row
 
     try:
         if fmt not in RISK_FORMATS:
@@ -163,8 +165,8 @@ def risks(
             w = csv.writer(buf, lineterminator="\r\n")
             w.writerow(cols)
             for r in rows:
-                w.writerow([", ".join(r[c]) if isinstance(r[c], list) else ("" if r[c] is None else r[c])
-                            for c in cols])
+                w.writerow(safe_row(", ".join(r[c]) if isinstance(r[c], list) else ("" if r[c] is None else r[c])
+                                    for c in cols))
             _emit(buf.getvalue(), output, "risk register")
         elif fmt == "md":
             from trustgap.report.charts_plan import plan_markdown
@@ -199,16 +201,13 @@ def policy_generate(
     evidence: Annotated[Optional[Path], typer.Option(help="Evidence folder with the existing policies.")] = None,  # noqa: UP045,E501
     missing: Annotated[bool, typer.Option("--missing", help="Only policies missing or stale in the evidence.")] = False,
     out: Annotated[Optional[Path], typer.Option(help="Folder for the drafts (default: EVIDENCE/policies/drafts).")] = None,  # noqa: UP045,E501
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date to judge staleness and date drafts (YYYY-MM-DD).")] = None,  # noqa: UP045,E501
+    as_of: Annotated[Optional[date], date_option("--as-of", help="Date to judge staleness and date drafts.")] = None,  # noqa: UP045,E501
     force: Annotated[bool, typer.Option(help="Overwrite drafts that already exist.")] = False,
 ) -> None:
     """Write Markdown policy drafts (front matter: owner, version, status draft, dates, criteria)."""
     from trustgap.errors import TrustgapError
 
-    try:
-        when = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        raise _fail(f"--as-of: not a date: {as_of!r} (use YYYY-MM-DD)") from None
+    when = as_of or date.today()
     try:
         _generate(folder, scope, evidence, missing, out, when, force)
     except TrustgapError as exc:
@@ -217,37 +216,30 @@ def policy_generate(
 
 def _generate(folder: Path | None, scope_path: Path | None, evidence: Path | None, missing: bool, out: Path | None,
               when: date, force: bool) -> None:
+    from trustgap.assessment import policy_view
     from trustgap.errors import TrustgapError
     from trustgap.policies.generate import drafts_for, policy_states, write_drafts
-    from trustgap.policies.read import read_policy_documents
-    from trustgap.scope import load_scope
-    from trustgap.thresholds import ResolvedThresholds
 
     if folder is None and scope_path is None:
         raise TrustgapError("give the organisation FOLDER or --scope")
+    answers: list[Path] = []
     if folder is not None:
         from trustgap.assessment import resolve_inputs
 
         inputs = resolve_inputs(folder, scope_path, evidence)
-        scope_path, evidence = inputs.scope_path, inputs.evidence_dir
+        scope_path, evidence, answers = inputs.scope_path, inputs.evidence_dir, inputs.answers
     assert scope_path is not None
     if evidence is None and (scope_path.parent / "evidence").is_dir():
         evidence = scope_path.parent / "evidence"
-    loaded = load_scope(scope_path)
-    sc = loaded.scope
-    docs, errors = read_policy_documents(evidence, when, skip=[scope_path]) if evidence else ([], [])
+    view = policy_view(scope_path, evidence_dir=evidence, answers=answers, as_of=when)
+    sc = view.loaded.scope
     con = _console()
-    for err in errors:
+    for err in view.errors:
         con.print(f"warning: {err}")
-    promises = []
-    if docs:
-        from trustgap.engine.reconcile import extract_promises
-
-        promises = list(extract_promises(docs))
-    thresholds = ResolvedThresholds(sc.thresholds, promises, loaded.threshold_lines).as_dict()
+    thresholds = view.prepared.thresholds.as_dict()
     states = None
     if missing:
-        states = policy_states(docs, sc, when, promises)
+        states = policy_states(view.prepared.ctx)
         for s in states:
             con.print(f"{s.key:<22} {s.state:<10} {s.detail}")
     drafts = drafts_for(sc, when, thresholds, states=states)

@@ -113,7 +113,10 @@ def package(
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
     store = EvidenceStore(config.evidence_dir())
-    data, missing = build_package(result, store.read_verified, run_id=run_id)
+    checked = {e.sha256: (e.name, *store.check(e.sha256)) for e in result.evidence if e.sha256}
+    altered = {sha: why for sha, (_, why, _) in checked.items() if why is not None and why != "missing"}
+    data, missing = build_package(result, lambda sha: checked[sha][2] if sha in checked else store.read_verified(sha),
+                                  run_id=run_id, altered=altered)
     out = output or Path(f"trustgap-evidence-{run_id or result.as_of.isoformat()}.zip")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
@@ -121,9 +124,13 @@ def package(
 
     con = Console(highlight=False, markup=False)
     con.print(f"evidence package: {out.resolve()}")
+    for sha, why in altered.items():
+        con.print(f"  ALTERED  {checked[sha][0]} ({sha[:12]}): {why}; not included")
     if missing:
         con.print(f"{len(missing)} evidence file(s) not in the evidence store {config.evidence_dir()} "
                   "(listed in the package's README)")
+    if altered or missing:  # the package is not the evidence the run rests on
+        raise typer.Exit(1)
 
 
 def verify(
@@ -143,16 +150,17 @@ def verify(
     except TrustgapError as exc:
         raise _fail(str(exc)) from None
     store = EvidenceStore(config.evidence_dir())
-    items = [e for e in result.evidence if e.sha256]
-    missing = [e for e in items if not store.has(e.sha256)]
-    altered = [e for e in items if e not in missing and store.read_verified(e.sha256) is None]
+    items = list({e.sha256: e for e in result.evidence if e.sha256}.values())
+    problems = [(e, store.check(e.sha256)[0]) for e in items]
+    missing = [e for e, why in problems if why == "missing"]
+    altered = [(e, why) for e, why in problems if why is not None and why != "missing"]
     con = Console(highlight=False, markup=False)
     con.print(f"run {run_id or run}: {len(items) - len(missing) - len(altered)} of {len(items)} evidence items "
               f"present and unchanged in {config.evidence_dir()}")
     for e in missing:
         con.print(f"  missing  {e.name} ({e.sha256[:12]})")
-    for e in altered:
-        con.print(f"  ALTERED  {e.name} ({e.sha256[:12]}): its bytes no longer hash to the recorded sha256")
+    for e, why in altered:
+        con.print(f"  ALTERED  {e.name} ({e.sha256[:12]}): {why}")
     if missing or altered:
         raise typer.Exit(1)
 

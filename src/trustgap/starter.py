@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from trustgap.errors import TrustgapError
+
+# the endings of a registered company's name: a name that has one is already the legal name
+_LEGAL_ENDING = re.compile(r"(?:\b(?:inc|incorporated|corp|corporation|co|company|ltd|limited|llc|llp|lp|plc|gmbh|ag|"
+                           r"sa|sas|sarl|srl|spa|bv|nv|oy|ab|as|aps|kk|pty|pte)\.?|s\.a\.|b\.v\.|n\.v\.)$",
+                           re.IGNORECASE)
+_PLAIN_YAML = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,&'()/+-]*$")
 
 SCOPE_TEMPLATE = """\
 # trustgap scope file. Every field is documented in the README ("The scope file").
@@ -12,7 +20,7 @@ version: 1
 
 organisation:
   name: {name}
-  # legal_name: {name} Inc.
+  # legal_name: {legal}
   # industry: B2B SaaS
   # employees: 120
   # description: One paragraph on what the system does and for whom (goes into the report).
@@ -107,7 +115,8 @@ ANSWERS_TEMPLATE = """\
 def write_starter(folder: Path, *, organisation: str, force: bool = False) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "evidence").mkdir(exist_ok=True)
-    files = {folder / "scope.yaml": SCOPE_TEMPLATE.format(name=organisation),
+    files = {folder / "scope.yaml": SCOPE_TEMPLATE.format(name=_yaml_text(organisation),
+                                                          legal=_yaml_text(legal_name(organisation))),
              folder / "answers.yaml": ANSWERS_TEMPLATE}
     existing = [p for p in files if p.exists()]
     if existing and not force:
@@ -115,3 +124,15 @@ def write_starter(folder: Path, *, organisation: str, force: bool = False) -> li
     for p, text in files.items():
         p.write_text(text, encoding="utf-8")
     return [*files, folder / "evidence"]
+
+
+def legal_name(organisation: str) -> str:
+    """An example legal name for the starter: the name itself when it already ends like one (``Acme Inc.``,
+    ``Beta GmbH``), else the name with ``Inc.``."""
+    name = organisation.strip()
+    return name if _LEGAL_ENDING.search(name) else f"{name} Inc."
+
+
+def _yaml_text(value: str) -> str:
+    """The value as YAML reads it back: plain when that is safe, else double-quoted (JSON is valid YAML)."""
+    return value if _PLAIN_YAML.match(value) and not value.endswith(":") else json.dumps(value, ensure_ascii=False)

@@ -68,7 +68,10 @@ class Thresholds(BaseModel):
     mfa_required: bool = True
     max_admin_fraction: float = Field(0.10, gt=0, le=1, description="admins as a share of a system's accounts")
     max_admins_min: int = Field(3, ge=1, description="a system may always have this many admins")
-    key_rotation_days: int = Field(90, ge=1)
+    key_rotation_days: int = Field(
+        90, ge=1, description="access keys, API keys and other credentials rotated this often")
+    encryption_key_rotation_days: int = Field(
+        365, ge=1, description="encryption keys (KMS and other data-encryption keys) rotated this often")
     credential_unused_days: int = Field(90, ge=1, description="credentials unused this long are stale")
     account_inactive_days: int = Field(90, ge=1)
     encryption_required: bool = True

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from trustgap.errors import InputError
+from trustgap.evidence.limits import yaml_refusal
 
 
 class _Loader(yaml.SafeLoader):
@@ -40,6 +41,9 @@ class LocatedYaml:
         self.path = path
         try:
             self.node = yaml.compose(text, Loader=_Composer)
+            refused = yaml_refusal(self.node)
+            if refused is not None:  # checked on the node tree, before any alias is expanded into values
+                raise InputError(path, refused, line=1)
             self.data = _Loader("").construct_document(self.node) if self.node is not None else None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark

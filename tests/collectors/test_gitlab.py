@@ -126,8 +126,14 @@ def test_gitlab_com_does_not_list_the_whole_site_and_narrowing_keeps_identity() 
 def test_collect_gitlab_cli(api: GitlabApi) -> None:
     from trustgap.cli_collect import app
 
-    result = CliRunner().invoke(app, ["gitlab", "--base-url", api.base_url, "--group", "acme", "--as-of",
-                                      "2026-03-01"], env={"COLUMNS": "220", "NO_COLOR": "1", **ENV})
+    args = ["gitlab", "--base-url", api.base_url, "--group", "acme", "--as-of", "2026-03-01"]
+    env = {"COLUMNS": "220", "NO_COLOR": "1", **ENV}
+    # one project's approval rules answer 403: what was collected is shown, the gap is said once, exit 1 ...
+    strict = CliRunner().invoke(app, args, env=env)
+    assert strict.exit_code == 1, strict.output
+    assert strict.output.count("HTTP 403") == 1 and "--allow-collect-failure" in strict.output
+    # ... unless the person accepts a partial collection
+    result = CliRunner().invoke(app, [*args, "--allow-collect-failure"], env=env)
     assert result.exit_code == 0, result.output
     assert "facts: Change" in result.output and "change.pr_approved_by_other" in result.output
     assert "acme/api#8" in result.output  # merged by its author, self-approved

@@ -36,6 +36,9 @@ def one(text: str) -> dict[str, object]:
     ("The incident response plan is tested in a tabletop exercise annually.", "incident_test_months", 12),
     ("The disaster recovery plan is tested every 12 months.", "dr_test_months", 12),
     ("Access keys are rotated every 90 days.", "key_rotation_days", 90),
+    ("API keys and service account credentials are rotated at least every 180 days.", "key_rotation_days", 180),
+    ("Data is encrypted with AES-256 (AWS KMS); keys are rotated yearly.", "encryption_key_rotation_days", 365),
+    ("Customer-managed encryption keys are rotated every 2 years.", "encryption_key_rotation_days", 730),
     ("New hires complete security training within 14 days of their start date.", "training_new_hire_days", 14),
     ("Vendors are reviewed annually by their owner.", "vendor_review_months", 12),
     ("Vulnerability scans run monthly against production.", "vuln_scan_cadence_months", 1),
@@ -54,6 +57,14 @@ def test_sentence_sets_threshold(sentence: str, key: str, value: object) -> None
 ])
 def test_sentences_without_a_number_promise_nothing(sentence: str) -> None:
     assert one(sentence) == {}
+
+
+def test_encryption_key_rotation_is_not_an_access_key_limit() -> None:
+    promised = one("Confidential data is encrypted at rest with AES-256 (AWS KMS) and in transit with TLS 1.2 or "
+                   "later; keys are rotated yearly.")
+    assert promised.get("encryption_key_rotation_days") == 365
+    assert "key_rotation_days" not in promised
+    assert "encryption_key_rotation_days" not in one("Access keys are rotated every 90 days.")
 
 
 def test_wrapped_sentence_quoted_whole_with_its_first_line() -> None:

@@ -104,3 +104,6 @@ def test_a_credential_inside_an_archive_withholds_that_member_only(tmp_path: Pat
     withheld = items["dump.zip!keys/deploy.pem"]
     assert withheld.status == "failed" and "private key" in withheld.errors[0].message  # type: ignore[attr-defined]
     assert items["dump.zip!vendors.csv"].format == "vendor_inventory"  # type: ignore[attr-defined]
+    # the archive's own bytes hold the key: it is listed, not stored
+    assert items["dump.zip"].sha256 == ""  # type: ignore[attr-defined]
+    assert not any(b"PRIVATE KEY" in p.read_bytes() for p in (tmp_path / "store").rglob("*") if p.is_file())

@@ -10,10 +10,10 @@ import pytest
 from rich.console import Console
 
 from trustgap.assessment import resolve_inputs
+from trustgap.assessment_interview import Interview, open_interview
 from trustgap.demo import DEMO_AS_OF, demo_folder
 from trustgap.interview.bank import Question
 from trustgap.interview.prompts import Terminal
-from trustgap.interview.run import Interview, open_interview
 from trustgap.interview.session import InterviewSession
 
 WHO = "priya.raman@northwind.example"

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from trustgap.assessment_interview import finish
 from trustgap.catalog.loader import load_catalog
 from trustgap.interview.bank import load_bank
 from trustgap.interview.prompts import converse
 from trustgap.interview.record import InterviewRecord, read_record
-from trustgap.interview.run import finish
 from trustgap.interview.session import InterviewSession
 
 from .conftest import WHO, open_demo, scripted, terminal

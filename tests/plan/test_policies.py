@@ -12,9 +12,11 @@ import typer
 from typer.testing import CliRunner
 
 from trustgap import cli_plan
+from trustgap.assessment import check_context
+from trustgap.checks.base import CheckContext
 from trustgap.evidence.detect import ParseContext, parse_with, recognise
 from trustgap.evidence.store import EvidenceRef
-from trustgap.facts import Document, Src
+from trustgap.facts import Document, FactSet, Src
 from trustgap.policies.generate import drafts_for, policy_states, render_policy
 from trustgap.policies.library import BY_KEY, POLICIES, policies_for
 from trustgap.scope import Scope, load_scope
@@ -76,14 +78,19 @@ def test_every_draft_is_filled_from_the_scope_and_parses_as_an_unapproved_draft(
     assert "is\n  4 hours" in filled.text and not filled.open_items
 
 
+def _ctx(docs: list[Document], scope: Scope, as_of: date) -> CheckContext:
+    """The check context an assessment builds over these documents alone."""
+    return check_context(scope, FactSet(docs), ResolvedThresholds(scope.thresholds), as_of)
+
+
 def test_approved_draft_counts_and_unapproved_does_not() -> None:
     scope = demo_scope()
     d = render_policy(BY_KEY["encryption"], scope, ResolvedThresholds().as_dict(), AS_OF)
     draft = parse(d.text, d.filename)
     approved = parse(approve(d.text), d.filename)
     assert approved.approved_on == date(2026, 11, 20)
-    before = {s.key: s for s in policy_states([draft], scope, date(2026, 11, 21))}
-    after = {s.key: s for s in policy_states([approved], scope, date(2026, 11, 21))}
+    before = {s.key: s for s in policy_states(_ctx([draft], scope, date(2026, 11, 21)))}
+    after = {s.key: s for s in policy_states(_ctx([approved], scope, date(2026, 11, 21)))}
     assert before["encryption"].state == "draft"
     assert after["encryption"].state == "current"
 
@@ -98,7 +105,7 @@ def test_policy_states_missing_stale_draft_current() -> None:
     docs = [_doc("information_security", approved=date(2026, 2, 10)),
             _doc("incident_response", approved=date(2024, 9, 1)),
             _doc("vendor_management", status="draft")]
-    states = {s.key: s for s in policy_states(docs, scope, AS_OF)}
+    states = {s.key: s for s in policy_states(_ctx(docs, scope, AS_OF))}
     assert states["information_security"].state == "current"
     assert states["incident_response"].state == "stale" and states["incident_response"].needs_draft
     assert states["vendor_management"].state == "draft" and not states["vendor_management"].needs_draft

@@ -341,7 +341,7 @@ def config_recording(ctx: CheckContext) -> CheckResult:
     remediation="Turn on automatic rotation for every customer-managed symmetric key (enable-key-rotation); "
     "keys that cannot rotate automatically need a documented manual rotation.",
     sources=("aws.kms",),
-    thresholds=("key_rotation_days",),
+    thresholds=("encryption_key_rotation_days",),
 )
 def kms_key_rotation(ctx: CheckContext) -> CheckResult:
     def judge(r: Resource) -> tuple[str, str] | None:

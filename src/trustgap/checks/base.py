@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import Any, Literal
 
 from trustgap.dates import add_months
@@ -121,6 +123,13 @@ class CheckContext:
     mfa_systems: tuple[str, ...] = ()  # system kinds where MFA is required
     service_account_owners: dict[str, str] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+    # The metadata of the check being run, set by Check.run on its own copy of the context (so that
+    # ctx.result() knows the check's id and default gap kind without any shared state).
+    meta: CheckMeta | None = None
+
+    def for_check(self, meta: CheckMeta) -> CheckContext:
+        """This context as seen by one check: same facts and settings, carrying the check's metadata."""
+        return self if self.meta is meta else replace(self, meta=meta)
 
     @property
     def type2(self) -> bool:
@@ -179,7 +188,7 @@ class CheckContext:
     def result(self, entities: list[EntityResult], summary: str | None = None, *,
                empty: str = "nothing to judge") -> CheckResult:
         """Status from entities: none -> not assessed; all pass -> pass; any fail -> fail; else partial."""
-        meta = _CURRENT.get("meta")
+        meta = self.meta
         check_id = meta.id if meta else "?"
         if not entities:
             return CheckResult(check_id, "not_assessed", empty)
@@ -203,12 +212,10 @@ class CheckContext:
         return CheckResult(check_id, status, summary, entities, gap_kind)
 
     def not_assessed(self, reason: str) -> CheckResult:
-        meta = _CURRENT.get("meta")
-        return CheckResult(meta.id if meta else "?", "not_assessed", reason)
+        return CheckResult(self.meta.id if self.meta else "?", "not_assessed", reason)
 
     def not_applicable(self, reason: str) -> CheckResult:
-        meta = _CURRENT.get("meta")
-        return CheckResult(meta.id if meta else "?", "not_applicable", reason)
+        return CheckResult(self.meta.id if self.meta else "?", "not_applicable", reason)
 
 
 CheckFn = Callable[[CheckContext], CheckResult]
@@ -220,49 +227,53 @@ class Check:
     fn: CheckFn
 
     def run(self, ctx: CheckContext) -> CheckResult:
-        _CURRENT["meta"] = self.meta
-        try:
-            res = self.fn(ctx)
-        finally:
-            _CURRENT.pop("meta", None)
+        """Run the check on its own view of ``ctx`` (carrying this check's metadata); safe to call from
+        several threads at once, as nothing but the immutable registry is shared."""
+        res = self.fn(ctx.for_check(self.meta))
         res.check_id = self.meta.id
         return res
 
 
-# The meta of the check running now, so that ctx.result() can fill in the id. Set and cleared around
-# each run (checks run sequentially inside one assessment).
-_CURRENT: dict[str, CheckMeta] = {}
-
+# The registry is filled once, under a lock, by importing the check modules; afterwards it is only read,
+# through the read-only view load_checks() returns.
 _REGISTRY: dict[str, Check] = {}
-_LOADED = False
+_LOAD_LOCK = threading.RLock()
+_LOADED: list[Mapping[str, Check]] = []  # the frozen, sorted view once every module is imported
 
 
 def check(**meta: Any) -> Callable[[CheckFn], CheckFn]:
     """Register a check function with its metadata (see module docstring)."""
 
     def deco(fn: CheckFn) -> CheckFn:
+        if _LOADED:
+            raise RuntimeError(f"check {meta.get('id')!r} registered after the registry was loaded; "
+                               "put it in a module of trustgap.checks")
         fields: dict[str, Any] = {k: tuple(v) if k in ("controls", "criteria", "sources", "thresholds") else v
                                   for k, v in meta.items()}
         m = CheckMeta(**fields)
-        if m.id in _REGISTRY and _REGISTRY[m.id].fn.__qualname__ != fn.__qualname__:
-            raise ValueError(f"check {m.id!r} registered twice")
-        _REGISTRY[m.id] = Check(m, fn)
+        with _LOAD_LOCK:
+            if m.id in _REGISTRY and _REGISTRY[m.id].fn.__qualname__ != fn.__qualname__:
+                raise ValueError(f"check {m.id!r} registered twice")
+            _REGISTRY[m.id] = Check(m, fn)
         return fn
 
     return deco
 
 
-def load_checks() -> dict[str, Check]:
-    """Import every check module of this package (once) and return the registry, sorted by id."""
-    global _LOADED
-    if not _LOADED:
-        from trustgap import checks as pkg
+def load_checks() -> Mapping[str, Check]:
+    """Import every check module of this package (once, under a lock: safe when several threads ask at
+    the same time) and return the registry, sorted by id, as a read-only mapping."""
+    if _LOADED:
+        return _LOADED[0]
+    with _LOAD_LOCK:
+        if not _LOADED:
+            from trustgap import checks as pkg
 
-        for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            if mod.name not in ("base",) and not mod.name.startswith("_"):
-                importlib.import_module(f"{pkg.__name__}.{mod.name}")
-        _LOADED = True
-    return dict(sorted(_REGISTRY.items()))
+            for mod in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+                if mod.name not in ("base",) and not mod.name.startswith("_"):
+                    importlib.import_module(f"{pkg.__name__}.{mod.name}")
+            _LOADED.append(MappingProxyType(dict(sorted(_REGISTRY.items()))))
+        return _LOADED[0]
 
 
 def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None) -> list[CheckResult]:

@@ -267,6 +267,7 @@ class AssessmentResult(_M):
     thresholds: dict[str, dict[str, Any]]
     threshold_conflicts: list[str] = Field(default_factory=list)
     evidence: list[EvidenceItem] = Field(default_factory=list)
+    collection_issues: list[str] = Field(default_factory=list)  # "aws: reason" for each source not collected
     fact_counts: dict[str, int] = Field(default_factory=dict)
     checks: list[CheckOutcome] = Field(default_factory=list)
     verdicts: list[Verdict] = Field(default_factory=list)

@@ -131,6 +131,11 @@ class _Rule:
     value: Callable[[str], Any]
 
 
+def _encryption_context(sentence: str) -> bool:
+    return _has(sentence, r"\b(kms|encrypt\w*|cryptograph\w*|aes(-?256)?|cmks?|hsm"
+                          r"|data[- ]keys?|master[- ]keys?|key[- ]management)\b")
+
+
 def _tls(sentence: str) -> str | None:
     m = re.search(r"\bTLS\s*(?:v(?:ersion)?\s*)?1\.([0-3])\b", sentence, re.IGNORECASE)
     return f"1.{m.group(1)}" if m else None
@@ -174,8 +179,17 @@ _RULES: tuple[_Rule, ...] = (
           lambda s: _has(s, r"(terminat|offboard|depart|leav|separat|last day)",
                          r"(revok|disabl|remov|deactivat|suspend|deprovision|withdraw|\blos(e|es|t)\b|cut off)"),
           _hours),
+    # "Keys are rotated yearly" in a sentence about encryption speaks of encryption keys (KMS), not of the
+    # access keys and other credentials people and services sign in with: two different limits.
     _Rule("key_rotation_days",
-          lambda s: _has(s, r"\b(keys?|credentials?|secrets?)\b", r"\brotat"),
+          lambda s: _has(s, r"\brotat") and (
+              _has(s, r"\b(access|api|service[- ]account|ssh|personal access)[- ]keys?\b"
+                   r"|\b(credentials?|secrets?|tokens?)\b")
+              or (_has(s, r"\bkeys?\b") and not _encryption_context(s))),
+          lambda s: _days(s) or _every_days(s)),
+    _Rule("encryption_key_rotation_days",
+          lambda s: _has(s, r"\bkeys?\b", r"\brotat") and _encryption_context(s)
+          and _lacks(s, r"\b(access|api|ssh)[- ]keys?\b", r"\b(credentials?|secrets?|tokens?)\b"),
           lambda s: _days(s) or _every_days(s)),
     _Rule("critical_vuln_sla_days", lambda s: _has(s, r"\bcritical\b", r"(vulnerab|finding|patch|remediat|fix)"),
           _days),

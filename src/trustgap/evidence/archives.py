@@ -14,11 +14,12 @@ import gzip
 import io
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from trustgap.engine.models import ErrorInfo, EvidenceItem, Understanding
-from trustgap.evidence.store import EvidenceStore
+from trustgap.evidence.store import EvidenceRef, EvidenceStore
 
 MAX_MEMBER = 256 * 1024 * 1024
 MAX_TOTAL = 1024 * 1024 * 1024
@@ -188,14 +189,21 @@ def expand(data: bytes, name: str) -> Expanded:
     return out
 
 
-def archive_item(data: bytes, name: str, collected_at: datetime,
-                 store: EvidenceStore) -> tuple[EvidenceItem, list[tuple[str, bytes]]]:
+def archive_item(data: bytes, name: str, collected_at: datetime, store: EvidenceStore,
+                 withheld: Callable[[str, bytes], bool] | None = None) -> tuple[EvidenceItem, list[tuple[str, bytes]]]:
     """The archive kept as evidence (its members listed, refused members as errors naming the limit), and the
-    members to read."""
-    ref = store.put(data, name=name, source="file", collected_at=collected_at)
+    members to read. When ``withheld`` says a member holds a credential, the archive itself is not stored either
+    (its bytes hold the credential); the member is reported on its own."""
     ex = expand(data, name)
+    secret = withheld is not None and any(withheld(n, body) for n, body in ex.members)
+    if secret:
+        ref = EvidenceRef(sha256="", name=name, source="file", collected_at=collected_at, size=len(data))
+    else:
+        ref = store.put(data, name=name, source="file", collected_at=collected_at)
     shown = ", ".join(n.split("!", 1)[-1] for n, _ in ex.members[:10]) + (" ..." if len(ex.members) > 10 else "")
     reasons = [f"{len(ex.members)} file(s) inside, read as evidence of their own" + (f": {shown}" if shown else "")]
+    if secret:
+        reasons.append("not stored: a file inside holds a credential")
     item = EvidenceItem(
         sha256=ref.sha256, name=name, source="file", collected_at=collected_at.astimezone(UTC).isoformat(),
         size=ref.size, format="archive", format_title="Compressed archive (gzip, zip, tar)",

@@ -18,12 +18,13 @@ from trustgap.engine.models import ErrorInfo, EvidenceItem
 from trustgap.errors import InputError
 from trustgap.evidence.archives import archive_item, is_archive
 from trustgap.evidence.detect import ParseContext, Parser, Recognition, explain, load_parsers, parse_with, recognise
+from trustgap.evidence.folder import IGNORED_NAMES, NotRead, display_name, read_file, scan_folder
+from trustgap.evidence.limits import is_office_package, zip_refusal
 from trustgap.evidence.secrets import find_secret
 from trustgap.evidence.store import EvidenceRef, EvidenceStore, sha256_bytes
 from trustgap.facts import CollectionIssue, Src
 
-# Files never treated as evidence: editor / OS leftovers.
-IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+__all__ = ["IGNORED_NAMES", "SourceOutput", "finalize_facts", "ingest_bytes", "ingest_folder", "iter_evidence_files"]
 
 
 @dataclass
@@ -111,15 +112,9 @@ def ingest_bytes(
 
 
 def iter_evidence_files(folder: Path) -> list[Path]:
-    """Every regular file below ``folder`` (recursively, sorted, hidden files and folders skipped)."""
-    out = []
-    for p in sorted(folder.rglob("*")):
-        rel = p.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or p.name in IGNORED_NAMES:
-            continue
-        if p.is_file() and not p.is_symlink():
-            out.append(p)
-    return out
+    """Every regular file below ``folder`` (recursively, sorted, hidden files and folders skipped, links never
+    followed; see :func:`~trustgap.evidence.folder.scan_folder`)."""
+    return scan_folder(folder).files
 
 
 def ingest_folder(
@@ -138,24 +133,24 @@ def ingest_folder(
     parsers = parsers if parsers is not None else load_parsers()
     out = SourceOutput(parsers=parsers)
     skipped = {p.resolve() for p in skip}
-    for path in iter_evidence_files(folder):
+    scan = scan_folder(folder)
+    out.items.extend(_not_read(rel, why) for rel, why in scan.skipped)
+    for path in scan.files:
         if path.resolve() in skipped:
             continue
-        rel = path.relative_to(folder).as_posix()
+        rel = display_name(path.relative_to(folder).as_posix())
         if on_file:
             on_file(rel)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            out.items.append(
-                EvidenceItem(sha256="", name=rel, source="file", collected_at="", size=0, status="failed",
-                             errors=[ErrorInfo(path=rel, message=f"could not be read: {exc.strerror}")])
-            )
+            data, modified = read_file(path)
+        except NotRead as exc:
+            out.items.append(_not_read(rel, str(exc)))
             continue
-        mtime = datetime.fromtimestamp(int(path.stat().st_mtime), tz=UTC)
+        mtime = datetime.fromtimestamp(int(modified), tz=UTC)
         members = [(rel, data)]
         if is_archive(data):  # compressed evidence is read as its contents
-            item, members = archive_item(data, rel, mtime, store)
+            item, members = archive_item(data, rel, mtime, store,
+                                         withheld=lambda n, body: find_secret(body, n) is not None)
             out.items.append(item)
         for name, body in members:
             _ingest_file(out, body, name, mtime, store=store, as_of=as_of, options=options, parsers=parsers)
@@ -164,8 +159,13 @@ def ingest_folder(
 
 def _ingest_file(out: SourceOutput, data: bytes, rel: str, mtime: datetime, *, store: EvidenceStore, as_of: date,
                  options: dict[str, dict[str, Any]] | None, parsers: dict[str, Parser]) -> None:
-    """One file (or archive member): withheld when it holds a credential, else stored, recognised and parsed."""
-    secret = find_secret(data)
+    """One file (or archive member): refused past a limit, withheld when it holds a credential, else stored,
+    recognised and parsed."""
+    refused = zip_refusal(data) if is_office_package(data) else None
+    if refused is not None:  # decided from the ZIP directory, before anything is inflated
+        out.items.append(_not_read(rel, refused, data, mtime))
+        return
+    secret = find_secret(data, rel)
     if secret is not None:  # never stored; the checks that needed the file cannot pass without it
         out.items.append(_withheld(data, rel, mtime, *secret))
         chosen = recognise(data, rel, parsers, options)
@@ -174,19 +174,31 @@ def _ingest_file(out: SourceOutput, data: bytes, rel: str, mtime: datetime, *, s
             out.facts.extend(CollectionIssue(src=src, source=s, reason=f"{rel} was not read: it holds a "
                                              f"{secret[1]}") for s in chosen.sources)
         return
-    item, pname, facts, _ = ingest_bytes(
-        data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options,
-        parsers=parsers,
-    )
+    try:
+        item, pname, facts, _ = ingest_bytes(
+            data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options,
+            parsers=parsers,
+        )
+    except MemoryError:  # the other files are still read, and the run is still stored
+        out.items.append(_not_read(rel, "not read: reading it ran out of memory", data, mtime))
+        return
     out.items.append(item)
     if pname:
         out.facts_by_parser.setdefault(pname, []).extend(facts)
 
 
+def _not_read(name: str, why: str, data: bytes | None = None, mtime: datetime | None = None) -> EvidenceItem:
+    """A file that was not read (skipped, past a limit): listed with the reason, never stored."""
+    return EvidenceItem(sha256="", name=name, source="file", collected_at=mtime.isoformat() if mtime else "",
+                        size=len(data) if data is not None else 0, status="failed",
+                        errors=[ErrorInfo(path=name, message=why)])
+
+
 def _withheld(data: bytes, name: str, mtime: datetime, line: int, kind: str) -> EvidenceItem:
     message = (f"holds what looks like a {kind}: the file is not stored or read (remove the credential, "
                "rotate it, and run again)")
-    return EvidenceItem(sha256=sha256_bytes(data), name=name, source="file", collected_at=mtime.isoformat(),
+    # no sha256: nothing was stored, so `trustgap verify` has nothing to look for
+    return EvidenceItem(sha256="", name=name, source="file", collected_at=mtime.isoformat(),
                         size=len(data), status="failed", errors=[ErrorInfo(path=name, line=line, message=message)])
 
 

@@ -1,9 +1,15 @@
-"""Content-addressed evidence store: raw bytes kept once under their sha256, never modified in place."""
+"""Content-addressed evidence store: raw bytes kept once under their sha256, never modified in place.
+
+The store's folders are created readable by their owner only (0700) and each object is written 0600: evidence
+holds names, e-mail addresses and configuration that other users of the machine have no business reading.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -43,7 +49,7 @@ class EvidenceStore:
         self.root = root
         self._mem: dict[str, bytes] = {}
         if root is not None:
-            root.mkdir(parents=True, exist_ok=True)
+            _private_dir(root)
 
     def _path(self, sha: str) -> Path:
         assert self.root is not None
@@ -64,8 +70,8 @@ class EvidenceStore:
         else:
             target = self._path(sha)
             if not target.exists():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=target.parent)
+                _private_dir(target.parent)
+                fd, tmp = tempfile.mkstemp(dir=target.parent)  # created 0600
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
                 os.replace(tmp, target)
@@ -87,7 +93,64 @@ class EvidenceStore:
 
     def read_verified(self, sha: str) -> bytes | None:
         """The stored bytes, read once, when they are there and still hash to their name; else None."""
-        if not self.has(sha):
-            return None
-        data = self.get(sha)
-        return data if sha256_bytes(data) == sha else None
+        return self.check(sha)[1]
+
+    def check(self, sha: str) -> tuple[str | None, bytes | None]:
+        """(what is wrong with a stored object, its bytes): ``(None, bytes)`` when it is there and still hashes
+        to its name; else a sentence saying how it was altered (``missing``, changed, truncated, replaced by a
+        directory / link / FIFO, unreadable) and None. Never follows a link, never blocks on a FIFO."""
+        if self.root is None:
+            data = self._mem.get(sha)
+            if data is None:
+                return "missing", None
+            return (None, data) if sha256_bytes(data) == sha else (_CHANGED, None)
+        path = self._path(sha)
+        try:
+            parent = os.lstat(path.parent)
+            if not stat.S_ISDIR(parent.st_mode):
+                return f"replaced: its folder {path.parent.name}/ is {_kind(parent.st_mode)}", None
+            st = os.lstat(path)
+        except FileNotFoundError:
+            return "missing", None
+        except OSError as exc:
+            return f"unreadable: {exc.strerror}", None
+        if not stat.S_ISREG(st.st_mode):
+            return f"replaced by {_kind(st.st_mode)}", None
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):  # swapped since the lstat
+                    return "replaced by a special file", None
+                data = fh.read()
+        except OSError as exc:
+            return f"unreadable: {exc.strerror}", None
+        if sha256_bytes(data) == sha:
+            return None, data
+        return _CHANGED + (" (the file is now empty)" if not data else ""), None
+
+
+_CHANGED = "changed: its bytes no longer hash to the recorded sha256"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device file"
+    return "a special file"
+
+
+def _private_dir(path: Path) -> None:
+    """Create ``path`` (and missing parents) readable by the owner only; an existing folder is left alone."""
+    if path.is_dir():
+        return
+    if not path.parent.exists():
+        _private_dir(path.parent)
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)

@@ -1,29 +1,29 @@
 """What the interview knows before it asks: the evidence collected once, and the assessment of it.
 
-The evidence folder and any control-keyed answers files are read once; every summary during the
-conversation re-runs :func:`trustgap.assessment.assess` over those sources plus the answers given so far,
-so the verdicts shown are the engine's own, never a second copy of its rules.
+The evidence folder and any control-keyed answers files are read once (by
+:func:`trustgap.assessment_interview.interview_context`, through the assessment's own gathering); every
+summary during the conversation re-runs the assessment it was given over those sources plus the answers
+given so far, so the verdicts shown are the engine's own, never a second copy of its rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 
-from trustgap.assessment import assess, load_answer_files
-from trustgap.catalog.loader import Catalog, load_catalog
+from trustgap.catalog.loader import Catalog
 from trustgap.engine.models import AssessmentResult, Verdict
-from trustgap.errors import InputError
-from trustgap.evidence.ingest import SourceOutput, ingest_folder
-from trustgap.evidence.store import EvidenceStore
+from trustgap.evidence.ingest import SourceOutput
 from trustgap.interview.answers import build_assertions
-from trustgap.interview.bank import QuestionBank, load_bank
+from trustgap.interview.bank import QuestionBank
 from trustgap.interview.record import InterviewRecord
 from trustgap.interview.session import EvidenceFinding
-from trustgap.scope import LoadedScope, load_scope
+from trustgap.scope import LoadedScope
 from trustgap.thresholds import Promise
+
+# (sources, promises) -> the assessment of those sources, as the assessment pipeline computes it
+Assess = Callable[[SourceOutput, Sequence[Promise]], AssessmentResult]
 
 _WITH_DATA = frozenset({"pass", "fail", "partial"})
 
@@ -35,6 +35,7 @@ class InterviewContext:
     as_of: date
     catalog: Catalog
     bank: QuestionBank
+    assess: Assess
     file_promises: list[Promise] = field(default_factory=list)
     baseline: AssessmentResult | None = None
 
@@ -50,8 +51,7 @@ class InterviewContext:
         """The assessment of the collected evidence plus the interview answers given so far."""
         assertions, promises = build_assertions(self.bank, record) if record else ([], [])
         sources = replace(self.sources, assertions=[*self.sources.assertions, *assertions])
-        return assess(self.loaded, sources, as_of=self.as_of, extra_promises=[*self.file_promises, *promises],
-                      catalog=self.catalog)
+        return self.assess(sources, [*self.file_promises, *promises])
 
     def decided_by_evidence(self) -> dict[str, EvidenceFinding]:
         """Controls whose automated checks ran on data and gave a verdict (no question needs to decide them)."""
@@ -72,32 +72,3 @@ class InterviewContext:
 
     def verdicts(self, result: AssessmentResult) -> dict[str, Verdict]:
         return {v.control_id: v for v in result.verdicts}
-
-
-def build_context(scope_path: Path, *, evidence_dir: Path | None, answers: Sequence[Path] = (), as_of: date,
-                  store: EvidenceStore | None = None, bank: QuestionBank | None = None) -> InterviewContext:
-    """Read scope, evidence and control-keyed answers once, and assess them (the baseline)."""
-    from trustgap import config
-
-    loaded = load_scope(scope_path)
-    cat = load_catalog()
-    ev_store = store or EvidenceStore(config.evidence_dir())
-    sources = SourceOutput()
-    if evidence_dir is not None:
-        if not evidence_dir.is_dir():
-            raise InputError(str(evidence_dir), "evidence folder not found")
-        from trustgap.evidence.mapping_registry import organisation_parsers
-
-        parsers, _ = organisation_parsers(scope_path.parent)
-        sources.merge(ingest_folder(evidence_dir, store=ev_store, as_of=as_of, options=loaded.scope.parsers,
-                                    skip=[scope_path, *answers], parsers=parsers))
-    a, p, items = load_answer_files(list(answers), cat, ev_store)
-    for item in items:
-        for err in item.errors:
-            raise InputError(err.path, err.message, line=err.line, field=err.field)
-    sources.assertions.extend(a)
-    sources.items.extend(items)
-    ctx = InterviewContext(loaded=loaded, sources=sources, as_of=as_of, catalog=cat, bank=bank or load_bank(),
-                           file_promises=p)
-    ctx.baseline = ctx.assess_with(None)
-    return ctx

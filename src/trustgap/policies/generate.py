@@ -14,7 +14,7 @@ not another draft.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -28,12 +28,11 @@ from trustgap import __version__
 from trustgap.checks.base import CheckContext
 from trustgap.checks.policies import expected_keys, judge_policy
 from trustgap.dates import add_months
-from trustgap.facts import Document, FactSet
+from trustgap.facts import Document
 from trustgap.plan.settings import parse_plan_settings
 from trustgap.plan.tasks import owner_of
 from trustgap.policies.library import BY_KEY, PolicySpec, policies_for
 from trustgap.scope import Scope
-from trustgap.thresholds import Promise, ResolvedThresholds
 
 
 def cadence_words(months: int) -> str:
@@ -158,14 +157,10 @@ def render_policy(spec: PolicySpec, scope: Scope, thresholds: dict[str, Any], as
                  criteria=criteria, open_items=list(dict.fromkeys(open_items)))
 
 
-def policy_states(docs: Sequence[Document], scope: Scope, as_of: date,
-                  promises: Iterable[Promise] = ()) -> list[PolicyState]:
-    """The state of every policy the checks expect for this scope, judged as the checks judge it."""
-    thresholds = ResolvedThresholds(scope.thresholds, list(promises))
-    period = scope.report.period if scope.report.type == "type2" else None
-    ctx = CheckContext(facts=FactSet(docs), thresholds=thresholds, as_of=as_of,
-                       period_start=period.start if period else None, period_end=period.end if period else None,
-                       options={"categories": tuple(scope.categories), "organisation": scope.organisation.name})
+def policy_states(ctx: CheckContext) -> list[PolicyState]:
+    """The state of every policy the checks expect, judged as the checks judge it, over the documents of the
+    check context an assessment builds (:func:`trustgap.assessment.policy_view`)."""
+    docs = ctx.facts.of(Document)
     by_key: dict[str, list[Document]] = {}
     for d in docs:
         if d.policy_key:

@@ -25,38 +25,33 @@ class PolicyOverview:
     evidence_dir: Path
 
 
-def _inputs(folder: Path):  # type: ignore[no-untyped-def]
-    from trustgap.assessment import resolve_inputs
-    from trustgap.scope import load_scope
+def _view(folder: Path, as_of: date):  # type: ignore[no-untyped-def]
+    """The folder's evidence as the assessment reads it (:func:`trustgap.assessment.policy_view`)."""
+    from trustgap.assessment import policy_view, resolve_inputs
 
     inputs = resolve_inputs(folder)
     evidence = inputs.evidence_dir or folder / "evidence"
-    return inputs, load_scope(inputs.scope_path), evidence
+    view = policy_view(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers, as_of=as_of)
+    return view, evidence
+
+
+def _evidence_dir(folder: Path) -> Path:
+    from trustgap.assessment import resolve_inputs
+
+    return resolve_inputs(folder).evidence_dir or folder / "evidence"
 
 
 def overview(folder: Path, as_of: date) -> PolicyOverview:
-    from trustgap.engine.reconcile import extract_promises
-    from trustgap.policies.read import read_policy_documents
-
-    inputs, loaded, evidence = _inputs(folder)
-    docs, errors = (read_policy_documents(evidence, as_of, skip=[inputs.scope_path]) if evidence.is_dir()
-                    else ([], []))
-    states = policy_states(docs, loaded.scope, as_of, list(extract_promises(docs)))
-    return PolicyOverview(states, errors, evidence)
+    view, evidence = _view(folder, as_of)
+    return PolicyOverview(policy_states(view.prepared.ctx), view.errors, evidence)
 
 
 def write_missing_drafts(folder: Path, as_of: date) -> list[Written]:
     """Drafts for every missing or stale policy, into ``evidence/policies/drafts`` (existing files kept)."""
-    from trustgap.engine.reconcile import extract_promises
-    from trustgap.policies.read import read_policy_documents
-    from trustgap.thresholds import ResolvedThresholds
-
-    inputs, loaded, evidence = _inputs(folder)
-    docs, _ = read_policy_documents(evidence, as_of, skip=[inputs.scope_path]) if evidence.is_dir() else ([], [])
-    promises = list(extract_promises(docs))
-    states = policy_states(docs, loaded.scope, as_of, promises)
-    thresholds = ResolvedThresholds(loaded.scope.thresholds, promises, loaded.threshold_lines).as_dict()
-    return write_drafts(drafts_for(loaded.scope, as_of, thresholds, states=states), evidence / DRAFTS)
+    view, evidence = _view(folder, as_of)
+    states = policy_states(view.prepared.ctx)
+    thresholds = view.prepared.thresholds.as_dict()
+    return write_drafts(drafts_for(view.loaded.scope, as_of, thresholds, states=states), evidence / DRAFTS)
 
 
 _FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
@@ -65,8 +60,7 @@ _FRONT = re.compile(r"\A---\r?\n(.*?)\r?\n---\r?\n", re.S)
 def approve(folder: Path, relative: str, *, approved_by: str, on: date) -> Path:
     """Fill ``approved_on`` / ``approved_by`` (and ``status: approved``) in the front matter of a policy
     document under the organisation's evidence folder."""
-    _, _, evidence = _inputs(folder)
-    root = evidence.resolve()
+    root = _evidence_dir(folder).resolve()
     target = (root / relative).resolve()
     if root not in target.parents or not target.is_file() or target.suffix.lower() not in (".md", ".markdown"):
         raise TrustgapError(f"no policy document {relative!r} in the evidence folder")

@@ -8,6 +8,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from trustgap.report.safe import markdown_text
+
 CATEGORY_COLOURS = {"policy": "#5c6bc0", "process": "#00897b", "technical": "#ef6c00"}
 LEVEL_PALETTE = ("#a5d6a7", "#fff59d", "#ffcc80", "#ef9a9a", "#c62828", "#7b1010")
 STATUS_TEXT = {"on_track": "on track", "late": "late", "not_reached": "not reached in this roadmap",
@@ -294,4 +296,4 @@ def plan_markdown(plan: dict[str, Any]) -> str:
                        f"{_cell(r['owner'])} | {treat} | {_cell(r['justification'])} | {r['review_date']} |")
     if ctx["accepted"]:
         out.append(f"\nAccepted risks: {', '.join(r['id'] for r in ctx['accepted'])}.")
-    return "\n".join(out) + "\n"
+    return markdown_text("\n".join(out) + "\n")

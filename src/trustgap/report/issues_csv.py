@@ -27,6 +27,7 @@ import io
 from typing import Any
 
 from trustgap.errors import TrustgapError
+from trustgap.report.safe import safe_row
 
 JIRA_LABEL_COLUMNS = 4
 JIRA_HEADER = ("Summary", "Issue Type", "Priority", "Description", "Assignee", *("Labels",) * JIRA_LABEL_COLUMNS,
@@ -77,7 +78,7 @@ def _write(header: tuple[str, ...], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     w.writerow(header)
-    w.writerows(rows)
+    w.writerows(safe_row(r) for r in rows)
     return buf.getvalue()
 
 

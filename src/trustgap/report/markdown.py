@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
+from trustgap.report.safe import markdown_text
 from trustgap.report.view import build_view
 
 
@@ -27,6 +28,10 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     add("## Executive summary\n")
     add(f"Readiness **{_pct(r.readiness.score)}** over {c.in_scope} in-scope controls (Partial counts half); "
         f"{_pct(r.readiness.assessed_score)} over the {c.assessed} assessed.\n")
+    if r.collection_issues:
+        add("**Could not collect** (the checks that needed these sources are Not assessed):\n")
+        out.extend(f"- {_cell(i)}" for i in r.collection_issues)
+        add("")
     if v.interview_line:
         add(v.interview_line + "\n")
     add("| Status | Controls |\n|---|---|")
@@ -110,4 +115,4 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
         errs = "; ".join(str(x) for x in e.errors[:3])
         add(f"| {_cell(e.name)} | {_cell(e.format_title or '')} | {e.status.replace('_', ' ')}"
             f"{' — ' + _cell(errs) if errs else ''} | {e.facts} | `{e.sha256[:16]}` |")
-    return "\n".join(out) + "\n"
+    return markdown_text("\n".join(out) + "\n")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult, Verdict
 
@@ -56,14 +56,21 @@ def _verdict_block(v: Verdict, result: AssessmentResult, names: dict[str, str]) 
     return lines
 
 
-def build_package(result: AssessmentResult, fetch: Fetch, *, run_id: str | None = None) -> tuple[bytes, list[str]]:
-    """The ZIP bytes and the names of evidence files the store did not hold."""
+def build_package(result: AssessmentResult, fetch: Fetch, *, run_id: str | None = None,
+                  altered: Mapping[str, str] | None = None) -> tuple[bytes, list[str]]:
+    """The ZIP bytes and the names of evidence files the store did not hold. ``altered``: sha256 -> how the
+    stored object was altered (listed as such in the README, never as merely missing)."""
+    altered = altered or {}
     names = {e.sha256: e.name for e in result.evidence if e.sha256}
     stamp = (result.as_of.year, result.as_of.month, result.as_of.day, 0, 0, 0)
     files: dict[str, bytes] = {}
     sums: list[str] = []
     missing: list[str] = []
+    changed: list[str] = []
     for sha, name in sorted(names.items(), key=lambda kv: kv[1]):
+        if sha in altered:
+            changed.append(f"{name} ({sha[:12]}): {altered[sha]}")
+            continue
         data = fetch(sha)
         if data is None:
             missing.append(f"{name} ({sha[:12]})")
@@ -90,6 +97,9 @@ def build_package(result: AssessmentResult, fetch: Fetch, *, run_id: str | None 
         "- `result.json`: the whole run, as trustgap stored it.", "",
         f"{len(sums)} evidence files included.",
     ]
+    if changed:
+        readme += ["", f"ALTERED in the evidence store since the run, so not included ({len(changed)}):",
+                   *[f"- {m}" for m in changed]]
     if missing:
         readme += ["", f"Not in this evidence store, so not included ({len(missing)}):", *[f"- {m}" for m in missing]]
     files["README.md"] = ("\n".join(readme) + "\n").encode()

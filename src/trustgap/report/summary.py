@@ -19,10 +19,13 @@ def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
     console.print(f"[bold]{result.organisation}[/] as of {result.as_of}: readiness [bold]{score}[/] "
                   f"({c.implemented} implemented, {c.partial} partial, {c.gap} gap, "
                   f"{c.not_assessed} not assessed, {c.not_applicable} not applicable)")
+    for issue in result.collection_issues:  # said once, before anything that depends on it
+        console.print(f"[bold red]could not collect[/] {escape(issue)}", highlight=False)
     table = Table("category", "status", "readiness", "gaps", "not assessed", title=None)
     for ru in result.category_rollups:
         table.add_row(ru.title, STATUS_LABELS[ru.status],
-                      "n/a" if ru.readiness.score is None else f"{ru.readiness.score:.0f}%",
+                      "n/a" if ru.readiness.score is None or ru.status == "not_assessed"
+                      else f"{ru.readiness.score:.0f}%",
                       str(ru.readiness.counts.gap), str(ru.readiness.counts.not_assessed))
     console.print(table)
     failed = [e for e in result.evidence if e.errors]

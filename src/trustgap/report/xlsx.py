@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
+from trustgap.report.safe import is_formula_like
 
 SHEETS = ("Controls", "Findings", "Roadmap", "Risk register")
 MAX_WIDTH = 60
@@ -48,6 +49,10 @@ def _fill(ws: Worksheet, header: Sequence[str], rows: list[list[Any]]) -> None:
     ws.append(list(header))
     for row in rows:
         ws.append(row)
+        for cell in ws[ws.max_row]:
+            if is_formula_like(cell.value):  # text, never a formula (openpyxl stores "=..." as one)
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL

@@ -8,6 +8,8 @@ Alembic is configured in code; nothing touches the logging setup of the program 
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 from importlib import resources
 from pathlib import Path
@@ -51,6 +53,15 @@ def _enable_sqlite_foreign_keys(dbapi_conn: Any, _record: Any) -> None:
         cur.close()
 
 
+def _private_file(path: Path) -> None:
+    """Create a missing SQLite file (and its folder) readable by the owner only: runs hold evidence details."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if not path.exists():
+        with contextlib.suppress(OSError):  # SQLite reports the problem with its own message
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def create_store_engine(url: str) -> Engine:
     """An engine for ``url``; for a SQLite file the parent folder is created first."""
     parsed = normalise_url(url)
@@ -60,7 +71,7 @@ def create_store_engine(url: str) -> Engine:
             # one shared connection, otherwise every connection sees its own empty database
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         elif parsed.database:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database).expanduser())
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError, SQLAlchemyError) as exc:

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from trustgap.evidence.store import EvidenceStore
-from trustgap.interview.context import InterviewContext, build_context
+from trustgap.interview.context import InterviewContext
 from trustgap.interview.record import InterviewRecord, write_record
 from trustgap.interview.run import DEFAULT_NAME, other_answers, read_interview
 from trustgap.interview.session import InterviewSession
@@ -60,6 +60,7 @@ class InterviewCache:
 
     def _context(self, org: Organisation, as_of: date, store: EvidenceStore) -> InterviewContext:
         from trustgap.assessment import resolve_inputs
+        from trustgap.assessment_interview import interview_context
 
         folder = Path(org.folder)
         record_path = folder / DEFAULT_NAME
@@ -68,8 +69,8 @@ class InterviewCache:
         if cached is not None and cached[0] == sig and cached[1].as_of == as_of:
             return cached[1]
         inputs = resolve_inputs(folder)
-        ctx = build_context(inputs.scope_path, evidence_dir=inputs.evidence_dir,
-                            answers=other_answers(inputs, record_path), as_of=as_of, store=store)
+        ctx = interview_context(inputs.scope_path, evidence_dir=inputs.evidence_dir,
+                                answers=other_answers(inputs, record_path), as_of=as_of, store=store)
         self._contexts[org.id] = (sig, ctx)
         return ctx
 

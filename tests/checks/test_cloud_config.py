@@ -152,3 +152,21 @@ def test_gitlab_protection_has_no_admin_bypass_to_judge(run) -> None:  # noqa: A
     assert run("branch_protection.admins_enforced", [gl]).status == "not_applicable"
     res = run("branch_protection.admins_enforced", [gl, gh])
     assert [(e.entity, e.status) for e in res.entities] == [("acme/web:main", "fail")]
+
+
+def test_type2_security_group_lapse(tmp_path: Path) -> None:
+    from datetime import date as d
+
+    from tests.checks.conftest import build_ctx
+
+    from trustgap.checks.base import load_checks
+
+    rule = {"protocol": "tcp", "from_port": 22, "to_port": 22, "sources": ["0.0.0.0/0"]}
+    now = Resource(src=S, system=f"aws:{ACCOUNT}", kind="aws.ec2.security_group", resource_id="sg-9", name="ops",
+                   attrs={"ingress": [{**rule, "sources": ["10.0.0.0/8"]}], "public_ingress": []})
+    old = Resource(src=Src("0" * 64, "$.SecurityGroups[0]"), system=f"aws:{ACCOUNT}", kind="aws.ec2.security_group",
+                   resource_id="sg-9", name="ops", attrs={"ingress": [rule], "public_ingress": ["tcp 22"]})
+    ctx = build_ctx([now], as_of=d(2026, 10, 20), period=(d(2026, 4, 1), d(2026, 9, 30)))
+    ctx.facts.history = {id(now): [(datetime(2026, 5, 2, tzinfo=UTC), old)]}
+    (e,) = load_checks()["cloud.admin_ports_closed_to_internet"].run(ctx).entities
+    assert e.status == "fail" and "2026-05-02" in e.reason

@@ -167,3 +167,16 @@ def test_mfa_exclusions_need_approval_and_expiry(run) -> None:  # noqa: ANN001
                                                                         "EX-3": "fail"}
     assert run("mfa.exclusions_expire", [other]).status == "not_applicable"
     assert run("mfa.exclusions_expire", []).status == "not_assessed"
+
+
+def test_type2_lapse_in_an_older_export_is_a_deviation() -> None:
+    now = Device(src=S, system="intune", device_id="w1", name="WIN-1", encrypted=True, managed=True)
+    before = Device(src=Src("0" * 64, "$.value[0]"), system="intune", device_id="w1", name="WIN-1", encrypted=False,
+                    managed=True)
+    ctx = build_ctx([now], as_of=date(2026, 10, 20), period=(date(2026, 4, 1), date(2026, 9, 30)))
+    ctx.facts.history = {id(now): [(datetime(2026, 6, 1, tzinfo=UTC), before)]}
+    checks = load_checks()
+    (e,) = checks["endpoints.disk_encrypted"].run(ctx).entities
+    assert e.status == "fail" and "2026-06-01" in e.reason and "deviation" in e.reason
+    (m,) = checks["endpoints.mdm_enrolled"].run(ctx).entities
+    assert m.status == "pass"

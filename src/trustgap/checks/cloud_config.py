@@ -16,6 +16,9 @@ describe-security-groups``, ``aws elbv2 describe-listeners``, ``gcloud storage b
   gap; public access prevention "enforced", or a bucket policy in evidence without such members, passes; a bucket
   whose policy is not in the evidence is "cannot tell". Azure storage accounts that allow anonymous blob access
   fail the same control (the account-level block is off). S3 is judged by ``aws.s3_public_access_blocked``.
+
+Type II: a security group open on an administration port in an older export inside the audit period is a deviation
+even when it is closed now.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from trustgap.checks._util import srcs
+from trustgap.checks._util import lapse_result, srcs
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.facts import Grant, Resource
 
@@ -132,7 +135,9 @@ def admin_ports_closed_to_internet(ctx: CheckContext) -> CheckResult:
             world = r.attrs.get("public_ingress") or []
             why = (f"only {', '.join(world)} open to the internet" if world
                    else "no inbound rule from the internet")
-            entities.append(EntityResult("security group", _sg_label(r), "pass", why, srcs(r)))
+            lapse = lapse_result(ctx, "security group", _sg_label(r), r, lambda old: bool(_admin_exposure(old)),
+                                 "open to the internet on an administration or database port")
+            entities.append(lapse or EntityResult("security group", _sg_label(r), "pass", why, srcs(r)))
     return ctx.result(entities, empty="no security groups in the evidence")
 
 

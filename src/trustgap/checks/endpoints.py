@@ -13,7 +13,8 @@
   after the deadline with no return recorded; otherwise "cannot tell". A device whose owner does not resolve to
   exactly one person is never blamed on anyone.
 
-Retired, lost, wiped and returned devices are not judged for their configuration.
+Retired, lost, wiped and returned devices are not judged for their configuration. Type II: an older export
+inside the audit period showing a device unencrypted or unmanaged is a deviation even when it is fixed now.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from trustgap.checks._util import srcs, utc
+from trustgap.checks._util import lapse_result, srcs, utc
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.facts import Device
 
@@ -99,7 +100,10 @@ def disk_encrypted(ctx: CheckContext) -> CheckResult:
         if not _in_use(d) or d.encrypted is None:
             continue
         if d.encrypted:
-            entities.append(EntityResult("device", _label(d), "pass", f"disk encrypted ({d.system})", srcs(d)))
+            lapse = lapse_result(ctx, "device", _label(d), d, lambda old: old.encrypted is False,
+                                 f"{d.system} reported the disk not encrypted")
+            entities.append(lapse or EntityResult("device", _label(d), "pass", f"disk encrypted ({d.system})",
+                                                  srcs(d)))
         else:
             entities.append(EntityResult("device", _label(d), "fail", f"{d.system} reports the disk not encrypted",
                                          srcs(d)))
@@ -198,7 +202,9 @@ def mdm_enrolled(ctx: CheckContext) -> CheckResult:
         if not _in_use(d) or d.managed is None:
             continue
         if d.managed:
-            entities.append(EntityResult("device", _label(d), "pass", f"managed by {d.system}", srcs(d)))
+            lapse = lapse_result(ctx, "device", _label(d), d, lambda old: old.managed is False,
+                                 f"{d.system} listed the device as not managed")
+            entities.append(lapse or EntityResult("device", _label(d), "pass", f"managed by {d.system}", srcs(d)))
         else:
             entities.append(EntityResult("device", _label(d), "fail", f"listed by {d.system} but not managed",
                                          srcs(d)))

@@ -180,3 +180,17 @@ def test_type2_lapse_in_an_older_export_is_a_deviation() -> None:
     assert e.status == "fail" and "2026-06-01" in e.reason and "deviation" in e.reason
     (m,) = checks["endpoints.mdm_enrolled"].run(ctx).entities
     assert m.status == "pass"
+
+
+def test_policy_sentences_that_refuse_second_factors() -> None:
+    def refused(text: str) -> list[str] | None:
+        found = [p.value for p in promises_in_text(text, source="p.md", ref=None) if p.key == "mfa_rejected_factors"]
+        return found[0] if found else None
+
+    assert refused("Accepted second factors are FIDO2 security keys, Windows Hello, and authenticator apps (push or "
+                   "one-time codes); SMS and voice calls are not accepted.") == ["sms", "voice"]
+    assert refused("Accepted second factors are authenticator apps and SMS codes.") is None
+    assert refused("Only FIDO2 security keys are accepted for administrators.") is None  # not about everyone
+    assert refused("Email is not accepted as a second factor.") == ["email"]
+    assert refused("Sending customer data by email is not allowed.") is None
+    assert refused("Text messages may not be used as a second factor.") == ["sms"]

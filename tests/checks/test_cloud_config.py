@@ -38,13 +38,15 @@ def _sg(gid: str, name: str, port: int | None, cidr: str, proto: str = "tcp") ->
 def test_security_groups_from_cli_json(tmp_path: Path, run) -> None:  # noqa: ANN001
     facts = _facts(tmp_path, {"aws/ec2-describe-security-groups.json": {"SecurityGroups": [
         _sg("sg-1", "bastion", 22, "0.0.0.0/0"), _sg("sg-2", "web", 443, "0.0.0.0/0"),
-        _sg("sg-3", "db", 5432, "10.0.0.0/16"), _sg("sg-4", "wide-open", None, "::/0", proto="-1")]}})
+        _sg("sg-3", "db", 5432, "10.0.0.0/16"), _sg("sg-4", "wide-open", None, "::/0", proto="-1"),
+        _sg("sg-5", "ping", -1, "0.0.0.0/0", proto="icmp")]}})
     res = run("cloud.admin_ports_closed_to_internet", facts)
     by = {e.entity: e for e in res.entities}
     assert res.status == "fail"
     assert by["sg-1 (bastion)"].status == "fail" and "SSH 22" in by["sg-1 (bastion)"].reason
     assert by["sg-4 (wide-open)"].status == "fail" and "all traffic" in by["sg-4 (wide-open)"].reason
     assert by["sg-2 (web)"].status == "pass" and by["sg-3 (db)"].status == "pass"
+    assert by["sg-5 (ping)"].status == "pass"  # ICMP from anywhere reaches no administration port
     assert run("cloud.admin_ports_closed_to_internet", []).status == "not_assessed"
 
 

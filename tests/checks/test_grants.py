@@ -63,10 +63,12 @@ def test_owner_roles_limited(run) -> None:  # noqa: ANN001
     many = [owner(f"u{i}@acme.io") for i in range(4)]
     group = Grant(src=S, system="gcp", principal="group:admins@acme.io", principal_type="group",
                   role="roles/owner", resource="projects/dev", privileged=True)
-    res = run("grants.owner_roles_limited", [*many, owner("a@acme.io", "projects/dev"), group])
+    bucket = Grant(src=S, system="gcp", principal="projectOwner:prod", principal_type="unknown",
+                   role="roles/storage.legacyBucketOwner", resource="gs://share", privileged=False)
+    res = run("grants.owner_roles_limited", [*many, owner("a@acme.io", "projects/dev"), group, bucket])
     by = {e.entity: e for e in res.entities}
     assert by["projects/prod"].status == "fail" and by["projects/prod"].measured == {"individuals": 4}
-    assert by["projects/dev"].status == "pass"
+    assert by["projects/dev"].status == "pass" and "gs://share" not in by
     assert run("grants.owner_roles_limited", many, thresholds={"admin_grants_max": 5}).status == "pass"
 
 

@@ -91,10 +91,10 @@ def _admin_exposure(r: Resource) -> list[str]:
             continue
         proto = str(rule.get("protocol") or "")
         low, high = rule.get("from_port"), rule.get("to_port")
+        if proto not in ("all", "tcp", "udp"):
+            continue  # ICMP and the like reach no administration port
         if proto == "all" or low is None or low == -1:
             out.add("all traffic" if proto == "all" else f"{proto} all ports")
-            continue
-        if proto not in ("tcp", "udp"):
             continue
         hit = [f"{name} {port}" for port, name in sorted(ADMIN_PORTS.items()) if int(low) <= port <= int(high or low)]
         if hit and int(high or low) - int(low) > 0:

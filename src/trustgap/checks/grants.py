@@ -131,7 +131,9 @@ def _individual_admins(ctx: CheckContext) -> dict[str, list[Grant]]:
 )
 def owner_roles_limited(ctx: CheckContext) -> CheckResult:
     limit = int(ctx.thresholds.admin_grants_max)
-    scopes = {f"{g.system}:{g.resource}" for g in ctx.facts.of(Grant) if g.privileged is not None}
+    # projects, subscriptions, resource groups and accounts; a storage bucket's own policy is judged elsewhere
+    scopes = {f"{g.system}:{g.resource}" for g in ctx.facts.of(Grant) if g.privileged is not None
+              and not g.resource.startswith(("gs://", "projects/_/buckets/"))}
     admins = _individual_admins(ctx)
     entities = []
     for scope in sorted(scopes):

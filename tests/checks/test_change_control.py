@@ -8,7 +8,7 @@ from typing import Any
 
 from trustgap.evidence.ingest import finalize_facts, ingest_folder
 from trustgap.evidence.store import EvidenceStore
-from trustgap.facts import Change, Review, Src
+from trustgap.facts import Change, Person, Review, Src
 
 S = Src("e" * 64, "x")
 PERIOD = (date(2026, 4, 1), date(2026, 9, 30))
@@ -105,3 +105,20 @@ def test_tickets_linked_to_reviewed_pull_requests(run) -> None:  # noqa: ANN001
     assert by["OPS-1"].status == "pass" and "carol" in by["OPS-1"].reason
     assert by["OPS-2"].status == "fail"
     assert by["OPS-3"].status == "partial" and by["OPS-3"].gap_kind == "insufficient_evidence"
+
+
+def test_ticket_approved_only_by_its_implementer(run) -> None:  # noqa: ANN001
+    people = [Person(src=S, email="fiona.larsen@acme.io", name="Fiona Larsen", hire_date=date(2021, 1, 4)),
+              Person(src=S, email="sven.weber@acme.io", name="Sven Weber", hire_date=date(2021, 1, 4))]
+    done = datetime(2026, 9, 8, 14, tzinfo=UTC)
+
+    def ticket(key: str, assignee: str, approver: str) -> Change:
+        return Change(src=S, system="jira", repository="CHG", change_id=key, kind="ticket", status="Done",
+                      author="flarsen", merged_by=assignee, approvers=(approver,), closed_at=done)
+
+    facts = [*people, ticket("CHG-1", "Sven Weber", "Sven Weber"), ticket("CHG-2", "Sven Weber", "Fiona Larsen"),
+             ticket("CHG-3", "Nobody Known", "Nobody Known")]
+    by = {e.entity: e for e in run("change.tickets_approved", facts, as_of=date(2026, 10, 20)).entities}
+    assert by["CHG-1"].status == "fail" and "who also carried it out" in by["CHG-1"].reason
+    assert by["CHG-2"].status == "pass"  # the reporter approving someone else's change is fine
+    assert by["CHG-3"].status == "pass"  # names that resolve to no one are never compared

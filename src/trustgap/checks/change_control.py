@@ -5,8 +5,9 @@ Which tickets: ``Change`` facts of kind ``ticket`` that were carried out (a reso
 status) in the audit period (Type II) or in the 90 days before the as-of date (Type I); cancelled or rejected
 tickets are not changes. A ticket without any date is judged too (the export is taken as the period's).
 
-* Normal and standard changes need an approver on the ticket; when both dates are known the approval must not
-  come after the change was done.
+* Normal and standard changes need an approver on the ticket, other than the person who carried the change out
+  (the assignee; both must resolve to exactly one person to be compared); when both dates are known the approval
+  must not come after the change was done.
 * Emergency changes may be approved after the fact, within ``emergency_review_working_days`` working days of being
   done (default 5; a policy line such as "emergency changes are approved within 1 business day after the fact"
   sets it). An approval without a date is "cannot tell" whether it came in time.
@@ -71,6 +72,21 @@ def _approvers_text(c: Change) -> str:
     return ", ".join(c.approvers)
 
 
+def _person_key(ctx: CheckContext, name: str) -> str | None:
+    """The person a name on a ticket (login, e-mail or display name) is, when exactly one; else None."""
+    res = ctx.facts.identity.resolve_name(name, email=name if "@" in name else None,
+                                          display_name=name if "@" not in name else None)
+    return res.person.key if res.person is not None and res.status == "resolved" and not res.service else None
+
+
+def _self_approved(ctx: CheckContext, c: Change) -> bool:
+    """Every approver is, exactly, the person who carried the change out (the ticket's assignee)."""
+    if not c.merged_by or not c.approvers:
+        return False
+    doer = _person_key(ctx, c.merged_by)
+    return doer is not None and all(_person_key(ctx, a) == doer for a in c.approvers)
+
+
 @check(
     id="change.tickets_approved",
     title="Change tickets record an approval before the change is made",
@@ -93,6 +109,9 @@ def tickets_approved(ctx: CheckContext) -> CheckResult:
             when = f" on {utc(done):%Y-%m-%d}" if done else ""
             entities.append(EntityResult("change", c.change_id, "fail", f"done{when} with no approver recorded",
                                          srcs(c)))
+        elif _self_approved(ctx, c):
+            entities.append(EntityResult("change", c.change_id, "fail",
+                                         f"approved only by {_approvers_text(c)}, who also carried it out", srcs(c)))
         elif c.approved_at is not None and done is not None and utc(c.approved_at).date() > utc(done).date():
             entities.append(EntityResult("change", c.change_id, "fail",
                                          f"approved by {_approvers_text(c)} on {utc(c.approved_at):%Y-%m-%d}, after "

@@ -89,3 +89,24 @@ def test_register_check(tmp_path: Path, run) -> None:  # noqa: ANN001
     open_ended = RiskAcceptance(src=S, ref="EX-9", covers=("AC-19",), approved_by="CTO", approved_on=date(2026, 1, 1))
     (e,) = run("exceptions.approved_and_current", [open_ended], as_of=DAY).entities
     assert e.status == "partial" and "never comes up for renewal" in e.reason
+
+
+def test_demo_shows_the_accepted_exception_in_its_report(tmp_path: Path) -> None:
+    import shutil
+
+    from trustgap.assessment import run_assessment
+    from trustgap.demo import DEMO_AS_OF, demo_folder
+    from trustgap.report.markdown import render_markdown
+
+    org = tmp_path / "demo"
+    shutil.copytree(demo_folder(), org)
+    result, _ = run_assessment(org / "scope.yaml", evidence_dir=org / "evidence", answers=[org / "answers.yaml"],
+                               as_of=DEMO_AS_OF, save=False, evidence_store=EvidenceStore(tmp_path / "store"))
+    ac12 = result.verdict("AC-12")
+    assert any("legacy-backup" in a and "EX-2026-03" in a for a in ac12.accepted)
+    assert not any(f.entity and f.entity.startswith("legacy-backup access_key") and
+                   f.check_id == "credentials.keys_rotated" for f in result.findings)
+    assert any(f.check_id == "exceptions.approved_and_current" and "EX-2025-07" in (f.entity or "")
+               for f in result.findings)
+    md = render_markdown(result)
+    assert "Accepted by a documented exception" in md and "EX-2026-03" in md

@@ -56,6 +56,11 @@ def cadence_name(months: int) -> str:
     return {1: "monthly", 3: "quarterly", 6: "semiannual", 12: "annual"}.get(months, f"every {months} months")
 
 
+# the names Account.mfa_factors uses for second factors
+MFA_FACTOR_NAMES = frozenset({"sms", "voice", "email", "totp", "push", "webauthn", "hardware", "security_question",
+                              "temporary_access_pass"})
+
+
 class Thresholds(BaseModel):
     """Every threshold a check may use. Cadences are in months."""
 
@@ -102,6 +107,17 @@ class Thresholds(BaseModel):
                                            "out within this many days")
     admin_grants_max: int = Field(3, ge=1, description="owner / admin role bindings per cloud project or "
                                   "subscription held by individuals")
+
+    @field_validator("mfa_rejected_factors", mode="before")
+    @classmethod
+    def _factors(cls, v: Any) -> list[str]:
+        items = [v] if isinstance(v, str) else list(v or [])
+        out = [str(x).strip().lower() for x in items if str(x).strip()]
+        unknown = sorted(set(out) - MFA_FACTOR_NAMES)
+        if unknown:
+            known = ", ".join(sorted(MFA_FACTOR_NAMES))
+            raise ValueError(f"unknown second factor(s) {', '.join(unknown)} (use {known})")
+        return out
 
     @field_validator(
         "access_review_cadence_months",

@@ -194,3 +194,17 @@ def test_policy_sentences_that_refuse_second_factors() -> None:
     assert refused("Email is not accepted as a second factor.") == ["email"]
     assert refused("Sending customer data by email is not allowed.") is None
     assert refused("Text messages may not be used as a second factor.") == ["sms"]
+
+
+def test_scope_names_refused_factors_by_their_documented_names(run) -> None:  # noqa: ANN001
+    import pytest
+
+    from trustgap.thresholds import Thresholds
+
+    assert Thresholds(mfa_rejected_factors=["SMS", "voice"]).mfa_rejected_factors == ["sms", "voice"]
+    with pytest.raises(ValueError, match="unknown second factor"):
+        Thresholds(mfa_rejected_factors=["carrier pigeon"])
+    sms_only = Account(src=S, system="okta", account_id="u1", email="u1@acme.io", active=True, mfa_enabled=True,
+                       mfa_factors=("sms",))
+    res = run("mfa.factor_strength", [sms_only], thresholds={"mfa_rejected_factors": ["sms"]})
+    assert res.status == "fail" and "(scope)" in res.failing[0].reason

@@ -208,3 +208,11 @@ def test_scope_names_refused_factors_by_their_documented_names(run) -> None:  # 
                        mfa_factors=("sms",))
     res = run("mfa.factor_strength", [sms_only], thresholds={"mfa_rejected_factors": ["sms"]})
     assert res.status == "fail" and "(scope)" in res.failing[0].reason
+
+
+def test_os_table_vouches_for_open_ended_releases_for_a_year_only(run) -> None:  # noqa: ANN001
+    mac = Device(src=S, system="jamf", device_id="m", name="MAC-15", os_version="15.1")
+    assert run("endpoints.os_supported", [mac], as_of=date(2026, 10, 20)).status == "pass"
+    assert run("endpoints.os_supported", [mac], as_of=date(2028, 1, 10)).status == "not_assessed"
+    old = Device(src=S, system="jamf", device_id="o", name="MAC-12", os_version="12.7.6")
+    assert run("endpoints.os_supported", [old], as_of=date(2028, 1, 10)).status == "fail"

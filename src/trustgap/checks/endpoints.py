@@ -4,7 +4,8 @@
   judged (Kandji's device list, for one, does not carry FileVault state).
 * Supported OS: the device's OS release still gets its vendor's security updates on the evaluation day, from the
   table in ``checks/data/os_support.yaml`` (sources cited there) or the MDM's own verdict (``os_supported``). A
-  version the table cannot place is not judged; whether a supported release is on its latest patch is not
+  version the table cannot place is not judged, nor a release with no announced end more than a year after the
+  table's date; whether a supported release is on its latest patch is not
   something a version string alone settles, and is left to the MDM's compliance report.
 * Screen lock: enforced, within ``screen_lock_max_minutes`` (default 15) of inactivity when the export says.
 * MDM enrolment: a device the inventory lists as not managed (unenrolled, agent removed).
@@ -124,6 +125,7 @@ def disk_encrypted(ctx: CheckContext) -> CheckResult:
 )
 def os_supported(ctx: CheckContext) -> CheckResult:
     day = ctx.evaluation_end
+    table_date: date = os_support_table()["as_of"]
     entities = []
     for d in ctx.facts.of(Device):
         if not _in_use(d):
@@ -139,6 +141,8 @@ def os_supported(ctx: CheckContext) -> CheckResult:
         key, entry = placed
         name = f"{entry.get('name', key)} ({d.os_version})"
         ends: date | None = entry.get("ends")
+        if ends is None and day > table_date + timedelta(days=365):
+            continue  # the table vouches for "no end announced" for a year after its date, not longer
         if ends is None or ends >= day:
             until = f" until {ends.isoformat()}" if ends else ""
             entities.append(EntityResult("device", _label(d), "pass", f"{name} is supported{until}", srcs(d)))

@@ -172,3 +172,14 @@ def test_type2_security_group_lapse(tmp_path: Path) -> None:
     ctx.facts.history = {id(now): [(datetime(2026, 5, 2, tzinfo=UTC), old)]}
     (e,) = load_checks()["cloud.admin_ports_closed_to_internet"].run(ctx).entities
     assert e.status == "fail" and "2026-05-02" in e.reason
+
+
+def test_gcp_firewall_rules_from_gcloud_json(tmp_path: Path, run) -> None:  # noqa: ANN001
+    # gcloud compute firewall-rules list --format=json (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls)
+    fixture = Path(__file__).parents[1] / "fixtures" / "gcp" / "compute-firewall-rules-list.json"
+    rules = json.loads(fixture.read_text())
+    facts = _facts(tmp_path, {"gcp/compute-firewall-rules-list.json": rules})
+    by = {e.entity: e for e in run("cloud.admin_ports_closed_to_internet", facts).entities}
+    assert by["allow-ssh-anywhere"].status == "fail" and "SSH 22" in by["allow-ssh-anywhere"].reason
+    assert by["allow-https"].status == "pass" and by["allow-internal"].status == "pass"
+    assert "old-rdp" not in by  # a disabled rule lets nothing in

@@ -55,6 +55,7 @@ FIXTURES: dict[str, tuple[str, ...]] = {
     "docusign_envelopes": ("../docusign/envelopes-list-status-changes.json",
                            "../docusign/envelope-get-onboarding.json"),
     "dropbox_sign_requests": ("../dropbox_sign/signature-request-list.json",),
+    "gcp_firewall_rules": ("../gcp/compute-firewall-rules-list.json",),
     "gcp_iam_policy": ("../gcp/projects-get-iam-policy-acme-prod.json",
                        "../gcp/buckets/acme-partner-share/get-iam-policy.json"),
     "gcp_service_account_keys": ("../gcp/service-account-keys-ci-deployer.json",

@@ -4,7 +4,8 @@ The same facts come from the live collectors and from saved CLI / console export
 describe-security-groups``, ``aws elbv2 describe-listeners``, ``gcloud storage buckets list`` and
 ``get-iam-policy``, ``az storage account list``), so one check judges both.
 
-* Security groups: inbound rules open to the whole internet (0.0.0.0/0 or ::/0) on an administration or database
+* Security groups (AWS) and firewall rules (Google Cloud, enabled ingress rules): inbound rules open to the whole
+  internet (0.0.0.0/0 or ::/0) on an administration or database
   port (SSH, RDP, WinRM, VNC, Telnet, database listeners), or for all traffic, are a gap. Web ports open to the
   world are what a public load balancer is for and are not judged here.
 * Load balancers: a listener serving plain HTTP that does not redirect to HTTPS, or an HTTPS / TLS listener whose
@@ -110,7 +111,7 @@ def _sg_label(r: Resource) -> str:
 
 @check(
     id="cloud.admin_ports_closed_to_internet",
-    title="No security group opens administration or database ports to the internet",
+    title="No security group or firewall rule opens administration or database ports to the internet",
     controls=("AC-16",),
     criteria=("CC6.6",),
     severity="high",
@@ -118,13 +119,13 @@ def _sg_label(r: Resource) -> str:
     category="technical",
     remediation="Remove inbound rules from 0.0.0.0/0 and ::/0 on SSH, RDP and database ports; reach hosts through "
     "SSM Session Manager, a VPN or a bastion limited to known addresses, and databases only from the VPC.",
-    sources=("aws.ec2",),
+    sources=("aws.ec2", "gcp.compute"),
 )
 def admin_ports_closed_to_internet(ctx: CheckContext) -> CheckResult:
-    groups = ctx.facts.resources("aws.ec2.security_group")
+    groups = [*ctx.facts.resources("aws.ec2.security_group"), *ctx.facts.resources("gcp.compute.firewall")]
     entities = []
     for r in groups:
-        if "ingress" not in r.attrs:
+        if "ingress" not in r.attrs or r.attrs.get("disabled") is True:
             continue
         open_ = _admin_exposure(r)
         if open_:

@@ -216,3 +216,12 @@ def test_os_table_vouches_for_open_ended_releases_for_a_year_only(run) -> None: 
     assert run("endpoints.os_supported", [mac], as_of=date(2028, 1, 10)).status == "not_assessed"
     old = Device(src=S, system="jamf", device_id="o", name="MAC-12", os_version="12.7.6")
     assert run("endpoints.os_supported", [old], as_of=date(2028, 1, 10)).status == "fail"
+
+
+def test_okta_factor_types_are_named_like_the_other_sources(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parents[1] / "fixtures" / "evidence" / "identity"
+    files = {f"okta/{n}": json.loads((fixtures / n).read_text()) for n in ("okta-users.json", "okta-factors.json")}
+    factors = {a.email: a.mfa_factors for a in _facts(tmp_path, files) if isinstance(a, Account)}
+    assert factors["alice.ng@acme.example"] == ("webauthn", "push")
+    assert factors["ivan.petrov@acme.example"] == ("totp",)
+    assert factors["bob.ortiz@acme.example"] == ()

@@ -161,7 +161,7 @@ def run_once(n_workers: int, folder: Path, broker: str, pg_base: str, work: Path
 
     url, schema = new_schema(pg_base)
     home = work / f"home-{n_workers}"
-    queue = f"tg-bench-{uuid.uuid4().hex[:8]}"
+    queue = f"tg-bench-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRUSTGAP_")}
     env.update({"TRUSTGAP_DATABASE_URL": url, "TRUSTGAP_HOME": str(home)})
     os.environ["TRUSTGAP_HOME"] = str(home)
@@ -211,8 +211,12 @@ def run_once(n_workers: int, folder: Path, broker: str, pg_base: str, work: Path
         drop_schema(pg_base, schema)
         from kombu import Connection
 
-        with Connection(broker, connect_timeout=5) as conn, contextlib.suppress(Exception):  # gone already
-            conn.default_channel.queue_delete(queue)
+        with Connection(broker, connect_timeout=5) as conn:
+            with contextlib.suppress(Exception):  # gone already
+                conn.default_channel.queue_delete(queue)
+            if broker.startswith("amqp"):
+                with contextlib.suppress(Exception):  # the queue's own exchange (RabbitMQ)
+                    conn.default_channel.exchange_delete(queue)
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ after it. PostgreSQL gets a private schema, dropped at the end.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -48,12 +49,29 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def already_stored(url: str, organisation: str, runs: int) -> bool:
+    """The database holds ``runs`` runs of the organisation and the benchmark's account (a kept database)."""
+    from trustgap.store.accounts import Accounts
+    from trustgap.store.db import create_store_engine, upgrade_to_head
+    from trustgap.store.runs import RunStore
+
+    engine = create_store_engine(url)
+    try:
+        upgrade_to_head(engine)
+        have = len(RunStore(engine, url).list(limit=runs, organisation=organisation))
+        return have >= runs and Accounts(engine).user_by_email(EMAIL) is not None
+    finally:
+        engine.dispose()
+
+
 def populate(url: str, result, runs: int, folder: Path, home: Path) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Store ``runs`` copies of the result (as of successive days) and register the organisation and a user."""
     from trustgap.store.accounts import Accounts
     from trustgap.store.db import create_store_engine
     from trustgap.store.runs import RunStore
 
+    if already_stored(url, result.organisation, runs):
+        return {"store_seconds_total": "kept from a previous run (--keep)"}
     store = RunStore.open(url)
     t = time.perf_counter()
     start = datetime(2026, 8, 1, 9, 0, tzinfo=UTC)
@@ -177,7 +195,9 @@ def main() -> int:
     ap.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     ap.add_argument("--postgres", default=os.environ.get("TRUSTGAP_TEST_POSTGRES_URL"),
                     help="PostgreSQL URL (default: $TRUSTGAP_TEST_POSTGRES_URL; none: SQLite only)")
-    ap.add_argument("--keep", type=Path, default=None, help="work in this folder and keep it")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="work in this folder and keep it (and the PostgreSQL schema): a second run with the same "
+                         "folder reuses the organisation, the assessment's runs and the databases")
     args = ap.parse_args()
     args.users = [int(x) for x in str(args.users).split(",") if x.strip()]
 
@@ -188,13 +208,22 @@ def main() -> int:
         print(f"generating {args.people} people into {folder} ...", flush=True)
         write_org(folder, people=args.people, pulls=args.pulls, vulns=args.vulns)
     from trustgap.assessment import resolve_inputs, run_assessment
+    from trustgap.engine.models import AssessmentResult
     from trustgap.evidence.store import EvidenceStore
 
-    print("assessing once ...", flush=True)
+    kept = work / "result.json"
     t = time.perf_counter()
-    inputs = resolve_inputs(folder)
-    result, _ = run_assessment(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers,
-                               as_of=date(2026, 11, 16), save=False, evidence_store=EvidenceStore(home / "evidence"))
+    if args.keep is not None and kept.is_file():
+        print(f"reading the kept assessment {kept} ...", flush=True)
+        result = AssessmentResult.from_json(kept.read_text(encoding="utf-8"))
+    else:
+        print("assessing once ...", flush=True)
+        inputs = resolve_inputs(folder)
+        result, _ = run_assessment(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers,
+                                   as_of=date(2026, 11, 16), save=False,
+                                   evidence_store=EvidenceStore(home / "evidence"))
+        if args.keep is not None:
+            kept.write_text(result.to_json(), encoding="utf-8")
     assess_s = time.perf_counter() - t
     counts: dict[str, int] = {}
     for f in result.findings:
@@ -210,10 +239,12 @@ def main() -> int:
 
         from trustgap.store.db import normalise_url
 
-        schema = f"tg_bench_{uuid.uuid4().hex[:10]}"
+        # with --keep the schema is kept too (named after the folder), so a second run reuses the stored runs
+        keep_id = hashlib.sha256(str(args.keep.resolve()).encode()).hexdigest()[:10] if args.keep else None
+        schema = f"tg_bench_keep_{keep_id}" if keep_id else f"tg_bench_{uuid.uuid4().hex[:10]}"
         admin = create_engine(normalise_url(args.postgres))
         with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         url = normalise_url(args.postgres).update_query_dict({"options": f"-csearch_path={schema}"})
         try:
             pg_home = work / "home-pg"
@@ -221,8 +252,9 @@ def main() -> int:
             reports.append(bench_database("postgresql", url.render_as_string(hide_password=False), result, folder,
                                           pg_home, control, args))
         finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            if keep_id is None:
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
     print(json.dumps({"setup": info, "results": reports}, indent=2))
     worst = max((v["p95_ms"] for r in reports for k, lvl in r.items() if k.startswith("users_")

@@ -127,7 +127,20 @@ def test_catalog_json_lists_61_criteria_and_mappings():
 def test_demo_writes_html_report(tmp_path: Path):
     r = invoke("demo", "--out", str(tmp_path / "out"), "--no-save")
     assert r.exit_code == 0, r.output
-    assert (tmp_path / "out" / "demo-report.html").stat().st_size > 20_000
+    # what was written is the demo organisation's assessment (the same as assessing the bundled folder)
+    from trustgap.assessment import resolve_inputs, run_assessment
+    from trustgap.engine.models import AssessmentResult
+
+    written = AssessmentResult.from_json((tmp_path / "out" / "demo-result.json").read_text(encoding="utf-8"))
+    inputs = resolve_inputs(demo_folder())
+    expected, _ = run_assessment(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers,
+                                 as_of=DEMO_AS_OF, save=False)
+    assert written.to_json() == expected.to_json()
+    # and the HTML report shows it: the organisation, its readiness, every control with a gap
+    html = (tmp_path / "out" / "demo-report.html").read_text(encoding="utf-8")
+    gaps = [v.control_id for v in written.verdicts if v.status == "gap"]
+    assert written.organisation in html and f"Readiness {written.readiness.score:.0f}%" in html
+    assert gaps and [c for c in gaps if c not in html] == []
 
 
 def test_help_runs_in_a_fresh_interpreter():

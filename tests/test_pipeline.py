@@ -78,9 +78,10 @@ def test_unknown_and_broken_files_are_listed_and_the_rest_goes_on(tmp_path: Path
     by_name = {Path(e.name).name: e for e in result.evidence}
     assert by_name["notes.txt"].status == "not_recognised"
     broken = by_name["truncated-copy.json"]
-    assert broken.status in ("failed", "not_recognised")
-    if broken.status == "failed":
-        assert broken.errors and "truncated-copy.json" in str(broken.errors[0])
+    # recognised by its "kind" as a Google Workspace users export, and reported as broken where it breaks
+    assert (broken.status, broken.format) == ("failed", "google_users")
+    assert [(e.path, e.line) for e in broken.errors] == [("hr/truncated-copy.json", 1)]
+    assert "not valid JSON" in broken.errors[0].message
     assert by_name[roster.name].status == "parsed" and by_name[roster.name].facts > 0
     assert text == roster.read_text(encoding="utf-8")  # nothing modified in place
     assert result.fact_counts.get("Person", 0) > 0

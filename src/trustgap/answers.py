@@ -111,6 +111,9 @@ def load_answers(path: Path | str, known_controls: set[str] | None = None, sha25
             m = _AnswerModel.model_validate(value)
         except ValidationError as exc:
             raise validation_error(doc, exc, prefix=(key,)) from None
+        if m.since and m.last_performed and m.last_performed < m.since:
+            raise InputError(str(path), f"last_performed {m.last_performed} is before since {m.since}",
+                             line=doc.line_of((key, "last_performed")), field=f"{key}.last_performed")
         if m.status == "not_applicable" and not (m.justification or m.note):
             raise InputError(str(path), "not_applicable needs a justification", line=doc.line_of((key,)),
                              field=f"{key}.justification")

@@ -9,7 +9,7 @@ and the scheduler only call these functions, so every face judges the same facts
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, 
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
 from trustgap.engine.evaluate import EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
-from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_framework
+from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_frameworks
 from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.mapping_registry import organisation_parsers
@@ -174,6 +174,7 @@ def assess(
     say = progress or (lambda stage, detail: None)
     cat = catalog or load_catalog()
     scope = loaded.scope
+    loaded.check_control_ids({c.id for c in cat.controls})
     say("facts", "joining facts")
     say("reconcile", "reading promises from policies and answers")
     prepared = prepare(scope, sources, as_of, extra_promises=extra_promises, threshold_lines=loaded.threshold_lines)
@@ -222,7 +223,7 @@ def assess(
         findings=out.findings,
         criteria=rollup_criteria(cat, out.verdicts, scope.categories),
         category_rollups=rollup_categories(cat, out.verdicts, scope.categories),
-        frameworks={f: rollup_framework(cat, out.verdicts, f) for f in ("iso27001", "nist_csf")},
+        frameworks=rollup_frameworks(cat, out.verdicts),
         readiness=readiness_of(out.verdicts),
         evidence_requests=out.evidence_requests,
         identity=identity.summary(facts.of(Account)),
@@ -280,16 +281,37 @@ def gather_sources(
         sources.merge(ingest_folder(evidence_dir, store=store, as_of=as_of, options=loaded.scope.parsers,
                                     skip=skip, on_file=lambda name: say("evidence", name), parsers=parsers))
     if collect:
-        from trustgap.collectors.runner import collect_sources
-
-        sources.merge(collect_sources(loaded.scope, list(collect), store=store, as_of=as_of,
-                                      progress=lambda what, done, total: say("collect", what)))
+        sources.merge(collect_live(loaded.scope, collect, store=store, as_of=as_of, progress=progress))
     if collected is not None:
         sources.merge(collected)
     a, p, items = load_answer_files(list(answers), cat, store)
     sources.assertions.extend(a)
     sources.items.extend(items)
     return Gathered(loaded, sources, p, cat, items)
+
+
+def sources_needed(scope: Scope) -> set[str]:
+    """Collection topics (check ``sources``) of the checks that judge a control the scope needs: what a live
+    collection must ask for (:func:`trustgap.collectors.runner.narrow` leaves out the rest)."""
+    cat = load_catalog()
+    not_applicable = scope.not_applicable_map()
+    categories = set(scope.categories)
+    needed: set[str] = set()
+    for chk in load_checks().values():
+        controls = [cat.control(c) for c in chk.meta.controls if cat.has_control(c)]
+        if any(c.id not in not_applicable and cat.categories_of(c) & categories for c in controls):
+            needed.update(chk.meta.sources)
+    return needed
+
+
+def collect_live(scope: Scope, names: Sequence[str], *, store: EvidenceStore, as_of: date,
+                 progress: Progress | None = None, env: Mapping[str, str] | None = None) -> SourceOutput:
+    """Run the named live collectors, asking only for what the scope's checks need."""
+    from trustgap.collectors.runner import collect_sources
+
+    say = progress or (lambda stage, detail: None)
+    return collect_sources(scope, list(names), store=store, as_of=as_of, env=env, needed=sources_needed(scope),
+                           progress=lambda what, done, total: say("collect", what))
 
 
 def save_run(result: AssessmentResult, *, source: str, store_url: str | None = None,

@@ -156,11 +156,12 @@ def _next_steps(result: AssessmentResult, folder: Path, evidence_dir: Path | Non
 
 def _failed_collections(result: AssessmentResult, collect: list[str]) -> list[str]:
     """The ``--collect`` names whose collection reported an issue (``aws``, ``github``)."""
-    from trustgap.cli_collect import SOURCE_PREFIX
+    from trustgap.collectors.registry import collectors
     from trustgap.collectors.runner import split_names
 
     topics = {i.split(":", 1)[0].split(".", 1)[0] for i in result.collection_issues}
-    return [n for n in split_names(collect) if SOURCE_PREFIX.get(n, n) in topics]
+    known = collectors()
+    return [n for n in split_names(collect) if (known[n].topic if n in known else n) in topics]
 
 
 def _run_with_progress(scope_path: Path, evidence_dir: Path | None, answers: list[Path], as_of: date,
@@ -198,7 +199,12 @@ def _after_assess(result: AssessmentResult, run_id: str | None, report: Path | N
         from trustgap.report import render
 
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(render(result, fmt, run_id=run_id), encoding="utf-8")
+        monitoring = None
+        if run_id and fmt == "html":  # a stored run: with monitoring, when there is some
+            from trustgap.report.monitoring import build_monitoring
+
+            monitoring = build_monitoring(result, run_id, store_url=config.database_url())
+        report.write_text(render(result, fmt, run_id=run_id, monitoring=monitoring), encoding="utf-8")
         con.print(f"report: [bold]{report.resolve()}[/]")
     if run_id:
         con.print(f"run [bold]{run_id}[/] stored in {config.redact_url(config.database_url())}")
@@ -247,7 +253,14 @@ def report(
         rec, result = store.get(run)
     finally:
         store.close()
-    text = render(result, fmt, run_id=rec.id)
+    from trustgap import config
+
+    monitoring = None
+    if fmt == "html":  # with monitoring, when stored
+        from trustgap.report.monitoring import build_monitoring
+
+        monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
+    text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
     if output is None:
         sys.stdout.write(text)
         return
@@ -289,7 +302,7 @@ def runs(
 def catalog(
     kind: Annotated[str, typer.Option(help="criteria, controls, mappings or frameworks.")] = "controls",
     criterion: Annotated[Optional[str], typer.Option(help="Only this criterion, e.g. CC6.1.")] = None,  # noqa: UP045
-    framework: Annotated[Optional[str], typer.Option(help="iso27001 or nist_csf.")] = None,  # noqa: UP045
+    framework: Annotated[Optional[str], typer.Option(help="A framework id (iso27001, nist_csf, or any file in catalog/frameworks).")] = None,  # noqa: UP045,E501
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """List the SOC 2 criteria, the control library and its ISO 27001 / NIST CSF mappings."""
@@ -299,8 +312,11 @@ def catalog(
     from trustgap.catalog.query import catalog_json, catalog_rows
 
     cat = load_catalog()
-    if framework and framework not in ("iso27001", "nist_csf"):
-        raise _fail(f"--framework: unknown framework {framework!r} (use iso27001 or nist_csf)")
+    if framework and framework not in cat.frameworks:  # any framework file of the catalog (or one of its aliases)
+        try:
+            framework = cat.framework_info(framework).id
+        except KeyError:
+            raise _fail(f"--framework: unknown framework {framework!r} (use {', '.join(cat.frameworks)})") from None
     if criterion and criterion not in {c.id for c in cat.criteria}:
         raise _fail(f"--criterion: unknown criterion {criterion!r}")
     if fmt == "json":

@@ -31,10 +31,6 @@ FindingsOpt = Annotated[bool, typer.Option("--findings/--no-findings", help="Run
 AllowFailureOpt = Annotated[bool, typer.Option("--allow-collect-failure", help="Exit 0 even when a source could not be collected.")]  # noqa: E501
 
 SHOW_PASSING = 10  # passing entities named per check in the findings table
-# Which checks to show after a collection: those depending on sources with this prefix.
-SOURCE_PREFIX = {"aws": "aws", "github": "github", "gitlab": "gitlab", "google": "google", "okta": "okta",
-                 "entra": "azuread", "iac": "scans"}
-SYSTEM_TOKEN = {"entra": "azuread"}  # the system token of a collector's accounts, where it differs from its name
 
 
 def _as_of(value: date | None) -> date:
@@ -68,8 +64,9 @@ def _run(name: str, scope: Scope, collect: dict[str, Any], as_of: date, findings
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from trustgap import config
+    from trustgap.assessment import sources_needed
     from trustgap.collectors.base import parse_collect_config
-    from trustgap.collectors.runner import narrow, run_collector, sources_needed
+    from trustgap.collectors.runner import narrow, run_collector
     from trustgap.errors import TrustgapError
     from trustgap.evidence.store import EvidenceStore
 
@@ -112,10 +109,11 @@ def _collection_failures(output: SourceOutput) -> list[str]:
 
 
 def related_checks(name: str) -> list[Check]:
-    """The checks that read what collector ``name`` collects (shown after a collection)."""
+    """The checks that read what collector ``name`` collects (its topic: shown after a collection)."""
     from trustgap.checks.base import load_checks
+    from trustgap.collectors.registry import collector
 
-    prefix = SOURCE_PREFIX.get(name, name)
+    prefix = collector(name).topic
     return [c for c in load_checks().values() if any(s.split(".")[0] == prefix for s in c.meta.sources)]
 
 
@@ -289,6 +287,26 @@ def iac(
     _run("iac", sc, _section(sc, "iac", {"paths": [str(p) for p in paths], "frameworks": framework}),
          _as_of(as_of), findings, scoped=scope is not None,
          allow_failure=allow_collect_failure)
+
+
+@app.command("source")
+def source(
+    name: Annotated[str, typer.Argument(help="Collector name, as in the scope file's collect section.")],
+    scope: Annotated[Path, typer.Option("--scope", help="Scope file whose collect.NAME section configures it.")],
+    as_of: AsOfOpt = None,
+    findings: FindingsOpt = True,
+) -> None:
+    """Collect with any collector trustgap knows (aws, github, okta, ... and any added one), configured only by
+    the scope file. Example: trustgap collect source okta --scope scope.yaml"""
+    from trustgap.collectors.registry import collector
+    from trustgap.errors import TrustgapError
+
+    sc = _load_scope(scope)
+    try:
+        collector(name)
+    except TrustgapError as exc:
+        raise _fail(str(exc)) from None
+    _run(name, sc, dict(sc.collect or {}), _as_of(as_of), findings, scoped=True)
 
 
 def _register_gitlab() -> None:

@@ -58,9 +58,13 @@ def monitor(
     wait: Annotated[float, typer.Option(help="With --broker and --once: seconds to wait for the snapshot.")] = 600,
 ) -> None:
     """Run the scope's monitor schedules in the foreground (Ctrl-C stops), or once with --once.
+    'trustgap serve' runs the same schedules inside the web app.
 
-    Example: trustgap monitor acme --once
-    Example: trustgap monitor acme --once --broker redis://127.0.0.1:6379/0
+    Examples:
+      trustgap monitor acme
+      trustgap monitor acme --once
+      trustgap monitor acme --once --schedule daily
+      trustgap monitor acme --once --broker redis://127.0.0.1:6379/0
     """
     from trustgap.monitor.schedule import Scheduler
 
@@ -117,7 +121,12 @@ def snapshots(
     organisation: Annotated[Optional[str], typer.Option("--org", help="Only this organisation.")] = None,  # noqa: UP045
     limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 30,
 ) -> None:
-    """Stored monitoring snapshots, newest first."""
+    """Stored monitoring snapshots, newest first.
+
+    Examples:
+      trustgap snapshots
+      trustgap snapshots --org "Acme Inc" --limit 100
+    """
     from trustgap.store.snapshots import SnapshotStore
 
     con = _console()
@@ -143,7 +152,11 @@ def timeline(
     """Type II over the stored snapshots: period verdict per control, deviations, holes (HTML: with the
     readiness trend, the forecast and the evidence expiring).
 
-    Example: trustgap timeline acme --format html -o acme-type2.html
+    Examples:
+      trustgap timeline acme
+      trustgap timeline acme --start 2026-01-01 --end 2026-06-30 --control AC-04
+      trustgap timeline acme --format html -o acme-type2.html
+      trustgap timeline acme --format json -o acme-type2.json
     """
     from trustgap.monitor.period import period_report
     from trustgap.monitor.render import period_html, period_markdown, period_table
@@ -182,7 +195,13 @@ def freshness(
     warn_days: Annotated[int, typer.Option(help="Warn this many days ahead.")] = 30,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """When each recurring control's evidence expires (and what expires before the target audit date)."""
+    """When each recurring control's evidence expires (and what expires before the target audit date).
+
+    Examples:
+      trustgap freshness
+      trustgap freshness latest --warn-days 60
+      trustgap freshness r20261122T153000-3fa9c1 --format json
+    """
     from trustgap.engine.freshness import evidence_expiry
     from trustgap.store.runs import RunStore
 
@@ -206,7 +225,13 @@ def trend(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     target: Annotated[Optional[float], typer.Option(help="Readiness target (default: monitor.target_readiness, plan.audit_ready_at, 90).")] = None,  # noqa: UP045,E501
 ) -> None:
-    """Readiness over time per category, remediation burn-down against the roadmap, and 'on track?'."""
+    """Readiness over time per category, remediation burn-down against the roadmap, and 'on track?'.
+
+    Examples:
+      trustgap trend acme
+      trustgap trend acme --target 95
+      trustgap trend acme --format json
+    """
     from trustgap.monitor.trend import trend_report
 
     report = trend_report(folder, target=target)
@@ -229,7 +254,10 @@ def worker(
     """A Celery worker that collects and assesses monitoring snapshots (needs the 'scale' extra).
 
     Every worker uses the same TRUSTGAP_DATABASE_URL (PostgreSQL) and TRUSTGAP_HOME (evidence).
-    Example: trustgap worker --broker redis://127.0.0.1:6379/0 --concurrency 4
+
+    Examples:
+      trustgap worker --broker redis://127.0.0.1:6379/0 --concurrency 4
+      trustgap worker --broker amqp://guest:guest@127.0.0.1:5672// --queue trustgap-eu
     """
     try:
         import celery  # noqa: F401

@@ -11,8 +11,19 @@ import typer
 
 from trustgap.cli_common import fail as _fail
 
-users_app = typer.Typer(help="Accounts of the web app and their roles.", no_args_is_help=True)
-orgs_app = typer.Typer(help="Organisations served by the web app.", no_args_is_help=True)
+users_app = typer.Typer(help="""Accounts of the web app and their roles.
+
+Examples:
+  trustgap users add you@example.com
+  trustgap users add dana@acme.io --org acme --role editor
+  trustgap users list
+""", no_args_is_help=True)
+orgs_app = typer.Typer(help="""Organisations served by the web app.
+
+Examples:
+  trustgap orgs add acme ./acme --admin you@example.com
+  trustgap orgs list
+""", no_args_is_help=True)
 ROLE_HELP = "admin, editor, auditor (read-only, may comment and download the evidence package) or viewer."
 
 
@@ -38,10 +49,18 @@ def serve(
     demo: Annotated[bool, typer.Option("--demo", help="Also serve the bundled demo organisation (assessed once).")]
     = False,
     workers: Annotated[int, typer.Option(help="Background assessments run side by side.")] = 2,
+    monitor: Annotated[bool, typer.Option(
+        "--monitor/--no-monitor",
+        help="Run the organisations' monitor schedules (as 'trustgap monitor' does) inside the web app. One "
+             "server process per database schedules; the others stand by.")] = True,
 ) -> None:
     """Start the web app (FastAPI on uvicorn) over the same database as the CLI.
 
-    Example: trustgap users add you@example.com && trustgap serve --demo
+    Examples:
+      trustgap users add you@example.com && trustgap serve --demo
+      trustgap serve --host 0.0.0.0 --port 8080
+      trustgap serve --no-monitor
+      TRUSTGAP_DATABASE_URL=postgresql://trustgap@db/trustgap trustgap serve
     """
     import uvicorn
 
@@ -50,7 +69,7 @@ def serve(
     from trustgap.web.app import create_app
     from trustgap.web.settings import WebSettings
 
-    settings = WebSettings(assessment_workers=max(1, workers))
+    settings = WebSettings(assessment_workers=max(1, workers), monitor=monitor)
     try:
         if demo:
             from trustgap.web.organisations import ensure_demo
@@ -67,6 +86,11 @@ def serve(
         typer.echo("No account yet: create the first one with 'trustgap users add EMAIL' (it becomes the server "
                    "administrator).", err=True)
     typer.echo(f"trustgap web app on http://{host}:{port}/  (database {config.redact_url(settings.database_url)})")
+    if monitor:
+        from trustgap.web.monitoring import monitored_folders
+
+        watched = monitored_folders([o.folder for o in app.state.services.accounts.organisations()])
+        typer.echo(f"monitor schedules of {len(watched)} organisation(s) run here (--no-monitor: off)")
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
 
 
@@ -83,7 +107,10 @@ def users_add(
 ) -> None:
     """Create an account (the password is asked for, hidden, and stored as an argon2 hash).
 
-    Example: trustgap users add dana@acme.io --org acme --role editor
+    Examples:
+      trustgap users add you@example.com
+      trustgap users add dana@acme.io --org acme --role editor
+      printf '%s\\n' "$PASSWORD" | trustgap users add ci@acme.io --password-stdin --no-server-admin
     """
     from trustgap.errors import TrustgapError
 
@@ -120,7 +147,12 @@ def users_grant(
     org: Annotated[str, typer.Option(help="Organisation id.")],
     role: Annotated[str, typer.Option(help=ROLE_HELP)],
 ) -> None:
-    """Give an account a role in an organisation (replacing its previous role there)."""
+    """Give an account a role in an organisation (replacing its previous role there).
+
+    Examples:
+      trustgap users grant dana@acme.io --org acme --role admin
+      trustgap users grant auditor@cpa.example --org acme --role auditor
+    """
     from trustgap.errors import TrustgapError
 
     accounts, engine = _accounts()
@@ -138,7 +170,12 @@ def users_password(
     email: Annotated[str, typer.Argument(help="The account's email.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
-    """Set a new password (signs the account out everywhere)."""
+    """Set a new password (signs the account out everywhere).
+
+    Examples:
+      trustgap users password dana@acme.io
+      printf '%s\\n' "$NEW_PASSWORD" | trustgap users password dana@acme.io --password-stdin
+    """
     from trustgap.errors import TrustgapError
 
     accounts, engine = _accounts()
@@ -153,7 +190,12 @@ def users_password(
 
 @users_app.command("list")
 def users_list() -> None:
-    """Accounts and their roles."""
+    """Accounts and their roles.
+
+    Examples:
+      trustgap users list
+      TRUSTGAP_DATABASE_URL=postgresql://trustgap@db/trustgap trustgap users list
+    """
     accounts, engine = _accounts()
     try:
         for u in accounts.users():
@@ -171,7 +213,9 @@ def orgs_add(
 ) -> None:
     """Serve an organisation folder in the web app.
 
-    Example: trustgap orgs add acme ./acme --admin you@example.com
+    Examples:
+      trustgap orgs add acme ./acme --admin you@example.com
+      trustgap init beta && trustgap orgs add beta ./beta
     """
     from trustgap.errors import TrustgapError
     from trustgap.web.organisations import register_folder
@@ -190,7 +234,11 @@ def orgs_add(
 
 @orgs_app.command("list")
 def orgs_list() -> None:
-    """Organisations on this server."""
+    """Organisations on this server.
+
+    Examples:
+      trustgap orgs list
+    """
     accounts, engine = _accounts()
     try:
         for o in accounts.organisations():

@@ -29,6 +29,12 @@ def evidence_dir() -> Path:
     return home() / "evidence"
 
 
+def frameworks_dir() -> Path | None:
+    """A folder of extra framework files (``TRUSTGAP_FRAMEWORKS_DIR``), added to the bundled ones."""
+    env = os.environ.get("TRUSTGAP_FRAMEWORKS_DIR")
+    return Path(env).expanduser() if env else None
+
+
 def redact_url(url: str) -> str:
     """Hide a password in a database URL before printing it."""
     if "://" not in url or "@" not in url:

@@ -511,6 +511,7 @@ class Incident:
     authority_notified_at: datetime | None = None
     subjects_notified_at: datetime | None = None
     url: str | None = None
+    regime: str | None = None  # the law the breach assessment applies: gdpr, hipaa, ccpa, ... when stated
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -531,6 +532,7 @@ class Monitor:
     created_at: datetime | None = None
     uptime: tuple[tuple[str, float], ...] = ()
     observed_at: datetime | None = None
+    paused_at: datetime | None = None  # when a paused monitor was paused, when the source says
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -586,6 +588,7 @@ class Request:
     completed_at: datetime | None = None
     status: str | None = None
     jurisdiction: str | None = None  # gdpr, ccpa, ...
+    contract_end: date | None = None  # disposal at contract end: the day the customer's contract ended
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -617,6 +620,7 @@ class RetentionRule:
     period_text: str | None = None  # as written ("7 years", "30 days after contract end")
     disposal: str | None = None
     system: str | None = None
+    oldest_record: date | None = None  # the oldest record of the class still held, when the source says
 
 
 # --------------------------------------------------------------------------- exceptions

@@ -36,7 +36,7 @@ CATEGORY_ALIASES = {
 
 
 class Organisation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str = Field(min_length=1)
     legal_name: str | None = None
     industry: str | None = None
@@ -94,9 +94,9 @@ class Report(BaseModel):
 
 
 class System(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    name: str
-    kind: str = Field(description="short system token used by evidence: google, okta, aws, github, ...")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1)
+    kind: str = Field(min_length=1, description="short system token used by evidence: google, okta, aws, github, ...")
     role: str | None = Field(None, description="idp, cloud, email, source_control, vpn, admin_tool, hris, ...")
     in_scope: bool = True
     mfa_required: bool = True
@@ -140,7 +140,7 @@ class Identity(BaseModel):
 
 class Scope(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    version: int = 1
+    version: Literal[1] = 1
     organisation: Organisation
     categories: list[str] = Field(default_factory=lambda: ["security"])
     report: Report = Field(default_factory=Report)
@@ -164,6 +164,9 @@ class Scope(BaseModel):
     def _categories(cls, v: Any) -> list[str]:
         if isinstance(v, str):
             v = [v]
+        if v is not None and not isinstance(v, list):
+            raise ValueError(f"categories must be a list such as [security, availability], not {type(v).__name__} "
+                             f"{v!r}")
         out = ["security"]
         for item in v or []:
             key = CATEGORY_ALIASES.get(str(item).strip().lower().replace("-", " "))
@@ -172,6 +175,17 @@ class Scope(BaseModel):
             if key not in out:
                 out.append(key)
         return [c for c in CATEGORY_IDS if c in out]
+
+    @field_validator("systems")
+    @classmethod
+    def _unique_systems(cls, v: list[System]) -> list[System]:
+        seen: set[tuple[str, str]] = set()
+        for s in v:
+            key = (s.name.lower(), s.kind.lower())
+            if key in seen:
+                raise ValueError(f"system {s.name!r} ({s.kind}) is listed twice")
+            seen.add(key)
+        return v
 
     @field_validator("thresholds")
     @classmethod
@@ -193,6 +207,16 @@ class LoadedScope(BaseModel):
     scope: Scope
     path: str
     threshold_lines: dict[str, int] = Field(default_factory=dict)
+    not_applicable_lines: list[int] = Field(default_factory=list)
+
+    def check_control_ids(self, known: set[str]) -> None:
+        """Raise :class:`InputError` (file, line, field) for a ``not_applicable`` entry naming no control of the
+        catalog: a typo there would otherwise silently leave the control in scope."""
+        for i, na in enumerate(self.scope.not_applicable):
+            if na.control not in known:
+                line = self.not_applicable_lines[i] if i < len(self.not_applicable_lines) else None
+                raise InputError(self.path, f"unknown control id {na.control!r} (see `trustgap catalog`)",
+                                 line=line, field=f"not_applicable.{i}.control")
 
 
 def load_scope(path: Path | str) -> LoadedScope:
@@ -204,7 +228,8 @@ def load_scope(path: Path | str) -> LoadedScope:
     except ValidationError as exc:
         err = exc.errors()[0]
         # errors raised inside the thresholds validator carry the inner field in the message
-        if err["loc"] and err["loc"][0] == "thresholds" and len(err["loc"]) == 1:
+        if (err["loc"] and err["loc"][0] == "thresholds" and len(err["loc"]) == 1
+                and isinstance(doc.data.get("thresholds"), dict)):
             try:
                 Thresholds(**doc.data.get("thresholds", {}))
             except ValidationError as inner:
@@ -219,4 +244,5 @@ def load_scope(path: Path | str) -> LoadedScope:
 
         parse_monitor_settings(scope, source=str(path), doc=doc)
     lines = {k: doc.line_of(("thresholds", k)) or 0 for k in scope.thresholds}
-    return LoadedScope(scope=scope, path=str(path), threshold_lines=lines)
+    na_lines = [doc.line_of(("not_applicable", i, "control")) or 0 for i in range(len(scope.not_applicable))]
+    return LoadedScope(scope=scope, path=str(path), threshold_lines=lines, not_applicable_lines=na_lines)

@@ -62,6 +62,11 @@ thresholds: {{}}
 #   access_review_cadence_months: quarterly
 #   critical_vuln_sla_days: 30
 #   log_retention_days: 365
+#   disposal_days: 30                 # customer data deleted after contract end or request
+#   dsr_response_months: 1            # GDPR; dsr_extension_months: 2 (notice inside the first month)
+#   ccpa_response_days: 45            # CCPA; ccpa_extension_days: 45
+#   dsr_default_regime: gdpr          # for requests that name no regime
+#   breach_notification_hours: 72     # GDPR Art. 33; hipaa_breach_notification_days: 60
 
 # Controls that do not apply, each with a justification an auditor would accept.
 not_applicable: []

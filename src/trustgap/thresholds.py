@@ -90,6 +90,18 @@ class Thresholds(BaseModel):
     vendor_review_months: int = Field(12, ge=1)
     vendor_assurance_months: int = Field(12, ge=1, description="SOC 2 report or questionnaire no older than")
     log_retention_days: int = Field(365, ge=1)
+    # confidentiality and privacy (legal deadlines: GDPR Art. 12(3) one month + two, CCPA 45 days + 45,
+    # GDPR Art. 33 72 hours to the authority, HIPAA 45 CFR 164.404 60 days)
+    disposal_days: int = Field(30, ge=1, description="confidential data deleted within N days of contract end "
+                               "or request")
+    dsr_response_months: int = Field(1, ge=1, description="GDPR: data subject requests answered within")
+    dsr_extension_months: int = Field(2, ge=0, description="GDPR: extension, with notice inside the first term")
+    ccpa_response_days: int = Field(45, ge=1, description="CCPA: consumer requests answered within")
+    ccpa_extension_days: int = Field(45, ge=0, description="CCPA: extension, with notice inside the first term")
+    dsr_default_regime: str = Field("gdpr", description="regime of requests that name none: gdpr or ccpa")
+    breach_notification_hours: float = Field(72, gt=0, description="notifiable breach: authority told within")
+    hipaa_breach_notification_days: int = Field(60, ge=1, description="HIPAA breach: individuals told within")
+    privacy_notice_months: int = Field(12, ge=1, description="privacy notice reviewed at least this often")
     training_months: int = Field(12, ge=1)
     training_new_hire_days: int = Field(30, ge=0, description="new hires trained within this many days")
     background_check_required: bool = True
@@ -118,6 +130,34 @@ class Thresholds(BaseModel):
             known = ", ".join(sorted(MFA_FACTOR_NAMES))
             raise ValueError(f"unknown second factor(s) {', '.join(unknown)} (use {known})")
         return out
+    uptime_target_percent: float = Field(99.9, gt=0, le=100,
+                                         description="monthly uptime of every monitored service (the SLA / SLO)")
+    incident_resolution_hours: float = Field(24, gt=0, description="major / high-urgency incidents resolved within")
+    post_incident_review_business_days: int = Field(5, ge=0, description="post-incident review of a major incident "
+                                                    "within this many business days of its resolution")
+    customer_notice_hours: float = Field(24, gt=0, description="customers told of a major incident within")
+    reconciliation_business_days: int = Field(2, ge=0, description="reconciliation variances resolved within")
+    job_rerun_hours: float = Field(24, gt=0, description="a failed scheduled job re-run with success within")
+    rejected_input_business_days: int = Field(5, ge=0, description="rejected inputs corrected within")
+    backup_retry_hours: float = Field(24, gt=0, description="a failed backup job followed by a completed one of "
+                                      "the same resource within")
+    capacity_review_months: int = Field(12, ge=1, description="capacity reviewed (usage against limits) this often")
+    monitored_endpoints: list[str] = Field(default_factory=list, description="in-scope endpoints (URL or host) "
+                                           "that must each have an active uptime monitor")
+    backup_test_months_by_tier: dict[str, int] = Field(default_factory=dict, description="restore-test cadence per "
+                                                       "system tier ({'1': 3, '2': 12}); others use backup_test_months")
+    rto_hours_by_tier: dict[str, float] = Field(default_factory=dict, description="recovery time objective in "
+                                                "hours per system tier ({'1': 4, '2': 24}), for tests that record "
+                                                "no target of their own")
+    rpo_hours_by_tier: dict[str, float] = Field(default_factory=dict, description="recovery point objective in "
+                                                "hours per system tier")
+
+    @field_validator("rto_hours_by_tier", "rpo_hours_by_tier", "backup_test_months_by_tier", mode="before")
+    @classmethod
+    def _tiers(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            return {re.sub(r"^tier\s*", "", str(k).strip().lower()): val for k, val in v.items()}
+        return v
 
     @field_validator(
         "access_review_cadence_months",
@@ -128,11 +168,25 @@ class Thresholds(BaseModel):
         "vendor_review_months",
         "training_months",
         "dr_test_months",
+        "capacity_review_months",
         mode="before",
     )
     @classmethod
     def _cadence(cls, v: Any) -> int:
         return parse_cadence_months(v)
+
+    @field_validator("privacy_notice_months", mode="before")
+    @classmethod
+    def _notice_cadence(cls, v: Any) -> int:
+        return parse_cadence_months(v)
+
+    @field_validator("dsr_default_regime", mode="before")
+    @classmethod
+    def _regime(cls, v: Any) -> str:
+        regime = str(v).strip().lower()
+        if regime not in ("gdpr", "ccpa"):
+            raise ValueError(f"not a regime: {v!r} (use gdpr or ccpa)")
+        return regime
 
 
 ThresholdOrigin = Literal["default", "scope", "policy", "answer"]
@@ -245,7 +299,7 @@ def _stricter(key: str, new: Any, old: Any) -> bool:
         return bool(new) and not bool(old)
     if isinstance(new, list | tuple):
         return set(new) > set(old or ())
-    if key in ("change_min_approvals", "log_retention_days"):
+    if key in ("change_min_approvals", "log_retention_days", "uptime_target_percent"):
         return new > old
     if key == "min_tls_version":
         return str(new) > str(old)

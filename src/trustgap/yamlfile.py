@@ -29,6 +29,29 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+
+def _shown(value: str) -> str:
+    return repr(value) if len(value) <= 40 else repr(value[:20]) + f"... ({len(value)} characters)"
+
+
+def _checked(kind: str, construct: Any) -> Any:
+    """A constructor that turns Python's ValueError (``2026-02-30``, ``2026-13-45``, a 5,000-digit number) into a
+    YAML error at the value's line, instead of a traceback."""
+
+    def build(loader: _Loader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{_shown(node.value)} is not a real {kind} ({exc})", node.start_mark) from None
+
+    return build
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _checked("date", yaml.SafeLoader.construct_yaml_timestamp))
+_Loader.add_constructor("tag:yaml.org,2002:int", _checked("number", yaml.SafeLoader.construct_yaml_int))
+_Loader.add_constructor("tag:yaml.org,2002:float", _checked("number", yaml.SafeLoader.construct_yaml_float))
+
 # Parse (compose) with libyaml when present, then build Python objects from the same node tree: one pass over
 # the text, and the nodes keep the line numbers used in error messages.
 _Composer: type = getattr(yaml, "CSafeLoader", _Loader)
@@ -48,9 +71,32 @@ class LocatedYaml:
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else None
-            raise InputError(path, f"not valid YAML: {exc.problem or exc}", line=line) from None
+            field = self._field_at(mark) if isinstance(exc, yaml.constructor.ConstructorError) else None
+            problem = str(exc.problem or exc)
+            message = problem if " is not a real " in problem else f"not valid YAML: {problem}"
+            raise InputError(path, message, line=line, field=field) from None
         except yaml.YAMLError as exc:
             raise InputError(path, f"not valid YAML: {exc}") from None
+
+    def _field_at(self, mark: Any) -> str | None:
+        """The dotted path of keys / indexes to the value that starts at ``mark`` (for error messages)."""
+        node = getattr(self, "node", None)
+        if node is None or mark is None:
+            return None
+        stack: list[tuple[Any, tuple[str, ...]]] = [(node, ())]
+        seen: set[int] = set()
+        while stack:
+            n, path = stack.pop()
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
+            if n.start_mark.index == mark.index and path:
+                return ".".join(path)
+            if isinstance(n, yaml.MappingNode):
+                stack.extend((v, (*path, str(k.value))) for k, v in n.value)
+            elif isinstance(n, yaml.SequenceNode):
+                stack.extend((v, (*path, str(i))) for i, v in enumerate(n.value))
+        return None
 
     def line_of(self, loc: tuple[Any, ...]) -> int | None:
         node = self.node

@@ -12,7 +12,7 @@ def sources(**edits: tuple[str, str]) -> dict[str, tuple[str, str]]:
     """The bundled files, with ``file_stem=(old, new)`` replaced once in that file."""
     out = bundled_sources()
     for stem, (old, new) in edits.items():
-        name = f"{stem}.yaml"
+        name = f"{stem}.yaml" if f"{stem}.yaml" in out else f"frameworks/{stem}.yaml"
         path, text = out[name]
         assert old in text, f"{old!r} not in {name}"
         out[name] = (path, text.replace(old, new, 1))
@@ -75,8 +75,11 @@ def test_uncovered_criterion_is_refused() -> None:
 
 
 def test_unknown_framework_id_and_policy_key() -> None:
-    err = error(controls=("    iso27001: [A.5.1, A.6.2]\n", "    iso27001: [A.5.1, A.5.99]\n"))
-    assert "unknown ISO 27001 control A.5.99" in err.message and err.field == "controls.0.iso27001.1"
+    err = error(iso27001=("  GOV-01: [A.5.1, A.6.2]\n", "  GOV-01: [A.5.1, A.5.99]\n"))
+    assert "GOV-01: unknown ISO/IEC 27001:2022 Annex A requirement A.5.99" in err.message
+    assert (err.path, err.field) == ("catalog/frameworks/iso27001.yaml", "mapping.GOV-01.1")
+    err = error(nist_csf=("  GOV-01: [", "  GOV-99: ["))
+    assert "unknown control GOV-99" in err.message and err.line == line_of("frameworks/nist_csf.yaml", "  GOV-01: [")
     err = error(controls=("    policy: code_of_conduct\n", "    policy: ethics\n"))
     assert "unknown policy key ethics" in err.message and err.field == "controls.0.policy"
 
@@ -88,15 +91,25 @@ def test_criteria_out_of_order_or_missing() -> None:
 
 
 def test_version_mismatch_and_duplicate_top_level_key() -> None:
-    err = error(nist_csf=('version: "2026.1"', 'version: "1999.1"'))
-    assert err.path == "catalog/data/nist_csf.yaml" and err.field == "version"
-    err = error(iso27001=("iso27001:\n", "roles: []\niso27001:\n"))
-    assert err.path == "catalog/data/iso27001.yaml" and "'roles' is already defined" in err.message
+    err = error(controls=('version: "2026.1"', 'version: "1999.1"'))
+    assert err.path == "catalog/data/controls.yaml" and err.field == "version"
+    err = error(controls=("controls:\n", "roles: []\ncontrols:\n"))
+    assert err.path == "catalog/data/controls.yaml" and "'roles' is already defined" in err.message
+
+
+def test_a_mapping_written_on_a_control_points_to_the_framework_file() -> None:
+    """Mappings are kept once, in the framework's file: a control listing them itself is refused, saying where."""
+    err = error(controls=("    criteria: [CC1.1]\n", "    criteria: [CC1.1]\n"
+                                                  "    iso27001: [A.5.1]\n"))
+    assert err.path == "catalog/data/controls.yaml" and err.field.endswith(".iso27001")
+    assert "catalog/frameworks/iso27001.yaml" in err.message
+    err = error(iso27001=("id: iso27001", "id: iso"))
+    assert err.field == "id" and "file's name" in err.message
 
 
 def test_framework_catalog_entries_are_checked() -> None:
     err = error(iso27001=('{id: A.6.1, title: "Screening", group: People}',
                           '{id: A.6.1, title: "Screening", group: Physical}'))
-    assert "People theme" in err.message and err.field == "iso27001.37.group"
+    assert "People theme" in err.message and err.field == "requirements.37.group"
     err = error(nist_csf=('{id: RC.CO-04, group: RC.CO,', '{id: RC.CO-03, group: RC.CO,'))
     assert "duplicate id RC.CO-03" in err.message

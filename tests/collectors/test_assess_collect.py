@@ -12,9 +12,10 @@ from tests.collectors.conftest import ACCOUNT, PLANTED_AWS_SECRET, PLANTED_AWS_T
 from tests.collectors.github_api import ORG, PLANTED_GITHUB_TOKEN, GithubApi
 from typer.testing import CliRunner
 
+from trustgap.assessment import sources_needed
 from trustgap.cli import app
 from trustgap.collectors.base import parse_collect_config
-from trustgap.collectors.runner import narrow, sources_needed, split_names
+from trustgap.collectors.runner import narrow, split_names
 from trustgap.scope import Organisation, Scope
 
 WIDE = {"COLUMNS": "200", "NO_COLOR": "1", "TERM": "dumb"}

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from trustgap.catalog.framework import Framework
 from trustgap.catalog.loader import Catalog, Category, Control, Criterion, FrameworkControl, Role, Series
 from trustgap.checks.base import CheckMeta
 
@@ -12,8 +13,7 @@ def _control(cid: str, criteria: list[str], *, methods: list[str] | None = None,
              severity: str = "high") -> Control:
     return Control(id=cid, title=f"Control {cid}", requirement="do the thing", domain="access", category="technical",
                    owner_role="security_lead", effort="S", severity=severity, criteria=criteria,
-                   evidence=["a record"], test_methods=methods or ["inspection"], cadence_months=cadence,
-                   iso27001=["A.5.15"], nist_csf=["PR.AA-01"])
+                   evidence=["a record"], test_methods=methods or ["inspection"], cadence_months=cadence)
 
 
 @pytest.fixture
@@ -35,8 +35,14 @@ def small_catalog() -> Catalog:
             _control("PRV-01", ["P1.1"]),
         ],
         roles=[Role(id="security_lead", title="Security lead")],
-        iso27001=[FrameworkControl(id="A.5.15", title="Access control", group="Organizational")],
-        nist_csf=[FrameworkControl(id="PR.AA-01", title="Identities managed", group="PR.AA")],
+        frameworks={
+            "iso27001": Framework(id="iso27001", name="ISO/IEC 27001:2022 Annex A", version="2022", requirements=[
+                FrameworkControl(id="A.5.15", title="Access control", group="Organizational")],
+                mapping={c: ["A.5.15"] for c in ("AC-01", "AC-02", "AC-03", "AC-08", "PRV-01")}),
+            "nist_csf": Framework(id="nist_csf", name="NIST CSF 2.0", version="2.0", requirements=[
+                FrameworkControl(id="PR.AA-01", title="Identities managed", group="PR.AA")],
+                mapping={c: ["PR.AA-01"] for c in ("AC-01", "AC-02", "AC-03", "AC-08", "PRV-01")}),
+        },
     )
 
 

@@ -78,7 +78,15 @@ def test_diff_of_stored_runs_defaults_to_the_previous_run(tmp_path: Path) -> Non
         outputs.append(r.output)
     # the second run says in one line what changed since the first
     assert "since run" not in outputs[0]
-    assert "since run" in outputs[1] and "(as of 2026-09-30)" in outputs[1] and "7 new finding(s)" in outputs[1]
+    assert "since run" in outputs[1] and "(as of 2026-09-30)" in outputs[1]
+    # the counts said are those of the two runs' findings, counted here from the results themselves
+    from datetime import date
+
+    older, newer = _assess(demo_folder(), date(2026, 9, 30)), _assess(demo_folder())
+    new_ids = {f.id for f in newer.findings} - {f.id for f in older.findings}
+    resolved_ids = {f.id for f in older.findings} - {f.id for f in newer.findings}
+    assert new_ids  # findings of the later date that the earlier run did not have
+    assert f"{len(new_ids)} new finding(s), {len(resolved_ids)} resolved" in outputs[1]
     r = runner.invoke(app, ["diff"])
     assert r.exit_code == 0, r.output
     assert "as of 2026-09-30" in r.output and f"as of {DEMO_AS_OF.isoformat()}" in r.output

@@ -44,6 +44,12 @@ def one(text: str) -> dict[str, object]:
     ("Vulnerability scans run monthly against production.", "vuln_scan_cadence_months", 1),
     ("Connections use TLS 1.2 or later.", "min_tls_version", "1.2"),
     ("An external penetration test is performed annually.", "pentest_months", 12),
+    ("Availability target: 99.95% monthly uptime for customer-facing services.", "uptime_target_percent", 99.95),
+    ("Every P1 or P2 incident gets a post-incident review within 5 business days.",
+     "post_incident_review_business_days", 5),
+    ("Reconciliation variances are resolved within 2 business days.", "reconciliation_business_days", 2),
+    ("Failed scheduled jobs are re-run within 12 hours.", "job_rerun_hours", 12.0),
+    ("Rejected inputs are corrected within one week.", "rejected_input_business_days", 5),
 ])
 def test_sentence_sets_threshold(sentence: str, key: str, value: object) -> None:
     assert one(sentence).get(key) == value
@@ -57,6 +63,14 @@ def test_sentence_sets_threshold(sentence: str, key: str, value: object) -> None
 ])
 def test_sentences_without_a_number_promise_nothing(sentence: str) -> None:
     assert one(sentence) == {}
+
+
+def test_one_sentence_promising_several_deadlines_reads_each_after_its_subject() -> None:
+    got = one("Variances are resolved within 2 business days; failed scheduled jobs are re-run within 24 hours; "
+              "rejected inputs are corrected within 5 business days.")
+    assert (got["reconciliation_business_days"], got["job_rerun_hours"], got["rejected_input_business_days"]) == \
+        (2, 24.0, 5)
+    assert "uptime_target_percent" not in one("At most 10% of accounts are administrators.")
 
 
 def test_encryption_key_rotation_is_not_an_access_key_limit() -> None:

@@ -139,3 +139,66 @@ def test_special_files_and_links_reported_never_followed(tmp_path: Path) -> None
     assert "named pipe" in items["sub/pipe.csv"].errors[0].message  # type: ignore[attr-defined]
     assert items["roster.csv"].status == "parsed"  # type: ignore[attr-defined]
     assert not any("outside" in str(n) for n in items)
+
+
+def _huge_sheet_xlsx() -> bytes:
+    """A workbook whose sheet claims A1:XFD1048576 (the largest sheet Excel allows) around two real cells: a few
+    hundred bytes, written part by part as ECMA-376 Part 1 (SpreadsheetML) lays a package out."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+        f'Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        '<sheet name="Users" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" '
+        f'Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><dimension ref="A1:XFD1048576"/><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>email</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>name</t></is></c></row>'
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text)
+    return buf.getvalue()
+
+
+def test_sheet_claiming_a_huge_area_is_read_as_written(tmp_path: Path) -> None:
+    """Read before as 17 billion padded cells (hours); now as its rows as written, within the cell budget."""
+    from openpyxl import load_workbook
+
+    from trustgap.evidence.limits import sheet_rows
+
+    wb = load_workbook(io.BytesIO(_huge_sheet_xlsx()), read_only=True, data_only=True)
+    budget = [Limits().sheet_cells]
+    ws = wb.worksheets[0]
+    rows = sum(1 for _ in sheet_rows(ws, "huge.xlsx", budget))
+    wb.close()
+    assert rows == 1048576 and budget[0] > Limits().sheet_cells - 1_100_000
+
+
+def test_sheet_past_cell_limit_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    monkeypatch.setenv("TRUSTGAP_MAX_SHEET_CELLS", "500")
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["email", "name", "department", "title"])
+    for i in range(200):
+        ws.append([f"user{i}@acme.example", f"User {i}", "Engineering", "Engineer"])
+    ev = tmp_path / "evidence"
+    ev.mkdir()
+    wb.save(ev / "people.xlsx")
+    items = _ingest(ev, tmp_path)
+    people = items["people.xlsx"]
+    assert people.status == "failed" and "sheet-size limit" in people.errors[0].message  # type: ignore[attr-defined]

@@ -113,6 +113,16 @@ def test_credential_files_by_shape(text: str, line: int, kind: str) -> None:
     assert hit is not None and hit[0] == line and kind in hit[1], hit
 
 
+@pytest.mark.parametrize(("name", "text", "line", "kind"), [
+    ("backup.netrc", "machine ftp.acme.example\n  login backup\n  password " + PASSWORD + "\n", 3, ".netrc"),
+    ("ops/pgpass", "# prod\ndb.internal:5432:app:app_rw:" + PASSWORD + "\n", 2, ".pgpass"),
+])
+def test_credential_files_by_name(name: str, text: str, line: int, kind: str) -> None:
+    hit = find_secret(text.encode(), name)
+    assert hit is not None and hit[0] == line and kind in hit[1], hit
+    assert find_secret(b"machine ftp.acme.example login backup\n", name) is None
+
+
 @pytest.mark.parametrize("text", [
     "DB_PASSWORD=${DB_PASSWORD}\nAPI_TOKEN=<your token>\nSECRET=\n",
     "PASSWORD_MIN_LENGTH=12\nPASSWORD_MAX_AGE_DAYS=90\n",

@@ -25,7 +25,7 @@ _interview:
     AC-08.cadence: quarterly
     AC-07.hours: 24
     CHG-06.environments: dont_know
-    CNF-04.deletion: {value: no, note: no deletion procedure yet}
+    CNF-05.non_production: {value: no, note: production copies used in staging}
 """
 
 
@@ -58,7 +58,7 @@ def test_answers_file_and_export_round_trip(demo_copy: Path, tmp_path: Path):
     assert verdicts["AC-08"][1] == "not_operating"
     assert verdicts["GOV-03"] == ("partial", "undocumented")
     assert verdicts["CHG-06"] == ("not_assessed", None)
-    assert verdicts["CNF-04"] == ("gap", "missing")
+    assert verdicts["CNF-05"] == ("gap", "missing")
     data = json.loads(first.read_text())
     assert data["interview"]["file"] == "given.yaml" and data["interview"]["dont_know"] == 1
     assert any(e["name"] == "given.yaml" and e["status"] == "answers" for e in data["evidence"])

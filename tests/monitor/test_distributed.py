@@ -45,12 +45,34 @@ def _reachable(url: str) -> bool:
         return False
 
 
+def unique_queue() -> str:
+    """A queue name no other test run on the same broker uses (two suites may run at once)."""
+    return f"tg-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
 def drop_queue(broker: str, queue: str) -> None:
-    """Remove the test's queue (and any message left in it) from the broker."""
+    """Remove the test's queue (and any message left in it) and its exchange from the broker."""
     from kombu import Connection
 
-    with Connection(broker, connect_timeout=5) as conn, contextlib.suppress(Exception):  # gone already
-        conn.default_channel.queue_delete(queue)
+    with Connection(broker, connect_timeout=5) as conn:
+        with contextlib.suppress(Exception):  # gone already
+            conn.default_channel.queue_delete(queue)
+        if conn.transport_cls in ("amqp", "pyamqp") or broker.startswith("amqp"):
+            with contextlib.suppress(Exception):
+                conn.default_channel.exchange_delete(queue)
+
+
+def consumers_on(broker: str, queue: str) -> int | None:
+    """How many consumers the broker has on ``queue`` (RabbitMQ); None when the queue does not exist."""
+    from amqp.exceptions import NotFound
+    from kombu import Connection
+
+    with Connection(broker, connect_timeout=5) as conn:
+        try:
+            _, _, consumers = conn.channel().queue_declare(queue, passive=True)
+        except NotFound:
+            return None
+        return int(consumers)
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +197,7 @@ def test_workers_collect_every_account_and_region(broker: str, workers_env: dict
         pytest.skip(f"no broker at {broker}")
     regions = ("us-east-1", "eu-west-1") if broker == REDIS else ("us-east-1",)
     folder = org(tmp_path, moto, regions)
-    queue = f"tg-test-{uuid.uuid4().hex[:8]}"
+    queue = unique_queue()
     w = Workers(broker, queue, workers_env, tmp_path / "workers.log")
     w.start(2)
     try:
@@ -210,7 +232,7 @@ def test_a_failing_part_is_retried_then_recorded_and_a_dead_worker_is_resumed(
     if not _reachable(RABBIT):
         pytest.skip(f"no broker at {RABBIT}")
     folder = org(tmp_path, moto, ("us-east-1",), accounts=ACCOUNTS[:2])
-    queue = f"tg-test-{uuid.uuid4().hex[:8]}"
+    queue = unique_queue()
     app = create_app(RABBIT, queue=queue)
     at = datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
     key = snapshot_key("Workers Ltd", "hourly", at)
@@ -251,3 +273,31 @@ def test_a_failing_part_is_retried_then_recorded_and_a_dead_worker_is_resumed(
     finally:
         w.stop()
         drop_queue(RABBIT, queue)
+
+
+def test_two_test_runs_share_a_rabbitmq_broker_without_locking_each_other_out(workers_env: dict[str, str],
+                                                                             tmp_path: Path) -> None:
+    """Two suites at once on one broker: every worker has a node name and a queue of its own, no exclusive
+    remote-control queue, so none fails with 'exclusive queue declared on another connection'; each run
+    removes its queues afterwards."""
+    if not _reachable(RABBIT):
+        pytest.skip(f"no broker at {RABBIT}")
+    queues = [unique_queue(), unique_queue()]
+    runs = [Workers(RABBIT, q, workers_env, tmp_path / f"workers-{i}.log") for i, q in enumerate(queues)]
+    try:
+        for w in runs:  # both runs start their workers at the same moment, twice each (same default names)
+            w.start(1)
+            w.start(1)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and any((consumers_on(RABBIT, q) or 0) < 2 for q in queues):
+            time.sleep(0.5)
+        assert [consumers_on(RABBIT, q) for q in queues] == [2, 2]
+        assert all(p.poll() is None for w in runs for p in w.procs)
+        logs = "".join((tmp_path / f"workers-{i}.log").read_text() for i in range(2))
+        assert "RESOURCE_LOCKED" not in logs and "exclusive" not in logs.lower(), logs[-3000:]
+    finally:
+        for w in runs:
+            w.stop()
+        for q in queues:
+            drop_queue(RABBIT, q)
+    assert [consumers_on(RABBIT, q) for q in queues] == [None, None]  # nothing left behind on the broker

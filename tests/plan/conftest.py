@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from trustgap.catalog.framework import Framework
 from trustgap.catalog.loader import Catalog, Category, Control, Criterion, FrameworkControl, Role, Series
 from trustgap.engine.models import AssessmentResult, Finding, Verdict
 from trustgap.engine.rollup import readiness_of
@@ -65,12 +66,17 @@ def make_catalog() -> Catalog:
                             title=f"Criterion {c}", summary="x") for c in CRITERIA],
         controls=[Control(id=cid, title=f"Control {cid}", requirement=f"Put {cid} in place", domain=dom,  # type: ignore[arg-type]
                           category=cat, owner_role=role, effort=eff, severity=sev, criteria=crit,  # type: ignore[arg-type]
-                          evidence=[f"{cid} record"], test_methods=["inspection"], policy=pol,
-                          iso27001=["A.5.1"], nist_csf=["GV.PO-01"])
+                          evidence=[f"{cid} record"], test_methods=["inspection"], policy=pol)
                   for cid, dom, cat, role, eff, sev, crit, pol in CONTROLS],
         roles=[Role(id=r, title=r.replace("_", " ")) for r in (*ROLES, "cto")],
-        iso27001=[FrameworkControl(id="A.5.1", title="Policies", group="Organizational")],
-        nist_csf=[FrameworkControl(id="GV.PO-01", title="Policy", group="GV.PO")],
+        frameworks={
+            "iso27001": Framework(id="iso27001", name="ISO/IEC 27001:2022 Annex A", version="2022", requirements=[
+                FrameworkControl(id="A.5.1", title="Policies", group="Organizational")],
+                mapping={c[0]: ["A.5.1"] for c in CONTROLS}),
+            "nist_csf": Framework(id="nist_csf", name="NIST CSF 2.0", version="2.0", requirements=[
+                FrameworkControl(id="GV.PO-01", title="Policy", group="GV.PO")],
+                mapping={c[0]: ["GV.PO-01"] for c in CONTROLS}),
+        },
     )
 
 

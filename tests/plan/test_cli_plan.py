@@ -53,7 +53,8 @@ def test_roadmap_formats_from_a_result_file(tmp_path: Path) -> None:
     assert gh.output.startswith("title,body,labels,assignee,state")
     xlsx = runner.invoke(app, ["roadmap", src, "--format", "xlsx", "-o", str(tmp_path / "r.xlsx")])
     assert xlsx.exit_code == 0, xlsx.output
-    assert load_workbook(tmp_path / "r.xlsx").sheetnames == ["Controls", "Findings", "Roadmap", "Risk register"]
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames == ["Controls", "Findings", "Roadmap", "Risk register",
+                                                             "Frameworks"]
 
 
 def test_roadmap_from_a_stored_run(tmp_path: Path) -> None:

@@ -85,7 +85,7 @@ def test_demo_exports(demo: AssessmentResult, tmp_path: Path) -> None:
     plan = demo.plan
     assert plan is not None
     wb = load_workbook(write_workbook(demo, tmp_path / "demo.xlsx"))
-    assert wb.sheetnames == ["Controls", "Findings", "Roadmap", "Risk register"]
+    assert wb.sheetnames == ["Controls", "Findings", "Roadmap", "Risk register", "Frameworks"]
     assert wb["Controls"].max_row == len(demo.verdicts) + 1
     assert wb["Findings"].max_row == len(demo.findings) + 1
     assert wb["Roadmap"].max_row == len(plan["tasks"]) + 1

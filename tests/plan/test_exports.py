@@ -36,7 +36,7 @@ def test_workbook_has_four_sheets_with_the_right_rows(tmp_path: Path) -> None:
     result = planned_result()
     path = write_workbook(result, tmp_path / "out" / "plan.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == list(SHEETS) == ["Controls", "Findings", "Roadmap", "Risk register"]
+    assert wb.sheetnames == list(SHEETS) == ["Controls", "Findings", "Roadmap", "Risk register", "Frameworks"]
     plan = result.plan
     assert plan is not None
     expected = {"Controls": len(result.verdicts), "Findings": len(result.findings), "Roadmap": len(plan["tasks"]),

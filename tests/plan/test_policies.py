@@ -110,7 +110,7 @@ def test_policy_states_missing_stale_draft_current() -> None:
     assert states["incident_response"].state == "stale" and states["incident_response"].needs_draft
     assert states["vendor_management"].state == "draft" and not states["vendor_management"].needs_draft
     assert states["encryption"].state == "missing" and states["encryption"].needs_draft
-    assert "data_retention" in states and "privacy" not in states  # confidentiality in scope, privacy not
+    assert "data_retention" in states and "privacy" in states  # confidentiality and privacy in scope
     drafts = drafts_for(scope, AS_OF, ResolvedThresholds().as_dict(), states=list(states.values()))
     keys = {d.key for d in drafts}
     assert keys == {k for k, s in states.items() if s.state in ("missing", "stale")}
@@ -138,14 +138,14 @@ def test_policy_generate_command_writes_drafts(tmp_path: Path) -> None:
     out = runner.invoke(_app(), ["policy", "generate", str(org), "--missing", "--as-of", "2026-11-16"])
     assert out.exit_code == 0, out.output
     written = sorted(p.name for p in (org / "evidence" / "policies" / "drafts").iterdir())
-    assert len(written) == 14  # nothing in the evidence: every expected policy is missing
+    assert len(written) == 15  # nothing in the evidence: every expected policy is missing (privacy in scope)
     empty = tmp_path / "empty"
     empty.mkdir()
     args = ["policy", "generate", "--scope", str(org / "scope.yaml"), "--evidence", str(empty), "--out",
             str(tmp_path / "all")]
     again = runner.invoke(_app(), args)
     assert again.exit_code == 0, again.output
-    assert len(list((tmp_path / "all").iterdir())) == 14
+    assert len(list((tmp_path / "all").iterdir())) == 15
     kept = runner.invoke(_app(), args)
     assert "kept (exists" in kept.output
     bad = runner.invoke(_app(), ["policy", "generate"])
@@ -160,6 +160,8 @@ def test_policy_generate_missing_on_the_demo_evidence(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     written = {p.name for p in (org / "evidence" / "policies" / "drafts").iterdir()}
     # the demo lacks encryption, logging, secure development, risk management and data retention policies,
-    # and its incident response plan was last reviewed in 2024; its vendor policy is an unapproved draft
-    assert written == {"encryption-policy.md", "logging-monitoring-policy.md", "secure-development-policy.md",
-                       "risk-management-policy.md", "data-retention-policy.md", "incident-response-plan.md"}
+    # and its incident response plan was last reviewed in 2024; its vendor policy is an unapproved draft (a privacy
+    # notice is drafted too while the demo's privacy evidence holds none)
+    assert written - {"privacy-notice.md"} == {
+        "encryption-policy.md", "logging-monitoring-policy.md", "secure-development-policy.md",
+        "risk-management-policy.md", "data-retention-policy.md", "incident-response-plan.md"}

@@ -76,3 +76,19 @@ def test_serve_answers_on_the_port_it_was_given(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/" in out
     assert "No account yet" in err
+
+
+WEB_AND_MONITOR_COMMANDS = [["serve"], ["users"], ["users", "add"], ["users", "grant"], ["users", "password"],
+                            ["users", "list"], ["orgs"], ["orgs", "add"], ["orgs", "list"], ["monitor"],
+                            ["snapshots"], ["timeline"], ["freshness"], ["trend"], ["worker"]]
+
+
+def test_web_and_monitor_commands_show_examples_in_their_help() -> None:
+    for cmd in WEB_AND_MONITOR_COMMANDS:
+        r = invoke(*cmd, "--help")
+        assert r.exit_code == 0, cmd
+        after = r.output.split("Examples:", 1)
+        assert len(after) == 2, f"{' '.join(cmd)}: no 'Examples:' in its help"
+        lines = [ln.strip() for ln in after[1].splitlines()]
+        examples = [ln for ln in lines if ln.startswith("trustgap ") or "| trustgap " in ln or " trustgap " in ln]
+        assert examples and all(" ".join(cmd) in ex for ex in examples[:1]), (cmd, examples)

@@ -48,7 +48,7 @@ def test_control_page_shows_requirement_mappings_verdict_findings_evidence_and_h
     assert r.status_code == 200
     html = r.text
     assert control.requirement.split()[0] in html
-    for ref in (*control.iso27001, *control.nist_csf, *control.criteria):
+    for ref in (*cat.mapped("iso27001", cid), *cat.mapped("nist_csf", cid), *control.criteria):
         assert ref in html
     assert 'id="verdict">Gap<' in html
     assert world.demo_run in html[html.index('id="history"'):]
@@ -126,6 +126,8 @@ def test_drift_between_two_runs(world: World) -> None:
     from trustgap.engine.drift import compare
 
     svc = world.app.state.services
+    viewer = world.client("viewer")
+    before = viewer.get("/o/demo/controls/AC-04").text  # the run's pages are kept until a newer run arrives
     inputs = resolve_inputs(Path(world.accounts.organisation("demo").folder))
     later, run_id = run_assessment(inputs.scope_path, evidence_dir=inputs.evidence_dir, answers=inputs.answers,
                                    as_of=date(2027, 3, 1), store_url=world.settings.database_url,
@@ -138,6 +140,26 @@ def test_drift_between_two_runs(world: World) -> None:
             f"{len(d.new_findings)} new finding(s), {len(d.resolved_findings)} resolved") in page
     for c in d.changes[:5]:
         assert f"/o/demo/controls/{c.control_id}" in page
+    after = viewer.get("/o/demo/controls/AC-04").text
+    assert f"/o/demo/runs/{run_id}" not in before and f"/o/demo/runs/{run_id}" in after  # history: the new run
+    assert run_id in viewer.get("/o/demo").text  # the dashboard names the newest run
     r = world.client("viewer").get(f"/o/demo/drift?older={run_id}&newer={run_id}")
     assert r.status_code == 400 and "two different runs" in r.text
     assert world.client("viewer").get(f"/o/demo/drift?older={world.beta_run}").status_code == 404
+
+
+def test_findings_are_read_most_severe_first_from_their_stored_order(world: World) -> None:
+    """The findings queries read along the stored position; the engine stores findings most severe first."""
+    from trustgap.checks.base import SEVERITY_ORDER
+
+    q = world.app.state.services.queries
+    run = q.run(world.demo_org_name, world.demo_run)
+    items, total = q.findings(run, limit=10_000)
+    assert total == len(items) > 10
+    ranks = [SEVERITY_ORDER.get(f.severity, 9) for f in items]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1
+    result = q.result(run)
+    assert [f.id for f in items] == [f.id for f in sorted(result.findings, key=lambda f: SEVERITY_ORDER.get(
+        f.severity, 9))]
+    page, _ = q.findings(run, limit=5, offset=5)
+    assert [f.id for f in page] == [f.id for f in items[5:10]]

@@ -1,16 +1,25 @@
-"""The catalog: SOC 2 criteria, the control library, ISO/IEC 27001:2022 Annex A and NIST CSF 2.0, loaded
-from versioned YAML in ``catalog/data`` and validated on load (ids, references, coverage)."""
+"""The catalog: SOC 2 criteria and the control library (versioned YAML in ``catalog/data``) and the other
+frameworks with their mappings (one file each in ``catalog/frameworks``, see :mod:`trustgap.catalog.framework`),
+validated on load (ids, references, coverage)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from trustgap.catalog.framework import (
+    Framework,
+    Requirement,
+    bundled_framework_sources,
+    folder_framework_sources,
+    parse_frameworks,
+)
 from trustgap.errors import InputError
 from trustgap.yamlfile import LocatedYaml, load_yaml, validation_error
 
@@ -33,9 +42,6 @@ TestMethod = Literal["inquiry", "inspection", "observation", "reperformance"]
 CRITERION_ID = re.compile(r"^(CC[1-9]\.\d|A1\.\d|C1\.\d|PI1\.\d|P[1-8]\.\d)$")
 CONTROL_ID = re.compile(r"^[A-Z]{2,4}-\d{2}$")
 CHECK_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-ISO_ID = re.compile(r"^A\.[5-8]\.\d{1,2}$")
-NIST_ID = re.compile(r"^(GV|ID|PR|DE|RS|RC)\.[A-Z]{2}-\d{2}$")
-ISO_GROUPS: dict[str, str] = {"5": "Organizational", "6": "People", "7": "Physical", "8": "Technological"}
 
 # The policy keys controls may name (one policy document each; see trustgap.policies.library).
 POLICY_KEYS: tuple[str, ...] = (
@@ -84,15 +90,9 @@ class Control(BaseModel):
     cadence_months: int | None = Field(None, ge=1)
     policy: str | None = Field(None, description="policy key this control expects to be documented in")
     checks: list[str] = Field(default_factory=list, description="ids of the automated checks that decide it")
-    iso27001: list[str] = Field(min_length=1)
-    nist_csf: list[str] = Field(min_length=1)
 
 
-class FrameworkControl(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: str
-    title: str
-    group: str  # ISO theme (Organizational / People / Physical / Technological) or NIST category
+FrameworkControl = Requirement  # one requirement of another framework (an Annex A control, a CSF subcategory)
 
 
 class Role(BaseModel):
@@ -108,8 +108,7 @@ class Catalog(BaseModel):
     criteria: list[Criterion]
     controls: list[Control]
     roles: list[Role]
-    iso27001: list[FrameworkControl]
-    nist_csf: list[FrameworkControl]
+    frameworks: dict[str, Framework] = Field(default_factory=dict)  # by id, from catalog/frameworks
 
     # ---- lookups ---------------------------------------------------------------------------------
     def criterion(self, cid: str) -> Criterion:
@@ -137,17 +136,35 @@ class Catalog(BaseModel):
     def controls_for_check(self, check_id: str) -> list[Control]:
         return [c for c in self.controls if check_id in c.checks]
 
-    def controls_for_framework(self, name: str, fid: str) -> list[Control]:
-        """Controls mapped to one ISO 27001 control or NIST CSF subcategory."""
-        attr = "iso27001" if self.framework(name) is self.iso27001 else "nist_csf"
-        return [c for c in self.controls if fid in getattr(c, attr)]
-
-    def framework(self, name: str) -> list[FrameworkControl]:
-        if name in ("iso27001", "iso", "iso27001:2022"):
-            return self.iso27001
-        if name in ("nist_csf", "nist", "csf", "nist-csf"):
-            return self.nist_csf
+    def framework_info(self, name: str) -> Framework:
+        """A framework by id or one of its aliases (KeyError when unknown)."""
+        if name in self.frameworks:
+            return self.frameworks[name]
+        for fw in self.frameworks.values():
+            if name in fw.aliases:
+                return fw
         raise KeyError(name)
+
+    def framework(self, name: str) -> list[Requirement]:
+        """The requirements of a framework."""
+        return self.framework_info(name).requirements
+
+    def mapped(self, framework: str, control_id: str) -> list[str]:
+        """The requirements of ``framework`` a control is mapped to."""
+        return self.framework_info(framework).requirements_of(control_id)
+
+    def controls_for_framework(self, name: str, fid: str) -> list[Control]:
+        """Controls mapped to one requirement of a framework."""
+        ids = set(self.framework_info(name).controls_for(fid))
+        return [c for c in self.controls if c.id in ids]
+
+    @property
+    def iso27001(self) -> list[Requirement]:
+        return self.framework("iso27001")
+
+    @property
+    def nist_csf(self) -> list[Requirement]:
+        return self.framework("nist_csf")
 
 
 # The 61 criteria of the 2017 Trust Services Criteria (revised points of focus 2022).
@@ -178,11 +195,10 @@ EXPECTED_CRITERIA: tuple[str, ...] = (
 )
 assert len(EXPECTED_CRITERIA) == 61
 
-_FILES = ("criteria.yaml", "controls.yaml", "iso27001.yaml", "nist_csf.yaml")
+_FILES = ("criteria.yaml", "controls.yaml")
 # The file each top-level key belongs in (to name the right file when a key is missing).
 _HOME = {"categories": "criteria.yaml", "series": "criteria.yaml", "criteria": "criteria.yaml",
-         "roles": "criteria.yaml", "controls": "controls.yaml", "iso27001": "iso27001.yaml",
-         "nist_csf": "nist_csf.yaml", "version": "criteria.yaml"}
+         "roles": "criteria.yaml", "controls": "controls.yaml", "version": "criteria.yaml"}
 
 
 def _read(name: str) -> tuple[str, str]:
@@ -191,14 +207,25 @@ def _read(name: str) -> tuple[str, str]:
 
 
 def bundled_sources() -> dict[str, tuple[str, str]]:
-    """The packaged catalog files as ``{file name: (path shown in errors, text)}``."""
-    return {n: _read(n) for n in _FILES}
+    """The packaged catalog files as ``{file name: (path shown in errors, text)}``: the data files and every
+    framework file (``frameworks/<file>``)."""
+    return {**{n: _read(n) for n in _FILES}, **bundled_framework_sources()}
+
+
+def load_catalog() -> Catalog:
+    """The bundled catalog, plus the frameworks of ``TRUSTGAP_FRAMEWORKS_DIR`` when set (each read and
+    validated once per process)."""
+    from trustgap.config import frameworks_dir
+
+    return _load_catalog(frameworks_dir())
 
 
 @cache
-def load_catalog() -> Catalog:
-    """Load and validate the bundled catalog (cached: the YAML is read once per process)."""
-    return parse_catalog(bundled_sources())
+def _load_catalog(extra: Path | None) -> Catalog:
+    sources = bundled_sources()
+    if extra is not None:
+        sources.update(folder_framework_sources(extra))
+    return parse_catalog(sources)
 
 
 @lru_cache(maxsize=8)
@@ -208,9 +235,10 @@ def _parsed(path: str, text: str) -> LocatedYaml:
 
 
 def parse_catalog(sources: Mapping[str, tuple[str, str]]) -> Catalog:
-    """Validate a catalog given ``{file name: (path shown in errors, YAML text)}`` for the four files.
+    """Validate a catalog given ``{file name: (path shown in errors, YAML text)}`` for the data files and the
+    framework files (``frameworks/...``).
 
-    Every file carries the same ``version``; the other top-level keys are merged (each may appear in one
+    Every data file carries the same ``version``; the other top-level keys are merged (each may appear in one
     file only). Errors are :class:`InputError` naming the file, line and field at fault.
     """
     docs = {n: _parsed(*sources[n]) for n in _FILES}
@@ -231,6 +259,7 @@ def parse_catalog(sources: Mapping[str, tuple[str, str]]) -> Catalog:
                                  line=doc.line_of((key,)), field=str(key))
             merged[key] = value
             where.setdefault(str(key), name)
+    _no_mappings_in_controls(docs["controls.yaml"], sources)
     try:
         cat = Catalog.model_validate(merged)
     except ValidationError as exc:
@@ -238,7 +267,19 @@ def parse_catalog(sources: Mapping[str, tuple[str, str]]) -> Catalog:
         doc = docs[where.get(top, _HOME.get(top, "criteria.yaml"))]
         raise validation_error(doc, exc) from None
     _validate_references(cat, docs)
+    cat.frameworks = parse_frameworks(sources, {c.id for c in cat.controls})
     return cat
+
+
+def _no_mappings_in_controls(doc: LocatedYaml, sources: Mapping[str, tuple[str, str]]) -> None:
+    """A control listing a framework's ids itself (as controls did before frameworks had their own files)."""
+    stems = {Path(k).stem.lstrip("+") for k in sources if k.startswith("frameworks/")}
+    controls = doc.data.get("controls") if isinstance(doc.data, dict) else None
+    for i, ctl in enumerate(controls if isinstance(controls, list) else []):
+        for key in sorted(set(ctl) & stems) if isinstance(ctl, dict) else ():
+            raise InputError(doc.path, f"{ctl.get('id')}: the mapping to {key} is kept in "
+                             f"catalog/frameworks/{key}.yaml (under mapping:, as '{ctl.get('id')}: [...]'), "
+                             "not on the control", line=doc.line_of(("controls", i, key)), field=f"controls.{i}.{key}")
 
 
 def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
@@ -257,9 +298,6 @@ def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
     unique("criteria.yaml", "series", [s.id for s in cat.series])
     unique("criteria.yaml", "roles", [r.id for r in cat.roles])
     unique("controls.yaml", "controls", [c.id for c in cat.controls])
-    unique("iso27001.yaml", "iso27001", [f.id for f in cat.iso27001])
-    unique("nist_csf.yaml", "nist_csf", [f.id for f in cat.nist_csf])
-    _validate_frameworks(cat, fail)
 
     ids = [c.id for c in cat.criteria]
     if tuple(ids) != EXPECTED_CRITERIA:
@@ -273,8 +311,6 @@ def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
             fail("criteria.yaml", f"criterion {c.id}: unknown series {c.series!r} or category mismatch",
                  ("criteria", i, "series"))
     roles = {r.id for r in cat.roles}
-    iso = {f.id for f in cat.iso27001}
-    nist = {f.id for f in cat.nist_csf}
     crit = set(ids)
     for i, ctl in enumerate(cat.controls):
         for j, cid in enumerate(ctl.criteria):
@@ -288,27 +324,7 @@ def _validate_references(cat: Catalog, docs: Mapping[str, LocatedYaml]) -> None:
         for j, x in enumerate(ctl.checks):
             if not CHECK_ID.match(x) or ctl.checks.index(x) != j:
                 fail("controls.yaml", f"{ctl.id}: bad or repeated check id {x!r}", ("controls", i, "checks", j))
-        for j, x in enumerate(ctl.iso27001):
-            if x not in iso:
-                fail("controls.yaml", f"{ctl.id}: unknown ISO 27001 control {x}", ("controls", i, "iso27001", j))
-        for j, x in enumerate(ctl.nist_csf):
-            if x not in nist:
-                fail("controls.yaml", f"{ctl.id}: unknown NIST CSF subcategory {x}", ("controls", i, "nist_csf", j))
     covered = {c for ctl in cat.controls for c in ctl.criteria}
     uncovered = [c for c in ids if c not in covered]
     if uncovered:
         fail("controls.yaml", f"criteria not covered by any control: {', '.join(uncovered)}", ("controls",))
-
-
-def _validate_frameworks(cat: Catalog, fail: Callable[..., None]) -> None:
-    for i, f in enumerate(cat.iso27001):
-        theme = f.id.split(".")[1] if ISO_ID.match(f.id) else None
-        if theme is None:
-            fail("iso27001.yaml", f"not an ISO/IEC 27001:2022 Annex A id: {f.id!r}", ("iso27001", i, "id"))
-        elif f.group != ISO_GROUPS[theme]:
-            fail("iso27001.yaml", f"{f.id} belongs to the {ISO_GROUPS[theme]} theme", ("iso27001", i, "group"))
-    for i, f in enumerate(cat.nist_csf):
-        if not NIST_ID.match(f.id):
-            fail("nist_csf.yaml", f"not a NIST CSF 2.0 subcategory id: {f.id!r}", ("nist_csf", i, "id"))
-        elif not f.id.startswith(f.group + "-"):
-            fail("nist_csf.yaml", f"{f.id} belongs to category {f.id.split('-')[0]}", ("nist_csf", i, "group"))

@@ -252,3 +252,44 @@ def months_ago(ctx: CheckContext, day: date) -> int:
     if add_months(day, m) > end:
         m -= 1
     return max(m, 0)
+
+
+def business_days_between(start: date, end: date) -> int:
+    """Weekdays after ``start`` up to and including ``end`` (Friday -> Tuesday is 2); 0 when ``end`` is not after
+    ``start``. Public holidays are not known and count as business days."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for i in range(1, rest + 1):
+        if (start + timedelta(days=i)).weekday() < 5:
+            count += 1
+    return count
+
+
+def add_business_days(start: date, n: int) -> date:
+    """The day ``n`` business days after ``start`` (weekends skipped)."""
+    day = start
+    while n > 0:
+        day += _ONE_DAY
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def evidence_until(ctx: CheckContext, fact: Any) -> datetime:
+    """The latest moment the evidence of ``fact`` can speak for: when it was exported or collected (the fact's own
+    ``observed_at``, else its file's), capped by the end of the as-of day. Something still open in the evidence was
+    open until then, not necessarily later."""
+    end = to_utc_start(ctx.as_of) + _ONE_DAY
+    seen = getattr(fact, "observed_at", None) or ctx.facts.observed.get(getattr(fact, "src", Src("")).sha256)
+    return min(end, utc(seen)) if seen is not None else end
+
+
+def judged_window(ctx: CheckContext) -> tuple[date, date]:
+    """The days whose events a check judges: the audit period up to the evaluation end (Type II), else the twelve
+    months before the as-of date (Type I)."""
+    if ctx.period_start is not None:
+        return ctx.period_start, ctx.evaluation_end
+    return add_months(ctx.as_of, -12) + _ONE_DAY, ctx.as_of

@@ -130,11 +130,27 @@ def dr_tested(ctx: CheckContext) -> CheckResult:
     category="process",
     remediation="Restore a production backup into an isolated environment, check the data is complete, and "
     "record the date, the backup restored and the time it took.",
-    thresholds=("backup_test_months",),
+    thresholds=("backup_test_months", "backup_test_months_by_tier"),
 )
 def restore_tested(ctx: CheckContext) -> CheckResult:
-    return record_cadence_check(ctx, ("backup_restore_test",), int(ctx.thresholds.backup_test_months),
-                                "backup restore test")
+    months = int(ctx.thresholds.backup_test_months)
+    named: dict[str, list[Any]] = {}
+    for r in ctx.facts.records("backup_restore_test"):
+        if r.subject:
+            named.setdefault(r.subject.strip().lower(), []).append(r)
+    if not named:
+        return record_cadence_check(ctx, ("backup_restore_test",), months, "backup restore test")
+    # tests that name what they restored: every system restored at least once per cadence window (its tier's
+    # cadence when the scope sets one)
+    by_tier = ctx.thresholds.backup_test_months_by_tier or {}
+
+    def cadence(recs: list[Any]) -> int:
+        tier = str(recs[0].details.get("tier") or "").strip().lower().removeprefix("tier").strip()
+        return int(by_tier.get(tier, months))
+
+    return ctx.result([cadence_result(ctx, recs, cadence(recs), "backup restore test",
+                                      entity=recs[0].subject or key, entity_type="system")
+                       for key, recs in sorted(named.items())])
 
 
 @check(

@@ -49,6 +49,7 @@ from datetime import date
 from typing import Any
 
 from trustgap.collectors.base import AwsConfig, CollectConfig, Progress, Recorder, run_tasks
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
@@ -115,3 +116,14 @@ def collect_aws(
             tasks.extend((f"aws.{name}", task) for name, task in per_region if name in services)
     run_tasks(tasks, rec, max_workers=aws_cfg.max_workers)
     return rec.output
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    return collect_aws(cfg, store=run.store, as_of=run.as_of, progress=run.progress, env=run.env,
+                       sleep=run.sleep, options=run.options)
+
+
+COLLECTOR = Collector(
+    name="aws", description="AWS: IAM, S3, RDS, EBS, KMS, CloudTrail, CloudWatch Logs, GuardDuty, Backup, Config",
+    options=AwsConfig, fetch=_fetch, topic="aws", needs_section=False,
+)

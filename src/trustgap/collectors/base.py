@@ -44,7 +44,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -55,9 +55,9 @@ from trustgap.evidence.store import EvidenceRef, EvidenceStore
 from trustgap.facts import CollectionIssue, Src
 
 Progress = Callable[[str, int, int], None]  # (what, done, total)
+M = TypeVar("M", bound=BaseModel)
 
 AWS_SERVICES = ("iam", "s3", "rds", "ec2", "elbv2", "kms", "cloudtrail", "logs", "guardduty", "backup", "config")
-COLLECTOR_NAMES = ("aws", "github", "gitlab", "google", "okta", "entra", "iac")
 # organisation settings, members (owners, members without 2FA), default-branch protection, pull requests,
 # Dependabot alerts
 GITHUB_PARTS = ("org", "members", "protection", "pulls", "dependabot")
@@ -209,21 +209,47 @@ class CollectConfig(BaseModel):
     timeout_seconds: float = Field(30, gt=0)
     max_retries: int = Field(5, ge=0, le=20)
     max_wait_seconds: float = Field(120, ge=0, description="longest single rate-limit pause honoured")
+    # sections of collectors found by the registry that have no field above, validated by their own model
+    sections: dict[str, Any] = Field(default_factory=dict, exclude=True)
+
+    def section(self, name: str) -> Any:
+        """The validated ``collect.<name>`` section (None when the scope file has none)."""
+        if name != "sections" and name in type(self).model_fields:
+            return getattr(self, name)
+        return self.sections.get(name)
+
+
+_SETTINGS = ("timeout_seconds", "max_retries", "max_wait_seconds")
 
 
 def parse_collect_config(section: Mapping[str, Any] | None, *, path: str = "scope.yaml") -> CollectConfig:
-    """Validate the scope's ``collect`` section; errors name the field (``collect.github.org``)."""
+    """Validate the scope's ``collect`` section; errors name the field (``collect.github.org``). Each collector's
+    section is validated by the model the collector declares (:mod:`trustgap.collectors.registry`)."""
+    from trustgap.collectors.registry import collectors
+
+    known = collectors()
+    data = dict(section or {})
+    for key in data:
+        if key not in known and key not in _SETTINGS:
+            raise InputError(path, f"unknown collector {key!r}; use one of {', '.join(known)}", field=f"collect.{key}")
+    untyped = {k: data.pop(k) for k in list(data) if k in known and k not in CollectConfig.model_fields}
+    cfg = _validated(CollectConfig, data, path, ("collect",))
+    for name, value in untyped.items():
+        cfg.sections[name] = _validated(known[name].options, value or {}, path, ("collect", name))
+    for name, c in known.items():
+        sec = cfg.section(name)
+        problem = c.check(sec) if c.check is not None and sec is not None else None
+        if problem is not None:
+            raise InputError(path, problem[1], field=problem[0])
+    return cfg
+
+
+def _validated(model: type[M], data: Any, path: str, where: tuple[str, ...]) -> M:
     try:
-        cfg = CollectConfig.model_validate(dict(section or {}))
+        return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in ("collect", *err["loc"]))
-        raise InputError(path, err["msg"], field=where) from None
-    if cfg.gitlab is not None and cfg.gitlab.group is None and cfg.gitlab.projects == "all":
-        raise InputError(path, "gitlab needs 'group' or a list of 'projects'", field="collect.gitlab")
-    if cfg.okta is not None and not (cfg.okta.domain or cfg.okta.base_url):
-        raise InputError(path, "okta needs 'domain' or 'base_url'", field="collect.okta")
-    return cfg
+        raise InputError(path, err["msg"], field=".".join(str(p) for p in (*where, *err["loc"]))) from None
 
 
 class SecretLeak(RuntimeError):

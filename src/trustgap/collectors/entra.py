@@ -29,6 +29,7 @@ from typing import Any
 
 from trustgap.collectors.base import CollectConfig, EntraConfig, Progress, Recorder
 from trustgap.collectors.http import HttpClient, HttpError
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
@@ -133,3 +134,14 @@ def collect_entra(
                 rec.issue("azuread.users", f"GET {failed.target}: {failed.reason}", call=f"GET {failed.target}",
                           name="live/entra/registration-error.json")
     return rec.output
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    return collect_entra(cfg, store=run.store, as_of=run.as_of, progress=run.progress, env=run.env,
+                       sleep=run.sleep, options=run.options)
+
+
+COLLECTOR = Collector(
+    name="entra", description="Microsoft Entra ID users and their MFA registration (Microsoft Graph)",
+    options=EntraConfig, fetch=_fetch, topic="azuread",
+)

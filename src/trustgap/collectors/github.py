@@ -43,6 +43,7 @@ from typing import Any
 
 from trustgap.collectors.base import CollectConfig, GithubConfig, Progress, Recorder, run_tasks, safe_name
 from trustgap.collectors.http import HttpClient, HttpError
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
@@ -339,3 +340,14 @@ def collect_github(
             tasks.append(("github.repos", run.repos_task))
         run_tasks(tasks, rec, max_workers=gh.max_workers)
     return rec.output
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    return collect_github(cfg, store=run.store, as_of=run.as_of, period=run.period, progress=run.progress, env=run.env,
+                       sleep=run.sleep, options=run.options)
+
+
+COLLECTOR = Collector(
+    name="github", description="GitHub: organisation settings, members, branch protection, pull requests, Dependabot",
+    options=GithubConfig, fetch=_fetch, topic="github",
+)

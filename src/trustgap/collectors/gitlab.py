@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from trustgap.collectors.base import CollectConfig, GitlabConfig, Progress, Recorder, run_tasks, safe_name
 from trustgap.collectors.http import Answer, HttpClient, HttpError
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
@@ -253,3 +254,20 @@ def collect_gitlab(
             tasks.append(("gitlab.projects", run.projects_task))
         run_tasks(tasks, rec, max_workers=gl.max_workers)
     return rec.output
+
+
+def _gitlab_check(section: GitlabConfig) -> tuple[str, str] | None:
+    if section.group is None and section.projects == "all":
+        return "collect.gitlab", "gitlab needs 'group' or a list of 'projects'"
+    return None
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    return collect_gitlab(cfg, store=run.store, as_of=run.as_of, period=run.period, progress=run.progress, env=run.env,
+                       sleep=run.sleep, options=run.options)
+
+
+COLLECTOR = Collector(
+    name="gitlab", description="GitLab: users, group members, protected branches, approval rules, merge requests",
+    options=GitlabConfig, fetch=_fetch, topic="gitlab", check=_gitlab_check,
+)

@@ -24,6 +24,7 @@ from typing import Any
 
 from trustgap.collectors.base import CollectConfig, GoogleConfig, Progress, Recorder
 from trustgap.collectors.http import HttpClient, HttpError
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
@@ -103,3 +104,14 @@ def collect_google(
             rec.plan(1)
             params = {**params, "pageToken": next_token}
     return rec.output
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    return collect_google(cfg, store=run.store, as_of=run.as_of, progress=run.progress, env=run.env,
+                       sleep=run.sleep, options=run.options)
+
+
+COLLECTOR = Collector(
+    name="google", description="Google Workspace users (Admin SDK Directory API)",
+    options=GoogleConfig, fetch=_fetch, topic="google",
+)

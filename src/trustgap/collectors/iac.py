@@ -24,7 +24,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from trustgap.collectors.base import Progress, Recorder, safe_name
+from trustgap.collectors.base import CollectConfig, IacConfig, Progress, Recorder, safe_name
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 from trustgap.facts import Scan, Src
@@ -99,3 +100,18 @@ def collect_iac(
         rec.add(Scan(src=Src(ref.sha256, call), tool="checkov", target=str(folder), scanned_at=ref.collected_at))
         rec.step(str(folder))
     return rec.output
+
+
+def _iac_check(section: IacConfig) -> tuple[str, str] | None:
+    return None if section.paths else ("collect.iac.paths", "no folders to scan")
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    iac = cfg.iac
+    return collect_iac(iac.paths if iac else [], store=run.store, as_of=run.as_of,
+                       frameworks=iac.frameworks if iac else (), progress=run.progress, env=run.env,
+                       options=run.options)
+
+
+COLLECTOR = Collector(name="iac", description="Infrastructure as code scanned with Checkov", options=IacConfig,
+                      fetch=_fetch, topic="scans", check=_iac_check)

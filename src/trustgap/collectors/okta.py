@@ -22,8 +22,9 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
-from trustgap.collectors.base import CollectConfig, Progress, Recorder, run_tasks, safe_name
+from trustgap.collectors.base import CollectConfig, OktaConfig, Progress, Recorder, run_tasks, safe_name
 from trustgap.collectors.http import HttpClient, HttpError
+from trustgap.collectors.registry import Collector, CollectRun
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
 
@@ -97,3 +98,20 @@ def _factors_task(http: HttpClient, rec: Recorder, user_id: str) -> Callable[[],
                      parser=PARSER)
 
     return run
+
+
+def _okta_check(section: OktaConfig) -> tuple[str, str] | None:
+    if not (section.domain or section.base_url):
+        return "collect.okta", "okta needs 'domain' or 'base_url'"
+    return None
+
+
+def _fetch(cfg: CollectConfig, run: CollectRun) -> SourceOutput:
+    return collect_okta(cfg, store=run.store, as_of=run.as_of, progress=run.progress, env=run.env,
+                       sleep=run.sleep, options=run.options)
+
+
+COLLECTOR = Collector(
+    name="okta", description="Okta users and their enrolled factors",
+    options=OktaConfig, fetch=_fetch, topic="okta", check=_okta_check,
+)

@@ -1,12 +1,13 @@
-"""Run the live collectors a scope configures: the one entry the assessment and the CLI call.
+"""Run the live collectors a scope configures (found by :mod:`trustgap.collectors.registry`).
 
-``collect_sources(scope, ["aws", "github"], store=..., as_of=...)`` validates ``scope.collect``, runs the
+``collect_sources(scope, ["aws", "github"], store=..., as_of=..., needed=...)`` validates ``scope.collect``, runs the
 named collectors side by side (each bounds its own parallelism) and merges what they return. A
 collector that cannot run at all (no credentials, no checkov) contributes a CollectionIssue, never an
 exception; a name the scope does not configure is an input error. Names may also come comma-separated
 (``["aws,github"]``, as ``trustgap assess --collect aws,github`` passes them).
 
-No call is made for a service nothing in scope needs: :func:`sources_needed` lists the collection
+No call is made for a service nothing in scope needs: ``needed``
+(:func:`trustgap.assessment.sources_needed`, which knows the catalog and the checks) lists the collection
 topics (``aws.backup``, ``github.pulls``, ...) of the checks that judge at least one control in the
 scope's Trust Services categories and not marked not applicable, and :func:`narrow` drops the AWS
 services and GitHub parts outside that list, unless the scope's ``collect`` section names them itself
@@ -24,7 +25,6 @@ from typing import Any
 
 from trustgap.collectors.base import (
     AWS_SERVICES,
-    COLLECTOR_NAMES,
     GITHUB_PARTS,
     GITLAB_PARTS,
     AwsConfig,
@@ -32,6 +32,7 @@ from trustgap.collectors.base import (
     Progress,
     parse_collect_config,
 )
+from trustgap.collectors.registry import CollectRun, collector
 from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput
 from trustgap.evidence.store import EvidenceStore
@@ -41,22 +42,6 @@ from trustgap.scope import Scope
 def _period(scope: Scope) -> tuple[date, date] | None:
     p = scope.report.period
     return (p.start, p.end) if p else None
-
-
-def sources_needed(scope: Scope) -> set[str]:
-    """Collection topics (check ``sources``) of the checks that judge a control the scope needs."""
-    from trustgap.catalog.loader import load_catalog
-    from trustgap.checks.base import load_checks
-
-    cat = load_catalog()
-    not_applicable = scope.not_applicable_map()
-    categories = set(scope.categories)
-    needed: set[str] = set()
-    for chk in load_checks().values():
-        controls = [cat.control(c) for c in chk.meta.controls if cat.has_control(c)]
-        if any(c.id not in not_applicable and cat.categories_of(c) & categories for c in controls):
-            needed.update(chk.meta.sources)
-    return needed
 
 
 # GitHub parts whose facts feed checks under another topic than github.<part>
@@ -105,42 +90,9 @@ def run_collector(
     options: dict[str, dict[str, Any]] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> SourceOutput:
-    """Run one collector by name with an already validated configuration."""
-    if name == "aws":
-        from trustgap.collectors.aws import collect_aws
-
-        return collect_aws(cfg, store=store, as_of=as_of, progress=progress, env=env, sleep=sleep, options=options)
-    if name == "github":
-        from trustgap.collectors.github import collect_github
-
-        return collect_github(cfg, store=store, as_of=as_of, period=period, progress=progress, env=env,
-                              sleep=sleep, options=options)
-    if name == "gitlab":
-        from trustgap.collectors.gitlab import collect_gitlab
-
-        return collect_gitlab(cfg, store=store, as_of=as_of, period=period, progress=progress, env=env,
-                              sleep=sleep, options=options)
-    if name == "google":
-        from trustgap.collectors.google import collect_google
-
-        return collect_google(cfg, store=store, as_of=as_of, progress=progress, env=env, sleep=sleep,
-                              options=options)
-    if name == "okta":
-        from trustgap.collectors.okta import collect_okta
-
-        return collect_okta(cfg, store=store, as_of=as_of, progress=progress, env=env, sleep=sleep, options=options)
-    if name == "entra":
-        from trustgap.collectors.entra import collect_entra
-
-        return collect_entra(cfg, store=store, as_of=as_of, progress=progress, env=env, sleep=sleep,
-                             options=options)
-    if name == "iac":
-        from trustgap.collectors.iac import collect_iac
-
-        iac = cfg.iac
-        return collect_iac(iac.paths if iac else [], store=store, as_of=as_of,
-                           frameworks=iac.frameworks if iac else (), progress=progress, env=env, options=options)
-    raise InputError("collect", f"unknown collector {name!r}; use one of {', '.join(COLLECTOR_NAMES)}")
+    """Run one collector by name (from the registry) with an already validated configuration."""
+    return collector(name).fetch(cfg, CollectRun(store=store, as_of=as_of, period=period, progress=progress, env=env,
+                                                 options=options, sleep=sleep))
 
 
 def collect_sources(
@@ -151,20 +103,19 @@ def collect_sources(
     as_of: date,
     progress: Progress | None = None,
     env: Mapping[str, str] | None = None,
+    needed: set[str] | None = None,
 ) -> SourceOutput:
-    """Collect live evidence from the named systems (``aws``, ``github``, ``gitlab``, ``google``, ``okta``,
-    ``entra``, ``iac``)."""
-    cfg, skipped = narrow(parse_collect_config(scope.collect), sources_needed(scope))
-    if skipped and progress is not None:
-        progress(f"not collected (nothing in scope needs it): {', '.join(skipped)}", 0, 0)
+    """Collect live evidence from the named collectors (any of :func:`~trustgap.collectors.registry.collectors`).
+    ``needed``: the check sources the scope needs (see :func:`narrow`); None collects everything configured."""
+    cfg = parse_collect_config(scope.collect)
+    if needed is not None:
+        cfg, skipped = narrow(cfg, needed)
+        if skipped and progress is not None:
+            progress(f"not collected (nothing in scope needs it): {', '.join(skipped)}", 0, 0)
     wanted = split_names(names)
     for n in wanted:
-        if n not in COLLECTOR_NAMES:
-            raise InputError("collect", f"unknown collector {n!r}; use one of {', '.join(COLLECTOR_NAMES)}")
-        if n != "aws" and getattr(cfg, n) is None:
+        if collector(n).needs_section and cfg.section(n) is None:
             raise InputError("scope", f"'{n}' is not configured in the scope file", field=f"collect.{n}")
-        if n == "iac" and cfg.iac is not None and not cfg.iac.paths:
-            raise InputError("scope", "no folders to scan", field="collect.iac.paths")
     out = SourceOutput()
     if not wanted:
         return out

@@ -322,7 +322,9 @@ def _verdict(
     requests: list[EvidenceRequest] = []
 
     def verdict(status: str, reason: str, gap_kind: str | None = None) -> Verdict:
+        basis = None if status == "not_assessed" else "evidence" if with_data else "interview"
         return Verdict(**base, status=status, gap_kind=gap_kind, reason=reason, checks=check_ids, answer=ans,
+                       basis=basis,
                        evidence=sorted(evidence.values(), key=lambda e: (e.name or "", e.sha256)),
                        findings=sorted(set(finding_ids) | {f.id for f in extra}),
                        evidence_requests=[r.what for r in requests])

@@ -207,6 +207,8 @@ class Verdict(_M):
     accepted: list[str] = Field(default_factory=list)
     # for Gap / Partial: "cannot_tell" when every finding behind it is for want of evidence, not a proven breach
     certainty: Certainty | None = None
+    # what decided an assessed verdict: "evidence" (an automated check had data) or "interview" (an answer alone)
+    basis: Literal["evidence", "interview"] | None = None
 
 
 class Counts(_M):
@@ -217,6 +219,10 @@ class Counts(_M):
     not_assessed: int = 0
     # of the partial and gap controls, those resting only on "cannot tell" findings (insufficient evidence)
     cannot_tell: int = 0
+    # of the assessed controls, those decided from evidence (an automated check had data) and those decided by an
+    # interview answer alone; the rest of the in-scope controls are not assessed
+    from_evidence: int = 0
+    from_interview: int = 0
 
     @property
     def in_scope(self) -> int:

@@ -93,6 +93,46 @@ def _every_days(sentence: str) -> int | None:
     return round(months * 30.4375) if months else None
 
 
+def _within_after(sentence: str, subject: str) -> tuple[int, str] | None:
+    """The first "within N units" after ``subject`` (one sentence may promise several deadlines: "variances are
+    resolved within 2 business days; failed jobs are re-run within 24 hours")."""
+    m = re.search(subject, sentence, re.IGNORECASE)
+    if m is None:
+        return None
+    w = _WITHIN_RE.search(sentence, m.end())
+    return (_number(w.group(1)), w.group(2).lower()) if w else None
+
+
+def _days_after(subject: str) -> Callable[[str], int | None]:
+    def read(sentence: str) -> int | None:
+        w = _within_after(sentence, subject)
+        if w is None:
+            return None
+        n, unit = w
+        return round(n * {"hour": 1 / 24, "day": 1, "week": 5, "month": 21}[unit]) or 1
+    return read
+
+
+def _hours_after(subject: str) -> Callable[[str], float | None]:
+    def read(sentence: str) -> float | None:
+        w = _within_after(sentence, subject)
+        if w is None:
+            return None
+        n, unit = w
+        return float(n * {"hour": 1, "day": 24, "week": 168, "month": 730}[unit])
+    return read
+
+
+def _percent(sentence: str) -> float | None:
+    m = re.search(r"\b(9\d(?:\.\d+)?)\s?%", sentence)
+    return float(m.group(1)) if m else None
+
+
+_PIR = r"(post[- ]?incident|post[- ]?mortem|incident review|retrospective)"
+_RERUN = r"\bre-?(?:run|ran|tried|executed)\b"
+_REJECTED = r"\breject\w*\s+(?:inputs?|records?|files?|transactions?|submissions?)"
+
+
 def _retention_days(sentence: str) -> int | None:
     m = _FOR_PERIOD_RE.search(sentence)
     if not m:
@@ -228,6 +268,26 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("vendor_review_months",
           lambda s: _has(s, r"(vendor|supplier|third[- ]part|subprocessor)", r"(review|reassess|re-assess)"),
           _cadence_months),
+    _Rule("disposal_days",
+          lambda s: _has(s, r"(delet|dispos|destroy|purg|eras|return)",
+                         r"(contract|agreement|subscription|customer request|on request|upon request)")
+          and _lacks(s, r"data subject", r"\bbreach"),
+          _days),
+    _Rule("dsr_response_months",
+          lambda s: _has(s, r"(data subject|subject access|access request|privacy request|\bdsars?\b|\bdsrs?\b"
+                            r"|rights request)", r"(answer|respond|fulfil|complet|handl|process|repl)"),
+          lambda s: (lambda w: w[0] if w and w[1] == "month" else None)(_within(s))),
+    _Rule("dsr_extension_months",
+          lambda s: _has(s, r"(data subject|subject access|access request|privacy request|\bdsars?\b|\bdsrs?\b)",
+                         r"extend"),
+          lambda s: (lambda m: _number(m.group(1)) if m else None)(
+              re.search(r"\bextend\w*\s+(?:by\s+)?(?:a\s+further\s+|up\s+to\s+|another\s+)?" + _NUM
+                        + r"\s+(?:further\s+|more\s+)?months?\b", s, re.IGNORECASE))),
+    _Rule("breach_notification_hours",
+          lambda s: _has(s, r"\bbreach", r"(notif|report)", r"(authorit|regulator|supervisory|commissioner|\bico\b)"),
+          _hours),
+    _Rule("privacy_notice_months", lambda s: _has(s, r"privacy (notice|statement)", r"(review|updat)"),
+          _cadence_months),
     _Rule("log_retention_days", lambda s: _has(s, r"\blogs?\b", r"(retain|retention|kept|keep|stored)"),
           _retention_days),
     _Rule("change_min_approvals",
@@ -245,6 +305,14 @@ _RULES: tuple[_Rule, ...] = (
           lambda s: (lambda m: _number(m.group(1)) if m else None)(
               re.search(r"\b" + _NUM + r"\s+days\b", s, re.IGNORECASE))),
     _Rule("background_check_required", lambda s: _has(s, r"background (check|screen)"), _required),
+    _Rule("uptime_target_percent", lambda s: _has(s, r"\b(uptime|availability|available)\b"), _percent),
+    _Rule("post_incident_review_business_days", lambda s: _has(s, _PIR), _days_after(_PIR)),
+    _Rule("reconciliation_business_days", lambda s: _has(s, r"\b(variances?|reconciliation (?:breaks?|differences?"
+                                                        r"|exceptions?))\b"),
+          _days_after(r"\b(variances?|reconciliation (?:breaks?|differences?|exceptions?))\b")),
+    _Rule("job_rerun_hours", lambda s: _has(s, r"\bfail\w*", r"\b(jobs?|runs?|batch\w*|pipelines?)\b", _RERUN),
+          _hours_after(_RERUN)),
+    _Rule("rejected_input_business_days", lambda s: _has(s, _REJECTED), _days_after(_REJECTED)),
 )
 
 

@@ -3,7 +3,9 @@
 Readiness = (Implemented + Partial / 2) / in-scope controls. Not assessed controls count in the
 denominator of ``score`` (they are not ready until shown to be) and are reported apart; ``assessed_score``
 leaves them out. Not applicable controls count nowhere. Partial and Gap controls that rest only on "cannot
-tell" findings (insufficient evidence, no proven breach) are counted apart in ``counts.cannot_tell``.
+tell" findings (insufficient evidence, no proven breach) are counted apart in ``counts.cannot_tell``. Assessed
+controls are counted by what decided them: ``counts.from_evidence`` (an automated check had data) and
+``counts.from_interview`` (an answer alone), so each category says how much of it the evidence settled.
 
 Status of a group of controls: Not assessed when none was assessed; Implemented when every in-scope
 control is Implemented; Gap when none is Implemented or Partial; otherwise Partial.
@@ -23,6 +25,11 @@ def counts_of(verdicts: Iterable[Verdict]) -> Counts:
         setattr(c, v.status, getattr(c, v.status) + 1)
         if v.status in ("gap", "partial") and v.certainty == "cannot_tell":
             c.cannot_tell += 1
+        if v.status in ("implemented", "partial", "gap"):
+            if v.basis == "evidence":
+                c.from_evidence += 1
+            elif v.basis == "interview":
+                c.from_interview += 1
     return c
 
 
@@ -75,17 +82,23 @@ def rollup_categories(cat: Catalog, verdicts: list[Verdict], categories: list[st
     return out
 
 
+def rollup_frameworks(cat: Catalog, verdicts: list[Verdict]) -> dict[str, list[Rollup]]:
+    """The rollups of every framework of the catalog, by framework id."""
+    return {f: rollup_framework(cat, verdicts, f) for f in cat.frameworks}
+
+
 def rollup_framework(cat: Catalog, verdicts: list[Verdict], framework: str) -> list[Rollup]:
-    """One rollup per framework control that at least one of our controls maps to."""
+    """One rollup per requirement of a framework (any in ``cat.frameworks``) that at least one of our controls
+    maps to."""
     by_control = {v.control_id: v for v in verdicts}
-    attr = "iso27001" if framework == "iso27001" else "nist_csf"
+    fw = cat.framework_info(framework)
     mapped: dict[str, list[Verdict]] = {}
     for c in cat.controls:
-        for fid in getattr(c, attr):
+        for fid in fw.requirements_of(c.id):
             if c.id in by_control:
                 mapped.setdefault(fid, []).append(by_control[c.id])
     out = []
-    for fc in cat.framework(framework):
+    for fc in fw.requirements:
         if fc.id in mapped:
             out.append(_rollup(fc.id, fc.title, fc.group, mapped[fc.id]))
     return out

@@ -22,7 +22,7 @@ from functools import lru_cache
 from trustgap.evidence.shapes import ColumnProfile
 
 MIN_PAIR = 0.35  # below this a column is not taken for a field
-_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_BRACKETS = re.compile(r"\[[^\]]{0,200}\]|\([^)]{0,200}\)")  # bounded: a header of 100,000 "[" stays linear
 # Jira's CSV export names custom fields "Custom field (Change type)": the name is the part in brackets
 _CUSTOM_FIELD = re.compile(r"^\s*custom\s*field\s*\(([^)]+)\)\s*$", re.I)
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")

@@ -29,6 +29,7 @@ from trustgap.evidence.mapping_values import Defaults, ValueProblem, convert
 from trustgap.facts import CollectionIssue
 
 MAX_SKIPPED_SHOWN = 20
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".rst", ".html", ".htm", ".docx", ".pdf")
 
 
 # --------------------------------------------------------------------------- the file, read once
@@ -49,7 +50,9 @@ class FileView:
     def tables(self) -> list[Table]:
         if self._tables is None:
             self._tables = []
-            if looks_tabular(self.data):
+            # Markdown, reStructuredText, HTML, DOCX and PDF are documents: the document reader reads their tables
+            # (a record of processing written as a Markdown table is a document with a table, not a CSV)
+            if not self.name.lower().endswith(DOCUMENT_SUFFIXES) and looks_tabular(self.data):
                 try:
                     self._tables = read_tables(self.data, self.name)
                 except InputError as exc:
@@ -292,6 +295,7 @@ class HookContext:
         self.reading = reading
         self.dropped: list[int | str] = []  # lines of a table, JSON paths of records
         self.lost: list[Any] = []  # collection issues of rows that could not be read at all
+        self.document: Any = None  # JSON: the whole document (keys beside the records, e.g. the request echoed)
 
     def error(self, message: str, row: MappedRow | None = None, field: str | None = None) -> None:
         self.ctx.error(message, line=row.line if row else None,
@@ -411,6 +415,7 @@ def parse(c: Compiled, data: bytes, ctx: Any, hooks: dict[str, Hook], view: File
                          "registered", field="hook")
     rows: list[MappedRow] = []
     if spec.input == "json":
+        hc.document = view.doc()
         if cand.json is None:
             found = view.json(spec.records.path, spec.records.wrappers)
             if found is None:

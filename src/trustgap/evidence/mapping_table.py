@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trustgap.errors import InputError
+from trustgap.evidence.limits import current, sheet_rows
 from trustgap.evidence.shapes import ColumnProfile, profile_columns, shapes_of
 from trustgap.evidence.tabular import decode_text, delimiter_of
 
@@ -148,11 +149,12 @@ def read_xlsx_tables(data: bytes, path: str, sheet: str | None = None, header_li
     except Exception as exc:  # openpyxl / zipfile raise many types for damaged files
         raise InputError(path, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from None
     out: list[Table] = []
+    budget = [current().sheet_cells]
     try:
         for ws in wb.worksheets:
             if sheet is not None and ws.title != sheet:
                 continue
-            rows = [(n, [_cell(c) for c in cells]) for n, cells in enumerate(ws.iter_rows(values_only=True), start=1)]
+            rows = [(n, [_cell(c) for c in cells]) for n, cells in enumerate(sheet_rows(ws, path, budget), start=1)]
             rows = [(n, c) for n, c in rows if any(v not in (None, "") for v in c)]
             if not rows:
                 continue
@@ -165,6 +167,8 @@ def read_xlsx_tables(data: bytes, path: str, sheet: str | None = None, header_li
             if sum(1 for h in headers if h) < 2:
                 continue
             out.append(Table(headers=headers, rows=rows[idx + 1:], header_line=line, sheet=ws.title))
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(path, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from None
     finally:

@@ -167,13 +167,16 @@ def _office_secret(data: bytes) -> tuple[int, str] | None:
 def _xlsx_cell(data: bytes, kind: str) -> tuple[int, str]:
     """(row, kind) of the first workbook cell holding a credential (the workbook is read only when its XML
     showed one); the row is 1 when no single cell does (a token split over cells)."""
+    from trustgap.evidence.limits import current, sheet_rows
+
     try:
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        budget = [current().sheet_cells]
         try:
             for ws in wb.worksheets:
-                for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for n, row in enumerate(sheet_rows(ws, "", budget), start=1):
                     for cell in row:
                         if cell is not None and _scan(str(cell).encode("utf-8")) is not None:
                             return n, f"{kind} (sheet {ws.title!r})"
@@ -202,8 +205,11 @@ def _pdf_secret(data: bytes) -> tuple[int, str] | None:
 def find_secret(data: bytes, name: str = "") -> tuple[int, str] | None:
     """(line, kind of credential) of the first credential in ``data`` (or in the text inside it), or None.
 
-    ``name`` is the file's name; it is not needed to find a credential (a renamed file is screened the same)."""
-    del name  # the shape decides, never the name alone
+    ``name`` is the file's name: files known by name (``.netrc``, ``.pgpass``) are screened for their own
+    format's password field; every other check goes by the content alone (a renamed file is screened the same)."""
+    by_name = _credential_file(data, name.rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower())
+    if by_name is not None:
+        return by_name
     if data.startswith(b"%PDF-"):
         return _scan_raw(data) or _pdf_secret(data)
     if data.startswith(b"PK\x03\x04"):
@@ -214,6 +220,23 @@ def find_secret(data: bytes, name: str = "") -> tuple[int, str] | None:
         except UnicodeDecodeError:
             pass
     return _find_in_text(data)
+
+
+def _credential_file(data: bytes, base: str) -> tuple[int, str] | None:
+    """A password in a file known by its name: ``.netrc`` / ``_netrc`` (``machine HOST login USER password
+    SECRET``, see the GNU Inetutils manual, "The .netrc file") or ``.pgpass`` (``host:port:database:user:password``
+    lines, see the PostgreSQL manual, "The Password File")."""
+    if base in ("netrc", ".netrc", "_netrc") or base.endswith(".netrc"):
+        for n, line in enumerate(data.splitlines(), start=1):
+            words = line.split()
+            if b"password" in words and words.index(b"password") + 1 < len(words):
+                return n, "password in a .netrc file"
+    if base in ("pgpass", ".pgpass") or base.endswith(".pgpass"):
+        for n, line in enumerate(data.splitlines(), start=1):
+            fields = line.split(b":")
+            if not line.startswith(b"#") and len(fields) >= 5 and fields[4].strip():
+                return n, "password in a .pgpass file"
+    return None
 
 
 def _scan_raw(data: bytes) -> tuple[int, str] | None:

@@ -50,8 +50,9 @@ DEFAULT_QUEUE = "trustgap"
 
 
 def plan_parts(scope: Scope, sources: list[str]) -> list[str]:
+    from trustgap.assessment import sources_needed
     from trustgap.collectors.base import parse_collect_config
-    from trustgap.collectors.runner import narrow, sources_needed
+    from trustgap.collectors.runner import narrow
 
     cfg, _ = narrow(parse_collect_config(scope.collect), sources_needed(scope))
     parts: list[str] = []
@@ -66,7 +67,7 @@ def plan_parts(scope: Scope, sources: list[str]) -> list[str]:
                 parts.append(f"aws/{n}/global")
                 parts.extend(f"aws/{n}/{r}" for r in acct.regions)
             continue
-        if getattr(cfg, name, None) is None:
+        if cfg.section(name) is None:
             raise InputError("scope", f"'{name}' is not configured in the scope file", field=f"collect.{name}")
         parts.append(name)
     return parts
@@ -75,9 +76,10 @@ def plan_parts(scope: Scope, sources: list[str]) -> list[str]:
 def collect_part(scope: Scope, part: str, *, store: EvidenceStore, as_of: date,
                  env: Mapping[str, str] | None = None) -> SourceOutput:
     """Collect one part with the collectors' own code, on a slice of the scope's ``collect`` section."""
+    from trustgap.assessment import sources_needed
     from trustgap.collectors.aws import REGIONAL_SERVICES
     from trustgap.collectors.base import parse_collect_config
-    from trustgap.collectors.runner import narrow, run_collector, sources_needed
+    from trustgap.collectors.runner import narrow, run_collector
 
     cfg, _ = narrow(parse_collect_config(scope.collect), sources_needed(scope))
     p = scope.report.period

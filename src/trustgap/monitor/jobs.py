@@ -108,14 +108,12 @@ def run_snapshot(
 def _collect_and_assess(snaps: SnapshotStore, key: str, inputs: Any, loaded: Any, sources: list[str], *,
                         as_of: Any, url: str, store: EvidenceStore, env: Mapping[str, str] | None, now: Clock,
                         collected: SourceOutput | None) -> SnapshotOutcome:
-    from trustgap.assessment import result_digest, run_assessment
+    from trustgap.assessment import collect_live, result_digest, run_assessment
 
     live = [s for s in sources if s != "files"]
     try:
         if collected is None and live:
-            from trustgap.collectors.runner import collect_sources
-
-            collected = collect_sources(loaded.scope, live, store=store, as_of=as_of, env=env)
+            collected = collect_live(loaded.scope, live, store=store, as_of=as_of, env=env)
         result, run_id = run_assessment(
             inputs.scope_path, evidence_dir=inputs.evidence_dir if "files" in sources else None,
             answers=inputs.answers, as_of=as_of, collected=collected, store_url=url, evidence_store=store,

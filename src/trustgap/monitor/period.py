@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trustgap.engine.timeline import PeriodResult, evaluate_period, is_time_threshold, threshold_deadline
 from trustgap.errors import InputError
+
+if TYPE_CHECKING:
+    from trustgap.store.snapshots import SnapshotStore
 
 
 def time_threshold_checks() -> set[str]:
@@ -23,14 +26,15 @@ def time_threshold_checks() -> set[str]:
 
 
 def period_report(folder: Path, *, start: date | None = None, end: date | None = None,
-                  store_url: str | None = None) -> tuple[PeriodResult, dict[str, Any]]:
+                  store_url: str | None = None, snapshots: SnapshotStore | None = None
+                  ) -> tuple[PeriodResult, dict[str, Any]]:
     """The period verdicts of the organisation in ``folder`` (scope period unless ``start``/``end`` given),
     and a small context (organisation, titles, deadlines) for display."""
     from trustgap.assessment import resolve_inputs
     from trustgap.catalog.loader import load_catalog
     from trustgap.monitor.config import parse_monitor_settings
     from trustgap.scope import load_scope
-    from trustgap.store.snapshots import SnapshotStore
+    from trustgap.store.snapshots import SnapshotStore  # noqa: F811 - at run time
 
     inputs = resolve_inputs(folder)
     loaded = load_scope(inputs.scope_path)
@@ -44,8 +48,12 @@ def period_report(folder: Path, *, start: date | None = None, end: date | None =
                          field="report.period")
     if end < start:
         raise InputError("period", f"the period ends ({end}) before it starts ({start})")
-    with SnapshotStore.open(store_url) as snaps:
-        obs = snaps.observations(scope.organisation.name, start - timedelta(days=400), end + timedelta(days=60))
+    window = (start - timedelta(days=400), end + timedelta(days=60))
+    if snapshots is not None:  # an open store (the web app's)
+        obs = snapshots.observations(scope.organisation.name, *window)
+    else:
+        with SnapshotStore.open(store_url) as snaps:
+            obs = snaps.observations(scope.organisation.name, *window)
     cat = load_catalog()
     deadline = threshold_deadline(time_threshold_checks(), mon.deadline_days)
     result = evaluate_period(obs, period_start=start, period_end=end, max_gap=mon.max_gap(), deadline=deadline)

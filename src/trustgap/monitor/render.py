@@ -22,6 +22,11 @@ def _shown(result: PeriodResult) -> list[ControlPeriod]:
     return sorted(result.controls.values(), key=lambda c: (order.get(c.status, 9), c.control_id))
 
 
+def listed_controls(result: PeriodResult) -> list[ControlPeriod]:
+    """The controls a period view lists: those judged in the period, and any with a lapse."""
+    return [cp for cp in _shown(result) if cp.status not in ("not_assessed", "not_applicable") or cp.lapses]
+
+
 def period_table(result: PeriodResult, ctx: dict[str, Any], con: Any) -> None:
     from rich.table import Table
 
@@ -147,6 +152,34 @@ def trend_svg(report: TrendReport, width: int = 720, height: int = 180) -> str:
     return "".join(lines)
 
 
+def burn_svg(report: TrendReport, width: int = 720, height: int = 160) -> str:
+    """Remediation burn-down: roadmap tasks still open (solid) against tasks planned to be open (dashed)."""
+    pts = report.burn_down
+    if len(pts) < 2 or report.baseline_tasks <= 0:
+        return ""
+    first, last = pts[0].day, pts[-1].day
+    span = max((last - first).days, 1)
+    top = max(report.baseline_tasks, *(p.open_tasks for p in pts), 1)
+
+    def xy(d: date, v: int) -> str:
+        return f"{40 + (width - 50) * (d - first).days / span:.1f},{10 + (height - 30) * (1 - v / top):.1f}"
+
+    opened = " ".join(xy(p.day, p.open_tasks) for p in pts)
+    planned = " ".join(xy(p.day, p.planned_open) for p in pts)
+    return "".join([
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        'aria-label="remediation burn-down">',
+        f'<line x1="40" y1="{height - 20}" x2="{width - 10}" y2="{height - 20}" stroke="#999"/>',
+        f'<text x="0" y="14" font-size="10">{top}</text><text x="20" y="{height - 20}" font-size="10">0</text>',
+        f'<text x="40" y="{height - 4}" font-size="10">{first}</text>',
+        f'<text x="{width - 80}" y="{height - 4}" font-size="10">{last}</text>',
+        f'<polyline fill="none" stroke="#c62828" stroke-width="2" points="{opened}"><title>tasks still open'
+        '</title></polyline>',
+        f'<polyline fill="none" stroke="#555" stroke-dasharray="4 3" points="{planned}"><title>planned to be open '
+        '(roadmap due dates)</title></polyline>',
+        "</svg>"])
+
+
 def period_html(result: PeriodResult, ctx: dict[str, Any], trend: TrendReport | None = None,
                 expiry: list[Any] | None = None) -> str:
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -154,7 +187,7 @@ def period_html(result: PeriodResult, ctx: dict[str, Any], trend: TrendReport | 
 
     env = Environment(loader=PackageLoader("trustgap.monitor", "templates"), autoescape=select_autoescape(),
                       keep_trailing_newline=True)
-    controls = [cp for cp in _shown(result) if cp.status not in ("not_assessed", "not_applicable") or cp.lapses]
+    controls = listed_controls(result)
     svgs = {cp.control_id: Markup(period_svg(cp, result.period_start, result.period_end))  # noqa: S704 - escaped
             for cp in controls}
     return env.get_template("period.html.j2").render(

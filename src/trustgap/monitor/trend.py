@@ -16,11 +16,14 @@ whose roadmap is the burn-down's baseline) and is what the CLI, the report and t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from trustgap.store.snapshots import SnapshotStore
 
 RunHistory = Sequence[tuple[str, date, float | None, dict[str, str]]]  # run, as-of, readiness, control -> status
 
@@ -159,28 +162,46 @@ def trend_of(organisation: str, history: RunHistory, *, categories_of: dict[str,
 
 
 def trend_report(folder: Path, *, target: float | None = None, store_url: str | None = None,
-                 limit: int = 400) -> TrendReport:
-    """The trend of the organisation in ``folder`` from its stored runs."""
+                 limit: int = 400, snapshots: SnapshotStore | None = None,
+                 plan_of: Callable[[str], dict[str, Any] | None] | None = None,
+                 up_to: str | None = None) -> TrendReport:
+    """The trend of the organisation in ``folder`` from its stored runs.
+
+    ``snapshots``: an open store to read through (the web app's; default: one opened on ``store_url``).
+    ``plan_of``: the roadmap of a stored run by id (default: read from the run's stored result).
+    ``up_to``: a run id; later runs are left out (the trend as it stood at that run)."""
     from trustgap.assessment import resolve_inputs
     from trustgap.catalog.loader import load_catalog
     from trustgap.monitor.config import parse_monitor_settings
     from trustgap.scope import load_scope
     from trustgap.store.runs import RunStore
-    from trustgap.store.snapshots import SnapshotStore
+    from trustgap.store.snapshots import SnapshotStore  # noqa: F811 - at run time
 
     inputs = resolve_inputs(folder)
     scope = load_scope(inputs.scope_path).scope
     mon, _ = parse_monitor_settings(scope, source=str(inputs.scope_path))
     goal = target or mon.target_readiness or float(scope.plan.get("audit_ready_at", 90))
-    with SnapshotStore.open(store_url) as snaps:
-        history = snaps.verdict_history(scope.organisation.name, limit=limit)
+    if snapshots is not None:
+        history = snapshots.verdict_history(scope.organisation.name, limit=limit)
+    else:
+        with SnapshotStore.open(store_url) as snaps:
+            history = snaps.verdict_history(scope.organisation.name, limit=limit)
+    ids = [h[0] for h in history]
+    if up_to is not None and up_to in ids:
+        history = history[:ids.index(up_to) + 1]
     cat = load_catalog()
     categories_of = {c.id: set(cat.categories_of(c)) for c in cat.controls}
     plan = None
     baseline = None
-    if history:
+    if history and plan_of is not None:
+        for run_id, *_ in history:  # the earliest run with a roadmap
+            found = plan_of(run_id)
+            if found and found.get("tasks"):
+                plan, baseline = found, run_id
+                break
+    elif history:
         with RunStore.open(store_url) as runs:
-            for run_id, *_ in history:  # the earliest run with a roadmap
+            for run_id, *_ in history:
                 _, result = runs.get(run_id)
                 if result.plan and result.plan.get("tasks"):
                     plan, baseline = result.plan, run_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
+from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
@@ -32,7 +33,15 @@ def render_plan_html(result: AssessmentResult) -> str:
     return env.from_string(_template("_plan.html.j2")).render(plan=result.plan, **plan_context(result.plan))
 
 
-def render_html(result: AssessmentResult, run_id: str | None = None) -> str:
+def render_monitoring_html(monitoring: Any, view: Any) -> str:
+    """The Type II over the period and trend section, when the stored run has monitoring to show."""
+    if monitoring is None:
+        return ""
+    return _env().from_string(_template("_monitoring.html.j2")).render(m=monitoring, v=view)
+
+
+def render_html(result: AssessmentResult, run_id: str | None = None,
+                monitoring: Any = None) -> str:
     from trustgap.catalog.loader import load_catalog
 
     view = build_view(result, run_id)
@@ -49,4 +58,5 @@ def render_html(result: AssessmentResult, run_id: str | None = None) -> str:
         matrix_rows=[row for row in matrix if row.criterion in {c.id for c in in_scope}],
         catalog_evidence={c.id: c.evidence for c in cat.controls},
         plan_html=render_plan_html(result),
+        monitoring_html=render_monitoring_html(monitoring, view),
     )

@@ -42,11 +42,13 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     for s in ("critical", "high", "medium", "low"):
         add(f"| {s} | {v.severity_counts.get(s, 0)} |")
     add("\n## Readiness by Trust Services category\n")
-    add("| Category | Status | Readiness | Implemented | Partial | Gap | Not assessed |\n|---|---|---|---|---|---|---|")
+    add("| Category | Status | Readiness | Implemented | Partial | Gap | Not assessed | Decided from evidence | "
+        "Decided by interview |\n|---|---|---|---|---|---|---|---|---|")
     for ru in r.category_rollups:
         n = ru.readiness.counts
         add(f"| {ru.title} | {STATUS_LABELS[ru.status]} | {_pct(ru.readiness.score)} | {n.implemented} | "
-            f"{n.partial} | {n.gap} | {n.not_assessed} |")
+            f"{n.partial} | {n.gap} | {n.not_assessed} | {n.from_evidence} of {n.in_scope} | "
+            f"{n.from_interview} of {n.in_scope} |")
     add("\n## Scope\n")
     for s in r.scope.get("systems", []):
         add(f"- {s['name']} (`{s['kind']}`{', ' + s['role'] if s.get('role') else ''})"
@@ -104,8 +106,8 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
 
         add("\n" + plan_markdown(r.plan))
     add("\n## Cross-framework coverage\n")
-    for name, title in (("iso27001", "ISO/IEC 27001:2022 Annex A"), ("nist_csf", "NIST CSF 2.0")):
-        rollups = r.frameworks.get(name, [])
+    for name, rollups in sorted(r.frameworks.items()):
+        title, _ = v.framework_titles.get(name, (name, "requirements"))
         add(f"### {title}\n")
         add("| Id | Title | Status | Readiness |\n|---|---|---|---|")
         for fr in rollups:

@@ -21,12 +21,15 @@ def print_summary(console: Any, result: AssessmentResult, top: int = 8) -> None:
                   f"{c.not_assessed} not assessed, {c.not_applicable} not applicable)")
     for issue in result.collection_issues:  # said once, before anything that depends on it
         console.print(f"[bold red]could not collect[/] {escape(issue)}", highlight=False)
-    table = Table("category", "status", "readiness", "gaps", "not assessed", title=None)
+    table = Table("category", "status", "readiness", "gaps", "not assessed", "from evidence", "by interview",
+                  title=None)
     for ru in result.category_rollups:
+        n = ru.readiness.counts
         table.add_row(ru.title, STATUS_LABELS[ru.status],
                       "n/a" if ru.readiness.score is None or ru.status == "not_assessed"
                       else f"{ru.readiness.score:.0f}%",
-                      str(ru.readiness.counts.gap), str(ru.readiness.counts.not_assessed))
+                      str(n.gap), str(n.not_assessed), f"{n.from_evidence} of {n.in_scope}",
+                      f"{n.from_interview} of {n.in_scope}")
     console.print(table)
     failed = [e for e in result.evidence if e.errors]
     unknown = [e for e in result.evidence if e.status == "not_recognised"]

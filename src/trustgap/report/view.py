@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from trustgap.catalog.loader import load_catalog
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult, Finding, Verdict
 
 SEVERITIES = ("critical", "high", "medium", "low")
@@ -59,6 +60,7 @@ class ReportView:
     status_labels: dict[str, str] = field(default_factory=lambda: dict(STATUS_LABELS))
     gap_kind_labels: dict[str, str] = field(default_factory=lambda: dict(GAP_KIND_LABELS))
     framework_summary: dict[str, dict[str, Any]] = field(default_factory=dict)
+    framework_titles: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (name, requirement label)
     interview_line: str | None = None
     evidence_words: dict[str, str] = field(default_factory=lambda: {
         "answers": "answers file(s)", "scope": "scope file", "parsed": "parsed", "failed": "failed",
@@ -144,7 +146,10 @@ def build_view(result: AssessmentResult, run_id: str | None = None,
     view.not_assessed = [v for v in result.verdicts if v.status == "not_assessed"]
     view.not_applicable = [v for v in result.verdicts if v.status == "not_applicable"]
     view.category_titles = {r.id: r.title for r in result.category_rollups}
+    frameworks = load_catalog().frameworks
     for name, rollups in result.frameworks.items():
+        fw = frameworks.get(name)
+        view.framework_titles[name] = (fw.name, fw.requirement_label) if fw else (name, "requirements")
         statuses: dict[str, int] = defaultdict(int)
         for r in rollups:
             statuses[r.status] += 1

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
 from trustgap.report.safe import is_formula_like
 
-SHEETS = ("Controls", "Findings", "Roadmap", "Risk register")
+SHEETS = ("Controls", "Findings", "Roadmap", "Risk register", "Frameworks")
 MAX_WIDTH = 60
 WRAP_FROM = 40  # columns wider than this wrap their text
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
@@ -33,6 +33,7 @@ FINDING_COLUMNS = ("Finding", "Severity", "Control", "Criteria", "Check", "Title
 ROADMAP_COLUMNS = ("Rank", "Phase", "Control", "Task", "Action", "Owner", "Owner role", "Category", "Status",
                    "Gap kind", "Start", "Due", "Score", "Likelihood", "Impact", "Effort", "Quick win", "Depends on",
                    "Success measure", "Criteria closed", "Readiness added (points)", "Spill-over / not scheduled")
+FRAMEWORK_COLUMNS = ("Framework", "Id", "Title", "Group", "Status", "Readiness", "Our controls")
 RISK_COLUMNS = ("Risk", "Source", "Title", "Description", "Controls", "Criteria", "Likelihood", "Impact", "Score",
                 "Rating", "Owner", "Treatment", "Status", "Justification", "Review date")
 
@@ -116,6 +117,12 @@ def _risks(plan: dict[str, Any]) -> list[list[Any]]:
             for r in plan.get("risk_register", {}).get("risks", [])]
 
 
+def _frameworks(result: AssessmentResult) -> list[list[Any]]:
+    """One row per requirement of every framework the run was rolled up to (whatever frameworks it has)."""
+    return [[name, r.id, r.title, r.group, STATUS_LABELS[r.status], r.readiness.score, ", ".join(r.controls)]
+            for name, rollups in sorted(result.frameworks.items()) for r in rollups]
+
+
 def build_workbook(result: AssessmentResult) -> Workbook:
     plan = result.plan or {}
     tasks = {t["control_id"]: t for t in plan.get("tasks", [])}
@@ -127,6 +134,7 @@ def build_workbook(result: AssessmentResult) -> Workbook:
     _fill(wb.create_sheet(SHEETS[1]), FINDING_COLUMNS, _findings(result))
     _fill(wb.create_sheet(SHEETS[2]), ROADMAP_COLUMNS, _roadmap(plan))
     _fill(wb.create_sheet(SHEETS[3]), RISK_COLUMNS, _risks(plan))
+    _fill(wb.create_sheet(SHEETS[4]), FRAMEWORK_COLUMNS, _frameworks(result))
     stamp = datetime.combine(result.as_of, time(0, 0))
     wb.properties.creator = f"trustgap {result.tool_version}"
     wb.properties.title = f"SOC 2 gap assessment: {result.organisation} ({result.as_of.isoformat()})"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, case, delete, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from trustgap.engine.drift import Drift
@@ -32,6 +33,8 @@ SUMMARY_KEYS = ("as_of", "organisation", "report_type", "period_start", "period_
 SEVERITIES = ("critical", "high", "medium", "low")
 SUMMARY_VERSION = 2
 CACHED_SUMMARIES = 16
+CACHED_PAGES = 256
+T = TypeVar("T")
 
 
 class NotFound(TrustgapError):
@@ -107,11 +110,30 @@ class RunQueries:
         self._runs = RunStore(engine, url)
         # parsed summaries of the runs read last (runs never change: keyed by id and result digest)
         self._cache: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        # pages of a run's rows read last (a stored run never changes; history is keyed by the newest run)
+        self._pages: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def _remember(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._pages:
+                self._pages.move_to_end(key)
+                return cast(T, self._pages[key])
+        value = build()
+        with self._lock:
+            self._pages[key] = value
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+        return value
+
     # -- runs ---------------------------------------------------------------------------------------
-    def runs(self, organisation: str, limit: int = 100) -> list[RunRecord]:
-        return self._runs.list(limit=limit, organisation=organisation)
+    def runs(self, organisation: str, limit: int = 100, *, newest: str | None = None) -> list[RunRecord]:
+        """The organisation's runs, newest first (``newest``: the id of its newest run, when the caller knows
+        it; the list is then kept until a newer run arrives)."""
+        if newest is None:
+            return self._runs.list(limit=limit, organisation=organisation)
+        return self._remember(("runs", organisation, limit, newest),
+                              lambda: self._runs.list(limit=limit, organisation=organisation))
 
     def latest(self, organisation: str) -> RunRecord | None:
         found = self._runs.list(limit=1, organisation=organisation)
@@ -198,7 +220,18 @@ class RunQueries:
     # -- findings -------------------------------------------------------------------------------------
     def findings(self, run: RunRecord, *, control_id: str | None = None, severity: str | None = None,
                  ids: list[str] | None = None, limit: int = 100, offset: int = 0) -> tuple[list[FindingEntry], int]:
-        """A page of a run's findings (most severe first) and how many match in all."""
+        key = ("findings", run.id, run.result_sha256, control_id, severity, tuple(ids) if ids is not None else None,
+               limit, offset)
+        return self._remember(key, lambda: self._findings(run, control_id=control_id, severity=severity, ids=ids,
+                                                          limit=limit, offset=offset))
+
+    def _findings(self, run: RunRecord, *, control_id: str | None, severity: str | None, ids: list[str] | None,
+                  limit: int, offset: int) -> tuple[list[FindingEntry], int]:
+        """A page of a run's findings (most severe first) and how many match in all.
+
+        The engine stores a run's findings most severe first (``trustgap.engine.evaluate``: severity, control,
+        check, entity), so the stored position is that order: the page is read along the ``(run_id,
+        position)`` key and stops after ``limit`` rows, instead of sorting every finding of the run."""
         cond = [FindingRow.run_id == run.id]
         if control_id:
             cond.append(FindingRow.control_id == control_id)
@@ -206,8 +239,7 @@ class RunQueries:
             cond.append(FindingRow.severity == severity)
         if ids is not None:
             cond.append(FindingRow.finding_id.in_(ids))
-        rank = case({s: i for i, s in enumerate(SEVERITIES)}, value=FindingRow.severity, else_=len(SEVERITIES))
-        order = [rank, FindingRow.position]
+        order = [FindingRow.position]
         with self._engine.connect() as conn:
             total = int(conn.scalar(select(func.count()).select_from(FindingRow).where(*cond)) or 0)
             rows = conn.execute(select(FindingRow).where(*cond).order_by(*order).limit(limit).offset(offset)
@@ -232,6 +264,11 @@ class RunQueries:
     # -- evidence -------------------------------------------------------------------------------------
     def evidence(self, run: RunRecord, *, shas: list[str] | None = None, limit: int = 500,
                  offset: int = 0) -> tuple[list[EvidenceEntry], int]:
+        key = ("evidence", run.id, run.result_sha256, tuple(shas) if shas is not None else None, limit, offset)
+        return self._remember(key, lambda: self._evidence_page(run, shas=shas, limit=limit, offset=offset))
+
+    def _evidence_page(self, run: RunRecord, *, shas: list[str] | None, limit: int,
+                       offset: int) -> tuple[list[EvidenceEntry], int]:
         cond = [EvidenceRow.run_id == run.id]
         if shas is not None:
             cond.append(EvidenceRow.sha256.in_(shas))
@@ -253,7 +290,15 @@ class RunQueries:
         return _evidence(m)
 
     # -- history --------------------------------------------------------------------------------------
-    def control_history(self, organisation: str, control_id: str, limit: int = 100) -> list[HistoryPoint]:
+    def control_history(self, organisation: str, control_id: str, limit: int = 100, *,
+                        newest: str | None = None) -> list[HistoryPoint]:
+        """The control's status in the organisation's latest runs, newest first (``newest``: as in :meth:`runs`)."""
+        if newest is None:
+            return self._control_history(organisation, control_id, limit)
+        return self._remember(("history", organisation, control_id, limit, newest),
+                              lambda: self._control_history(organisation, control_id, limit))
+
+    def _control_history(self, organisation: str, control_id: str, limit: int) -> list[HistoryPoint]:
         q = (select(RunRow.id, RunRow.created_at, RunRow.as_of, VerdictRow.status, VerdictRow.gap_kind)
              .join(VerdictRow, VerdictRow.run_id == RunRow.id)
              .where(RunRow.organisation == organisation, VerdictRow.control_id == control_id)

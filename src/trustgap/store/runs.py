@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from trustgap import config
 from trustgap.engine.models import AssessmentResult
@@ -126,8 +126,12 @@ class RunStore:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None) -> RunRecord:
-        """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record."""
+    def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None,
+             _attempt: int = 1) -> RunRecord:
+        """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record.
+
+        Two processes saving the same result in the same second pick the same id; the second one's insert then
+        fails on the primary key, and it tries again with the next free suffix (``-2``)."""
         text = result.to_json()
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         counts = result.readiness.counts
@@ -153,6 +157,10 @@ class RunStore:
                                     (FindingRow, _finding_rows(run_id, result))):
                     for batch in _chunks(rows):
                         conn.execute(insert(cast(Table, table.__table__)), batch)
+        except IntegrityError as exc:  # another process took this id between our look-up and our insert
+            if _attempt >= 50:  # one more attempt per process racing for the same second
+                raise self._fail("save the run", exc) from None
+            return self.save(result, created_at=created_at, source=source, _attempt=_attempt + 1)
         except SQLAlchemyError as exc:
             raise self._fail("save the run", exc) from None
         return self._row_record(run_id)

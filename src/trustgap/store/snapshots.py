@@ -112,6 +112,10 @@ class SnapshotStore:
         self._engine = engine
         self.url = url
 
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
     @classmethod
     def open(cls, url: str | None = None) -> SnapshotStore:
         target = url or config.database_url()

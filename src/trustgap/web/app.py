@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response
@@ -46,17 +48,43 @@ def _error(request: Request, status: int, message: str) -> Response:
     return page(request, "error.html", {"status": status, "message": message}, status=status)
 
 
+def _in_app_monitor(svc: Services, clock: Callable[[], datetime] | None = None) -> Any:
+    """The monitor schedules of the server's organisations, run by this app (see trustgap.web.monitoring)."""
+    from trustgap.web.monitoring import InAppMonitor
+
+    def dispatch(folder: Path, schedule: str, at: datetime) -> Any:
+        from trustgap.monitor.jobs import run_snapshot
+
+        out = run_snapshot(folder, schedule, scheduled_for=at, store_url=svc.settings.database_url,
+                           evidence_store=svc.evidence)
+        s = out.snapshot
+        log.info("monitor: %s %s at %s: snapshot %s %s, run %s", folder, schedule, at.isoformat(), s.id, s.status,
+                 s.run_id or "-")
+        return out
+
+    return InAppMonitor(svc.engine, lambda: [o.folder for o in svc.accounts.organisations()], dispatch,
+                        poll=svc.settings.monitor_poll_seconds, clock=clock)
+
+
 def create_app(settings: WebSettings | None = None) -> FastAPI:
     from trustgap.web.interview import InterviewCache
     from trustgap.web.jobs import JobRunner
+    from trustgap.web.monitor_views import MonitorViews
     from trustgap.web.routes import register_routes
 
     cfg = settings or WebSettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        app.state.services.close()
+        monitor = app.state.monitor
+        if monitor is not None:
+            monitor.start()
+        try:
+            yield
+        finally:
+            if monitor is not None:
+                monitor.stop()
+            app.state.services.close()
 
     app = FastAPI(title="trustgap", version=__version__, lifespan=lifespan,
                   description="SOC 2 gap analysis: stored runs, verdicts, findings and evidence of the "
@@ -67,7 +95,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     svc.work.fail_interrupted_jobs()
     svc.jobs = JobRunner(svc)
     svc.interviews = InterviewCache()
+    svc.monitor_views = MonitorViews(svc.engine, cfg.database_url, svc.queries)
     app.state.services = svc
+    app.state.monitor = _in_app_monitor(svc) if cfg.monitor else None
     app.state.templates = make_templates()
     static = Path(str(resources.files("trustgap.web").joinpath("static")))
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -14,7 +14,9 @@ from fastapi.templating import Jinja2Templates
 
 from trustgap import __version__
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS
+from trustgap.monitor.render import OUTCOME_LABELS
 from trustgap.store.work import STATUS_LABELS as WORK_LABELS
+from trustgap.web.monitor_views import EXPIRY_WORDS
 from trustgap.web.permissions import ROLE_TITLES
 
 NOTICES = {
@@ -58,7 +60,8 @@ def make_templates() -> Jinja2Templates:
     env = templates.env
     env.filters.update(pct=_pct, day=_day, size=_size, status_label=lambda s: STATUS_LABELS.get(s, s),
                        gap_label=lambda g: GAP_KIND_LABELS.get(g, g or ""),
-                       work_label=lambda s: WORK_LABELS.get(s, s), role_title=lambda r: ROLE_TITLES.get(r, r))
+                       work_label=lambda s: WORK_LABELS.get(s, s), role_title=lambda r: ROLE_TITLES.get(r, r),
+                       outcome_label=lambda o: OUTCOME_LABELS.get(o, o), expiry_label=lambda e: EXPIRY_WORDS.get(e, e))
     env.globals.update(version=__version__, urlencode=urlencode)
     return templates
 

@@ -38,6 +38,7 @@ class Services:
     evidence: EvidenceStore
     jobs: Any = None  # trustgap.web.jobs.JobRunner, set by the app factory
     interviews: Any = None  # trustgap.web.interview.InterviewCache
+    monitor_views: Any = None  # trustgap.web.monitor_views.MonitorViews
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod

@@ -26,3 +26,7 @@ class WebSettings:
     session_hours: int = 12
     assessment_workers: int = 2
     run_jobs: bool = True  # False: jobs stay queued (tests of the queue itself)
+    # the monitor schedules of every organisation run inside the app (one process per database schedules)
+    monitor: bool = field(default_factory=lambda: os.environ.get("TRUSTGAP_MONITOR", "1").strip().lower()
+                          not in ("0", "no", "false", "off"))
+    monitor_poll_seconds: float = 30.0

@@ -45,7 +45,10 @@ REVIEWED = re.compile(r"\b(?:last[ \t]+reviewed|reviewed|last[ \t]+updated|zulet
                       r"révisée?|revisad[oa]|herzien|rivist[oa])\b", re.I)
 _BY_WORDS = frozenset({"by", "von", "durch", "par", "por", "door", "da"})
 _ON_WORDS = frozenset({"on", "am", "le", "el", "op", "il", "em", "in", "at", "dated", "vom", "du", "del", "en"})
-_BY_AFTER = re.compile(r"[ \t]*,?[ \t]*(?:by|von|durch|par|por|door|da)[ \t]+([^.;\n]{2,80})", re.I)
+# "..., by NAME" right after a date (matched at the start of the rest of the line: the space before the comma and
+# after it are separate runs, so a long run of blanks is read once), and "by NAME" anywhere in a value
+_BY_AFTER = re.compile(r"\A[ \t]*(?:,[ \t]*)?(?:by|von|durch|par|por|door|da)[ \t]+([^.;\n]{2,80})", re.I)
+_BY_IN = re.compile(r"(?:by|von|durch|par|por|door|da)[ \t]+([^.;\n]{2,80})", re.I)
 NOT_APPROVED = re.compile(
     r"\b(?:this|the)[ \t]+(?:policy|document|plan|standard|procedure|richtlinie|dokument|politique|política)"
     r"[ \t]+(?:is|has|was|ist|wurde|n'a|no[ \t]+ha)[ \t]+(?:not[ \t]+yet|not[ \t]+been|noch[ \t]+nicht|pas[ \t]+encore|"
@@ -174,7 +177,7 @@ def _label_statement(body: DocBody, i: int, reader: DateReader, out: BodyReading
         day = _date_value(out, body, i, canon, label, value, reader)
         if day is not None:
             _add(out, body, i, canon, day)
-            if canon == "approved_on" and (m := _BY_AFTER.search(value)):
+            if canon == "approved_on" and (m := _BY_IN.search(value)):
                 _add(out, body, i, "approved_by", _clean_who(m.group(1)))
     elif canon in ("owner", "version"):
         _add(out, body, i, canon, value)

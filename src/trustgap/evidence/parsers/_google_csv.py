@@ -27,12 +27,22 @@ from typing import Any
 from trustgap.errors import InputError
 from trustgap.evidence.parsers._json_input import decode
 
-_BRACKET = re.compile(r"\s*\[[^\]]*\]\s*$")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _without_bracket(header: str) -> str:
+    """``header`` without a final ``[...]`` note (found with string searches: a pattern for it is quadratic on a
+    header of many ``[``)."""
+    text = header.rstrip()
+    if not text.endswith("]"):
+        return header
+    start = text.find("[", text.rfind("]", 0, len(text) - 1) + 1)
+    return text[:start] if start >= 0 else header
 
 
 def norm(header: str) -> str:
     """'2sv Enrollment Status [READ ONLY]' -> '2svenrollmentstatus'; 'name.fullName' -> 'namefullname'."""
-    return re.sub(r"[^a-z0-9]", "", _BRACKET.sub("", header).lower())
+    return _NOT_ALNUM.sub("", _without_bracket(header).lower())
 
 
 # normalised header -> key of the Directory API user resource

@@ -16,11 +16,14 @@ from trustgap.evidence.tabular import norm_header
 KINDS = (
     "access_review", "tabletop_exercise", "incident_response_test", "dr_test", "backup_restore_test",
     "risk_assessment", "background_check", "security_training", "policy_acknowledgement", "vendor_review",
-    "penetration_test", "board_meeting", "incident",
+    "penetration_test", "board_meeting", "incident", "post_incident_review", "capacity_review",
 )
 
 KIND_ALIASES: dict[str, str] = {
     **{k: k for k in KINDS},
+    "pir": "post_incident_review", "post_incident_review_record": "post_incident_review",
+    "incident_review": "post_incident_review", "capacity_planning": "capacity_review",
+    "capacity_plan": "capacity_review", "capacity": "capacity_review",
     "user_access_review": "access_review", "uar": "access_review", "access_certification": "access_review",
     "access_recertification": "access_review", "entitlement_review": "access_review",
     "tabletop": "tabletop_exercise", "ttx": "tabletop_exercise", "tabletop_test": "tabletop_exercise",
@@ -159,6 +162,9 @@ _NAME_HINTS: tuple[tuple[str, str], ...] = (
     ("background", "background_check"), ("pentest", "penetration_test"), ("penetration", "penetration_test"),
     ("vendor_review", "vendor_review"), ("acknowledg", "policy_acknowledgement"), ("board", "board_meeting"),
     ("governance", "board_meeting"),
+    ("post_incident", "post_incident_review"), ("postmortem", "post_incident_review"),
+    ("post_mortem", "post_incident_review"), ("incident_review", "post_incident_review"),
+    ("capacity", "capacity_review"),
     ("incident", "incident"),
 )
 
@@ -167,8 +173,10 @@ def kind_from_name(name: str) -> str | None:
     """A kind suggested by the file name (``access-reviews-2026.csv``); training files are left to the
     training-platform parser."""
     norm = norm_header(name.rsplit("/", 1)[-1])
+    words = set(norm.split("_"))
     for hint, kind in _NAME_HINTS:
-        if norm_header(hint) in norm:
+        h = norm_header(hint)
+        if (h in words) if len(h) <= 3 else (h in norm):  # "uar" is a word, not the middle of "quarterly"
             return kind
     return None
 

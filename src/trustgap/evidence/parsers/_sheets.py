@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trustgap.errors import InputError
+from trustgap.evidence.limits import current, sheet_rows
 from trustgap.evidence.parsers._json_input import decode
 from trustgap.evidence.tabular import header_fields, map_headers, read_csv
 
@@ -97,9 +98,10 @@ def xlsx_rows(data: bytes, path: str, aliases: Mapping[str, Iterable[str]],
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl / zipfile raise many types for damaged files
         raise InputError(path, f"not a readable Excel workbook: {type(exc).__name__}: {exc}") from None
+    budget = [current().sheet_cells]
     try:
         for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
+            rows = sheet_rows(ws, path, budget)
             header: list[str] | None = None
             mapping: dict[str, str] = {}
             for n, cells in enumerate(rows, start=1):

@@ -71,7 +71,9 @@ def _csv_kind_hint(headers: list[str], mapping: dict[str, str], name: str) -> st
     if has_reviewer and any(h in system_headers for h in headers) and "date" in mapping:
         return "access_review"
     if any(h.startswith(("rto", "rpo", "recovery_time", "recovery_point")) for h in headers):
-        return rf.kind_from_name(name) or "dr_test"  # recovery objectives measured: a DR or restore test
+        # recovery objectives measured: a restore test when it names the backup restored, else a DR test
+        restored = any(w in h for h in headers for w in ("backup", "snapshot", "restore", "recovery_point_arn"))
+        return rf.kind_from_name(name) or ("backup_restore_test" if restored else "dr_test")
     return rf.kind_from_name(name)
 
 

@@ -11,6 +11,9 @@ mapping cannot:
   "Type II - 2026-03-01"); "Yes" without a date says a report exists but not how current it is, so no date is
   recorded.
 - DPA: yes / no, or a date (which means signed on that date).
+- BAA (HIPAA business associate agreement): like the DPA; health data (PHI): a yes / no column.
+- processes_personal_data: the customer-data column when its header says personal data or PII, else True when the
+  data-access text names personal data, PII, PHI, contact data, patients or health data; otherwise unknown.
 - processes_customer_data: an explicit yes / no column, else inferred True when the data-access text mentions
   customer, client, personal data, PII, PHI or payment card data; otherwise unknown (None).
 
@@ -46,6 +49,9 @@ _CUSTOMER_WORDS = re.compile(
     r"|end[- ]users?|consumers?)\b", re.I
 )
 
+_PERSONAL_WORDS = re.compile(r"\b(personal|pii|phi|contact data|contact details|patients?|health|employee data|"
+                             r"personenbezogen\w*)\b", re.I)
+
 
 def normalise_tier(raw: Any) -> str | None:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -62,9 +68,9 @@ def _flag(raw: Any) -> bool | None:
     return parse_bool(str(raw))
 
 
-def _dpa(row: MappedRow, hc: HookContext) -> tuple[bool | None, date | None]:
-    """(signed, date) from a DPA cell: yes / no, or the date it was signed."""
-    raw = row.get("dpa")
+def _dpa(row: MappedRow, hc: HookContext, name: str = "dpa") -> tuple[bool | None, date | None]:
+    """(signed, date) from a DPA (or BAA) cell: yes / no, or the date it was signed."""
+    raw = row.get(name)
     if raw is None or isinstance(raw, bool):
         return raw, None
     if isinstance(raw, datetime):
@@ -77,7 +83,7 @@ def _dpa(row: MappedRow, hc: HookContext) -> tuple[bool | None, date | None]:
     try:
         day = date_in_text(raw)
     except ValueError:
-        hc.error(f"not a date: {raw!r}", row, "dpa")
+        hc.error(f"not a date: {raw!r}", row, name)
         return None, None
     return (True, day) if day is not None else (None, None)
 
@@ -96,7 +102,15 @@ def vendors(rows: list[MappedRow], hc: HookContext) -> list[Any]:
             processes = True
         signed, dpa_date = _dpa(row, hc)
         tier = "critical" if _flag(row.get("critical_flag")) else normalise_tier(row.get("tier"))
-        out.append(hc.fact(row, tier=tier, processes_customer_data=processes, dpa_signed=signed, dpa_date=dpa_date))
+        baa, _baa_date = _dpa(row, hc, "baa")
+        if baa is None and "baa" in row.headers and row.get("baa") is None and "baa" not in row.bad:
+            baa = False  # the inventory keeps a BAA column and this row's cell is empty: no BAA on file
+        personal = processes if re.search(r"personal|pii|personenbezogen", row.header("customer_data"), re.I) else None
+        if personal is None and data_access and _PERSONAL_WORDS.search(data_access):
+            personal = True
+        out.append(hc.fact(row, tier=tier, processes_customer_data=processes, dpa_signed=signed, dpa_date=dpa_date,
+                           processes_personal_data=personal, processes_health_data=_flag(row.get("health_data")),
+                           baa_signed=baa))
     return out
 
 

@@ -16,10 +16,12 @@ def register_routes(app: FastAPI) -> None:
         findings,
         home,
         interview,
+        monitoring,
         plan,
         policies,
         runs,
     )
 
-    for module in (auth, home, controls, findings, evidence, runs, plan, policies, interview, admin, account, api):
+    for module in (auth, home, controls, findings, evidence, runs, plan, monitoring, policies, interview, admin,
+                   account, api):
         app.include_router(module.router)

@@ -16,6 +16,8 @@ from trustgap.web.triage import add_comment, save_work
 
 router = APIRouter(include_in_schema=False)
 STATUS_CHOICES = ("gap", "partial", "not_assessed", "implemented", "not_applicable")
+CONTROL_FINDINGS = 50  # the most severe first; the findings list pages through all of them
+CONTROL_HISTORY = 30  # the latest runs; the Type II page follows the control over the whole period
 
 
 def _owner(task: dict | None, item_owner: str | None, role: str) -> str:  # type: ignore[type-arg]
@@ -74,16 +76,17 @@ def control_page(request: Request, control_id: str, access: OrgAccess = Depends(
     verdict = summary.verdicts.get(control_id)
     if verdict is None:
         raise NotFound(f"control {control_id} was not assessed in run {latest.id}")
-    findings, total = svc.queries.findings(latest, control_id=control_id, limit=200)
+    findings, total = svc.queries.findings(latest, control_id=control_id, limit=CONTROL_FINDINGS)
     shas = sorted({e["sha256"] for e in verdict.get("evidence", [])} | {s for f in findings for s in f.evidence})
     evidence, _ = svc.queries.evidence(latest, shas=shas, limit=500)
     task = next((t for t in summary.plan.get("tasks", []) if t["control_id"] == control_id), None)
     return page(request, "control.html", {
         "control": control, "criteria": [cat.criterion(c) for c in control.criteria], "v": verdict,
+        "mappings": [(fw.name, fw.requirements_of(control_id)) for fw in cat.frameworks.values()],
         "checks": [summary.checks[c] for c in verdict.get("checks", []) if c in summary.checks],
         "findings": findings, "findings_total": total, "evidence": evidence,
         "understood": summary["evidence_understood"] or {}, "run": latest,
-        "history": svc.queries.control_history(access.org.name, control_id),
+        "history": svc.queries.control_history(access.org.name, control_id, limit=CONTROL_HISTORY, newest=latest.id),
         "requests": [r for r in summary["evidence_requests"] or [] if r["control_id"] == control_id],
         "task": task, "work": svc.work.item(access.org.id, "task", control_id),
         "comments": svc.work.comments(access.org.id, "task", control_id), "kind": "task", "key": control_id,

@@ -55,7 +55,9 @@ async def create_organisation(request: Request) -> Response:
 def dashboard(request: Request, access: OrgAccess = Depends(need("read"))) -> Response:
     svc = services(request)
     q = svc.queries
-    runs = q.runs(access.org.name, limit=100)
+    newest = q.latest(access.org.name)
+    # what the page shows: the latest run and the trend of the last 40
+    runs = q.runs(access.org.name, limit=40, newest=newest.id) if newest else []
     latest = runs[0] if runs else None
     ctx: dict[str, object] = {"runs": runs, "latest": latest, "job": svc.work.active_job(access.org.id),
                               "due": svc.work.due_next(access.org.id), "today": date.today()}

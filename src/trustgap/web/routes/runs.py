@@ -29,11 +29,12 @@ def run(request: Request, run_id: str, access: OrgAccess = Depends(need("read"))
 
 @router.get("/o/{org}/runs/{run_id}/report")
 def report(request: Request, run_id: str, access: OrgAccess = Depends(need("read"))) -> Response:
-    from trustgap.report import render
+    from trustgap.report.html import render_html
 
     svc = services(request)
     rec = svc.queries.run(access.org.name, run_id)
-    return HTMLResponse(render(svc.queries.result(rec), "html", run_id=rec.id),
+    result = svc.queries.result(rec)
+    return HTMLResponse(render_html(result, run_id=rec.id, monitoring=svc.monitor_views.report_section(result, rec.id)),
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                             "img-src data:; frame-ancestors 'none'"})
 

@@ -155,8 +155,13 @@ def check_sources(scope: Scope, sources: SourceOutput, as_of: date, checks: Sequ
                   ) -> tuple[Prepared, list[CheckResult]]:
     """Run checks (default: all) over already-collected sources exactly as an assessment runs them: what
     ``trustgap collect`` shows after a collection."""
+    from trustgap.checks.exceptions import apply_acceptances
+
     prepared = prepare(scope, sources, as_of)
-    return prepared, run_checks(prepared.ctx, checks if checks is not None else load_checks().values())
+    results = run_checks(prepared.ctx, checks if checks is not None else load_checks().values())
+    # documented exceptions apply here as the evaluation applies them, so both show the same verdicts
+    metas = {k: c.meta for k, c in load_checks().items()}
+    return prepared, apply_acceptances(results, metas, prepared.facts.of(RiskAcceptance), as_of)
 
 
 def assess(

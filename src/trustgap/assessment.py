@@ -27,7 +27,7 @@ from trustgap.errors import InputError
 from trustgap.evidence.ingest import SourceOutput, finalize_facts, ingest_folder
 from trustgap.evidence.mapping_registry import organisation_parsers
 from trustgap.evidence.store import EvidenceStore, sha256_bytes
-from trustgap.facts import Account, CollectionIssue, Document, FactSet
+from trustgap.facts import Account, CollectionIssue, Document, FactSet, RiskAcceptance
 from trustgap.scope import LoadedScope, Scope, load_scope
 from trustgap.thresholds import Promise, ResolvedThresholds
 
@@ -155,8 +155,13 @@ def check_sources(scope: Scope, sources: SourceOutput, as_of: date, checks: Sequ
                   ) -> tuple[Prepared, list[CheckResult]]:
     """Run checks (default: all) over already-collected sources exactly as an assessment runs them: what
     ``trustgap collect`` shows after a collection."""
+    from trustgap.checks.exceptions import apply_acceptances
+
     prepared = prepare(scope, sources, as_of)
-    return prepared, run_checks(prepared.ctx, checks if checks is not None else load_checks().values())
+    results = run_checks(prepared.ctx, checks if checks is not None else load_checks().values())
+    # documented exceptions apply here as the evaluation applies them, so both show the same verdicts
+    metas = {k: c.meta for k, c in load_checks().items()}
+    return prepared, apply_acceptances(results, metas, prepared.facts.of(RiskAcceptance), as_of)
 
 
 def assess(
@@ -200,6 +205,7 @@ def assess(
         evidence_names=names,
         evidence_by_name={i.name: i.sha256 for i in sources.items if i.sha256},
         conflicts={src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()},
+        acceptances=facts.of(RiskAcceptance),
     ))
     result = AssessmentResult(
         tool_version=__version__,

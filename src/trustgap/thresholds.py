@@ -56,6 +56,11 @@ def cadence_name(months: int) -> str:
     return {1: "monthly", 3: "quarterly", 6: "semiannual", 12: "annual"}.get(months, f"every {months} months")
 
 
+# the names Account.mfa_factors uses for second factors
+MFA_FACTOR_NAMES = frozenset({"sms", "voice", "email", "totp", "push", "webauthn", "hardware", "security_question",
+                              "temporary_access_pass"})
+
+
 class Thresholds(BaseModel):
     """Every threshold a check may use. Cadences are in months."""
 
@@ -103,6 +108,28 @@ class Thresholds(BaseModel):
     dr_test_months: int = Field(12, ge=1)
     backup_test_months: int = Field(12, ge=1)
     pentest_months: int = Field(12, ge=1)
+    # second-factor kinds not accepted on their own (Account.mfa_factors names: sms, voice, email, ...); none by
+    # default, as most audits accept any second factor; a policy saying "SMS is not accepted" adds it
+    mfa_rejected_factors: list[str] = Field(default_factory=list)
+    screen_lock_max_minutes: int = Field(15, ge=1, description="devices lock after at most this many idle minutes")
+    device_return_working_days: int = Field(10, ge=0, description="a leaver's devices returned within")
+    emergency_review_working_days: int = Field(5, ge=0, description="emergency changes approved after the fact "
+                                               "within this many working days")
+    access_review_action_days: int = Field(30, ge=0, description="'revoke' decisions of an access review carried "
+                                           "out within this many days")
+    admin_grants_max: int = Field(3, ge=1, description="owner / admin role bindings per cloud project or "
+                                  "subscription held by individuals")
+
+    @field_validator("mfa_rejected_factors", mode="before")
+    @classmethod
+    def _factors(cls, v: Any) -> list[str]:
+        items = [v] if isinstance(v, str) else list(v or [])
+        out = [str(x).strip().lower() for x in items if str(x).strip()]
+        unknown = sorted(set(out) - MFA_FACTOR_NAMES)
+        if unknown:
+            known = ", ".join(sorted(MFA_FACTOR_NAMES))
+            raise ValueError(f"unknown second factor(s) {', '.join(unknown)} (use {known})")
+        return out
     uptime_target_percent: float = Field(99.9, gt=0, le=100,
                                          description="monthly uptime of every monitored service (the SLA / SLO)")
     incident_resolution_hours: float = Field(24, gt=0, description="major / high-urgency incidents resolved within")
@@ -270,6 +297,8 @@ def _stricter(key: str, new: Any, old: Any) -> bool:
     """True when ``new`` is the stricter setting (smaller interval / limit, or a requirement turned on)."""
     if isinstance(new, bool):
         return bool(new) and not bool(old)
+    if isinstance(new, list | tuple):
+        return set(new) > set(old or ())
     if key in ("change_min_approvals", "log_retention_days", "uptime_target_percent"):
         return new > old
     if key == "min_tls_version":

@@ -224,18 +224,21 @@ def _protections(ctx: CheckContext) -> dict[str, BranchProtection]:
 def _active_repositories(ctx: CheckContext) -> set[str]:
     repos = {r.resource_id for r in [*ctx.facts.resources("github.repository"), *ctx.facts.resources("gitlab.project")]
              if not r.attrs.get("archived")}
-    repos |= {c.repository for c in ctx.facts.of(Change)}
+    repos |= {c.repository for c in ctx.facts.of(Change) if c.kind != "ticket"}  # a ticket's project is no repository
     return repos
 
 
 def _protection_check(ctx: CheckContext, attribute: str, good: str, bad: str,
-                      judge: Callable[[BranchProtection], bool | None]) -> CheckResult:
+                      judge: Callable[[BranchProtection], bool | None],
+                      applies: Callable[[BranchProtection], bool] | None = None) -> CheckResult:
     protections = _protections(ctx)
     if not protections:
         return ctx.not_assessed("no branch protection evidence for default branches")
     entities = []
     for repo in sorted(set(protections) | _active_repositories(ctx)):
         bp = protections.get(repo)
+        if bp is not None and applies is not None and not applies(bp):
+            continue
         if bp is None:
             entities.append(EntityResult("repository", repo, "partial", "no branch protection evidence",
                                          gap_kind="insufficient_evidence"))
@@ -305,9 +308,15 @@ def required_approvals(ctx: CheckContext) -> CheckResult:
     sources=("github.protection", "gitlab.protection"),
 )
 def admins_enforced(ctx: CheckContext) -> CheckResult:
-    return _protection_check(ctx, "admin enforcement", "administrators cannot bypass",
-                             "administrators can bypass the rules",
-                             lambda bp: False if not bp.protected else bp.enforce_admins)
+    # GitLab has no "include administrators" switch: a protected branch's push and merge levels bind every role
+    # (https://docs.gitlab.com/user/project/repository/branches/protected/), so the question does not apply there
+    res = _protection_check(ctx, "admin enforcement", "administrators cannot bypass",
+                            "administrators can bypass the rules",
+                            lambda bp: False if not bp.protected else bp.enforce_admins,
+                            applies=lambda bp: bp.system != "gitlab")
+    if res.status == "not_assessed" and _protections(ctx):
+        return ctx.not_applicable("GitLab protected branches have no administrator bypass setting to judge")
+    return res
 
 
 @check(

@@ -19,8 +19,13 @@ def _label(c: Credential) -> str:
     return f"{c.account_id} {c.kind}{slot} ({c.system})"
 
 
-def _active_keys(ctx: CheckContext) -> list[Credential]:
-    return [c for c in ctx.facts.of(Credential) if c.active is True and c.kind in ("access_key", "token")]
+def _active_keys(ctx: CheckContext, kinds: tuple[str, ...] = ("access_key", "token")) -> list[Credential]:
+    return [c for c in ctx.facts.of(Credential) if c.active is True and c.kind in kinds]
+
+
+# Google Cloud user-managed service-account keys are long-lived keys too (system-managed ones, rotated by Google,
+# are not emitted); their listing does not say when a key was last used, so they are judged for rotation only.
+ROTATED_KINDS = ("access_key", "token", "service_account_key")
 
 
 @check(
@@ -33,11 +38,11 @@ def _active_keys(ctx: CheckContext) -> list[Credential]:
     category="technical",
     remediation="Rotate every access key older than the rotation period (create the new key, deploy it, "
     "deactivate then delete the old one); better, replace long-lived keys with roles or SSO sessions.",
-    sources=("aws.iam",),
+    sources=("aws.iam", "gcp.iam"),
     thresholds=("key_rotation_days",),
 )
 def keys_rotated(ctx: CheckContext) -> CheckResult:
-    keys = _active_keys(ctx)
+    keys = _active_keys(ctx, ROTATED_KINDS)
     if not keys:
         if ctx.facts.of(Credential):
             return ctx.not_applicable("no active access keys in the evidence")

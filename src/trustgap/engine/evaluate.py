@@ -24,6 +24,10 @@ The rules (documented in the README's "How verdicts are decided"):
      Partial / *stale* when the last occurrence is older than the control's cadence;
      Type II: Partial / *not operating* when the control only started during the audit period.
 4. Nothing at all -> Not assessed, with the checks' reasons (e.g. "no HR roster in the evidence").
+5. Before any of this, failing entities covered by an approved, unexpired security exception or risk acceptance
+   become *accepted* (passing, the exception named in their reason and the verdict's ``accepted`` list); expired
+   or unapproved exceptions do not count, and the findings they would have covered say why
+   (:mod:`trustgap.checks.exceptions`).
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from trustgap.answers import Assertion
 from trustgap.catalog.loader import Catalog, Control
 from trustgap.checks.base import SEVERITY_ORDER, CheckMeta, CheckResult, EntityResult
+from trustgap.checks.exceptions import accepted_notes, apply_acceptances
 from trustgap.dates import add_months
 from trustgap.engine.models import (
     AnswerInfo,
@@ -68,6 +74,7 @@ class EvaluationInput:
     evidence_names: dict[str, str] | None = None  # sha256 -> evidence name
     evidence_by_name: dict[str, str] | None = None  # evidence name -> sha256 (answers referencing files)
     conflicts: dict[Src, list[str]] | None = None  # evidence a fact was taken from -> disagreements it won
+    acceptances: list[Any] = field(default_factory=list)  # RiskAcceptance facts (security exceptions)
 
 
 @dataclass
@@ -157,7 +164,10 @@ def certainty_of(status: str, gap_kind: str | None) -> str:
 def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_id: str,
                     promise: PromiseQuote | None, names: dict[str, str],
                     conflicts: dict[Src, list[str]] | None = None) -> Finding:
-    kind = "not_operating" if promise else (e.gap_kind or res.gap_kind or meta.gap_kind)
+    # a proven failure does not take "insufficient evidence" from the other entities of its check (a check with one
+    # failing and one "cannot tell" entity carries the kind they share only when every failing entity shares it)
+    inherited = res.gap_kind if not (e.status == "fail" and res.gap_kind == "insufficient_evidence") else None
+    kind = "not_operating" if promise else (e.gap_kind or inherited or meta.gap_kind)
     disagreements = sorted({c for s in e.evidence for c in (conflicts or {}).get(s, [])})
     reason = e.reason
     if promise:
@@ -205,8 +215,10 @@ def evaluate(inp: EvaluationInput) -> EvaluationOutput:
     findings: dict[str, Finding] = {}
     finding_ids_by_check: dict[str, list[str]] = {}
     promise_by_check: dict[str, PromiseQuote | None] = {}
+    results = apply_acceptances(inp.results, inp.metas, inp.acceptances, inp.as_of)
+    accepted = accepted_notes(results, inp.acceptances)
 
-    for res in sorted(inp.results, key=lambda r: r.check_id):
+    for res in sorted(results, key=lambda r: r.check_id):
         meta = inp.metas[res.check_id]
         checks_out.append(_check_outcome(meta, res, names))
         controls_in_scope = [c for c in meta.controls if cat.has_control(c)
@@ -241,6 +253,9 @@ def evaluate(inp: EvaluationInput) -> EvaluationOutput:
             control.id), finding_ids_by_check, promise_by_check, names, by_name)
         for f in extra_findings:
             findings[f.id] = f
+        v.accepted = sorted(n for c in v.checks for n in accepted.get(c, []))
+        if v.accepted and v.status == "implemented":
+            v.reason = f"{v.reason}; accepted risk: {'; '.join(v.accepted)}"
         if v.status in ("gap", "partial"):
             behind = [findings[i] for i in v.findings if i in findings]
             cannot_tell = bool(behind) and all(f.certainty == "cannot_tell" for f in behind)

@@ -147,6 +147,8 @@ class Verdict(_M):
     findings: list[str] = Field(default_factory=list)  # finding ids
     evidence_requests: list[str] = Field(default_factory=list)
     test_methods: list[str] = Field(default_factory=list)
+    # failures accepted by a documented, approved and unexpired exception ("<entity>: <exception>")
+    accepted: list[str] = Field(default_factory=list)
     # for Gap / Partial: "cannot_tell" when every finding behind it is for want of evidence, not a proven breach
     certainty: Certainty | None = None
     # what decided an assessed verdict: "evidence" (an automated check had data) or "interview" (an answer alone)

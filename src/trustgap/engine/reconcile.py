@@ -181,6 +181,40 @@ def _tls(sentence: str) -> str | None:
     return f"1.{m.group(1)}" if m else None
 
 
+_REFUSED = (r"\b(not|never|no longer)\s+(be\s+)?(accepted|allowed|permitted|used|acceptable)\b"
+            r"|\bprohibited\b|\bforbidden\b")
+
+
+_ACCEPTED_LIST = (r"\b(accepted|approved|allowed|permitted) (second |mfa |authentication )?(factors?|methods?) "
+                  r"(are|is|include)\b|\bonly\b.*\b(are|is) (accepted|allowed|permitted)\b")
+_STRONG = r"fido|security key|passkey|authenticator|windows hello|one-time code|totp|push"
+_PHONE = r"\bsms\b|text message|\bvoice\b|phone call"
+_MFA_WORDS = r"factor|\bmfa\b|\b2fa\b|two-step|2-step|authenticat|verification code"
+
+
+def _rejected_factors(sentence: str) -> list[str] | None:
+    """Second factors a sentence refuses ("SMS and voice calls are not accepted") as Account.mfa_factors names; a
+    sentence listing the only accepted factors without any phone-based one ("Accepted second factors are FIDO2 keys
+    and authenticator apps") refuses text messages and calls."""
+    low = sentence.lower()
+    if re.search(_ACCEPTED_LIST, low) and re.search(_STRONG, low) and not re.search(_PHONE, low) \
+            and not re.search(_REFUSED, low):
+        return ["sms", "voice"]
+    if not re.search(_REFUSED, low):
+        return None
+    found = [name for name, pattern in (("sms", r"\bsms\b|text message"), ("voice", r"\bvoice\b|phone call"),
+                                        ("email", r"\be-?mail\b")) if re.search(pattern, low)]
+    return found or None
+
+
+def _working_days(sentence: str) -> int | None:
+    w = _within(sentence)
+    if w is None:
+        return None
+    n, unit = w
+    return max(1, round(n * {"hour": 1 / 24, "day": 1, "week": 5, "month": 21}[unit]))
+
+
 def _required(sentence: str) -> bool | None:
     return True if re.search(r"\b(must|required|requires|enforced|all|every|mandatory)\b", sentence, re.I) else None
 
@@ -261,6 +295,12 @@ _RULES: tuple[_Rule, ...] = (
     _Rule("mfa_required", lambda s: _has(s, r"(multi-factor|\bmfa\b|two-factor|\b2fa\b|2-step|two-step)"),
           _required),
     _Rule("min_tls_version", lambda s: _has(s, r"\btls\b"), _tls),
+    _Rule("mfa_rejected_factors",
+          lambda s: ((_has(s, _PHONE) or _has(s, r"\be-?mail\b", _MFA_WORDS)) and _has(s, _REFUSED))
+          or (_has(s, _ACCEPTED_LIST) and _has(s, _STRONG) and _lacks(s, r"\badmin|\bprivileged|\broot\b")),
+          _rejected_factors),
+    _Rule("emergency_review_working_days",
+          lambda s: _has(s, r"\bemergency\b", r"(approv|review)", r"\bafter\b"), _working_days),
     _Rule("account_inactive_days", lambda s: _has(s, r"\b(inactive|unused|dormant)\b", r"\baccounts?\b"),
           lambda s: (lambda m: _number(m.group(1)) if m else None)(
               re.search(r"\b" + _NUM + r"\s+days\b", s, re.IGNORECASE))),

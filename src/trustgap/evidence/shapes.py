@@ -29,6 +29,9 @@ _SLASH_DT = re.compile(r"^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}[ T]\d{1,2}:\d{2}(:\d{2})
 _WORD_DATE = re.compile(r"^(\d{1,2}[ -][A-Za-z]{3,9}\.?[ -]\d{4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})$")
 _WORD_DT = re.compile(r"^([A-Za-z]{3},? )?(\d{1,2} [A-Za-z]{3,9} \d{4}|[A-Za-z]{3,9} \d{1,2},? \d{4}),? "
                       r"\d{1,2}:\d{2}(:\d{2})?\s*([AaPp][Mm])?\s*(Z|UTC|GMT|[A-Z]{3,4}|[+-]\d{2}:?\d{2})?$")
+# Jira's default export format, dd/MMM/yy h:mm a (https://support.atlassian.com/jira-software-cloud/docs/export-issues/)
+_MON_SLASH_DATE = re.compile(r"^\d{1,2}/[A-Za-z]{3}/\d{2,4}$")
+_MON_SLASH_DT = re.compile(r"^\d{1,2}/[A-Za-z]{3}/\d{2,4} \d{1,2}:\d{2}(:\d{2})?\s*([AaPp][Mm])?$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
 _ID = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9._:/#-]{0,63}$")
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’.-]+|[A-ZÀ-ÖØ-Þ]\.?"
@@ -87,9 +90,9 @@ def shapes_of(value: Any) -> frozenset[str]:
         return frozenset({"url"})
     if _CVE.match(text):
         return frozenset({"cve", "id"})
-    if _ISO_DATE.match(text) or _SLASH_DATE.match(text) or _WORD_DATE.match(text):
+    if _ISO_DATE.match(text) or _SLASH_DATE.match(text) or _WORD_DATE.match(text) or _MON_SLASH_DATE.match(text):
         return frozenset({"date"})
-    if _ISO_DT.match(text) or _SLASH_DT.match(text) or _WORD_DT.match(text):
+    if _ISO_DT.match(text) or _SLASH_DT.match(text) or _WORD_DT.match(text) or _MON_SLASH_DT.match(text):
         return frozenset({"datetime"})
     if low in BOOL_WORDS:
         out.add("bool")

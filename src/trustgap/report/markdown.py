@@ -84,6 +84,12 @@ def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
     for vd in v.implemented:
         ev = ", ".join(e.name or e.sha256[:12] for e in vd.evidence[:3])
         add(f"- **{vd.control_id}** {vd.title}: {ev or vd.reason}")
+    accepted = [vd for vd in r.verdicts if vd.accepted]
+    if accepted:
+        add("\n### Accepted by a documented exception\n")
+        for vd in accepted:
+            for note in vd.accepted:
+                add(f"- **{vd.control_id}** {_cell(note)}")
     add("\n## Not assessed\n")
     for vd in v.not_assessed:
         add(f"- **{vd.control_id}** {vd.title}: {vd.reason}")

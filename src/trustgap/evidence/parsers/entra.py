@@ -21,7 +21,10 @@ Facts: one :class:`Account` per user, ``system="azuread"``, ``account_id`` = the
 written, ``email`` = ``mail`` (else the UPN) lower-cased; ``active`` = ``accountEnabled``; ``status`` =
 ``enabled`` / ``disabled`` (``guest`` users keep ``groups=("guest",)``); ``last_login_at`` from
 ``signInActivity``. The registration details are joined in :func:`finalize` by object id or UPN:
-``mfa_enabled`` = ``isMfaRegistered``, ``is_admin`` = ``isAdmin``. Registration details alone (no users
+``mfa_enabled`` = ``isMfaRegistered``, ``is_admin`` = ``isAdmin``, ``mfa_factors`` = ``methodsRegistered`` named as
+:class:`~trustgap.facts.Account` names factors (``mobilePhone`` -> ``sms``, ``officePhone`` -> ``voice``,
+``softwareOneTimePasscode`` -> ``totp``, ``microsoftAuthenticatorPush`` -> ``push``, FIDO2 / passkeys / Windows
+Hello -> ``webauthn``, ...; see :data:`METHODS`). Registration details alone (no users
 listing in the evidence) still give accounts, with ``active`` unknown; those naming a user missing from a
 users listing that is present are dropped. A user without a UPN, or a value of the wrong type, is reported
 with its JSON path and field; the other users are kept.
@@ -53,6 +56,27 @@ _USER_KEYS = ('"accountEnabled"', '"signInActivity"', '"onPremisesSyncEnabled"',
 _REG_KEYS = ('"isMfaRegistered"', '"isMfaCapable"', '"methodsRegistered"', '"isSsprRegistered"')
 
 
+# methodsRegistered values (userRegistrationDetails, v1.0 and beta) -> Account.mfa_factors names. The mobile phone
+# method sends a code by text or calls; it is named "sms" (the weaker of the two is what it allows).
+METHODS: dict[str, str] = {
+    "mobilephone": "sms", "alternatemobilephone": "sms", "officephone": "voice", "email": "email",
+    "microsoftauthenticatorpush": "push", "microsoftauthenticatorpasswordless": "push",
+    "softwareonetimepasscode": "totp", "hardwareonetimepasscode": "hardware", "securityquestion": "security_question",
+    "temporaryaccesspass": "temporary_access_pass", "fido2": "webauthn", "fido2securitykey": "webauthn",
+    "windowshelloforbusiness": "webauthn", "passkeydevicebound": "webauthn",
+    "passkeydeviceboundauthenticator": "webauthn", "passkeydeviceboundwindowshello": "webauthn",
+    "macossecureenclavekey": "webauthn", "platformcredential": "webauthn",
+}
+
+
+def _methods(obj: dict[str, Any]) -> tuple[str, ...] | None:
+    raw = obj.get("methodsRegistered")
+    if not isinstance(raw, list):
+        return None
+    names = [str(m).strip() for m in raw if isinstance(m, str) and m.strip()]
+    return tuple(dict.fromkeys(METHODS.get(n.lower(), n.lower()) for n in names))
+
+
 @dataclass(frozen=True, slots=True)
 class Registration:
     """MFA registration of one user, waiting to be joined to the user's Account in finalize."""
@@ -64,6 +88,7 @@ class Registration:
     is_admin: bool | None
     mfa_registered: bool | None
     guest: bool
+    methods: tuple[str, ...] | None = None
 
 
 def sniff(data: bytes, name: str) -> int:
@@ -133,7 +158,7 @@ def _registration(obj: dict[str, Any], where: str, ctx: ParseContext) -> Registr
         return None
     return Registration(ctx.src(where), uid, upn, text_or_none(obj.get("userDisplayName")),
                         json_flag(obj, "isAdmin", where, ctx), json_flag(obj, "isMfaRegistered", where, ctx),
-                        (text_or_none(obj.get("userType")) or "").lower() == "guest")
+                        (text_or_none(obj.get("userType")) or "").lower() == "guest", _methods(obj))
 
 
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
@@ -177,12 +202,14 @@ def finalize(facts: list[Any]) -> list[Any]:
         reg = next((by_key[x.lower()] for x in (item.object_id, a.account_id) if x and x.lower() in by_key), None)
         if reg is not None:
             a = replace(a, is_admin=reg.is_admin if reg.is_admin is not None else a.is_admin,
-                        mfa_enabled=reg.mfa_registered if reg.mfa_registered is not None else a.mfa_enabled)
+                        mfa_enabled=reg.mfa_registered if reg.mfa_registered is not None else a.mfa_enabled,
+                        mfa_factors=reg.methods if reg.methods is not None else a.mfa_factors)
         out.append(a)
     if not keyed:  # registration details alone: accounts with what they tell
         out.extend(Account(src=r.src, system=SYSTEM, account_id=r.upn or r.user_id or "?",
                            email=norm_email(r.upn) if r.upn and "@" in r.upn else None, display_name=r.display_name,
-                           is_admin=r.is_admin, mfa_enabled=r.mfa_registered, groups=("guest",) if r.guest else ())
+                           is_admin=r.is_admin, mfa_enabled=r.mfa_registered, groups=("guest",) if r.guest else (),
+                           mfa_factors=r.methods or ())
                    for r in regs)
     return out
 

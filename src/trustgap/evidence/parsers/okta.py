@@ -181,6 +181,21 @@ def _mfa(pairs: tuple[tuple[str, str], ...]) -> bool:
     return any(s in ENROLLED_FACTOR_STATUSES and t.lower() not in NOT_A_SECOND_FACTOR for t, s in pairs)
 
 
+# factorType (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/UserFactor/) ->
+# Account.mfa_factors names
+FACTOR_NAMES: dict[str, str] = {
+    "sms": "sms", "call": "voice", "email": "email", "push": "push", "token:software:totp": "totp",
+    "token:hotp": "hardware", "token:hardware": "hardware", "token": "hardware", "webauthn": "webauthn",
+    "u2f": "webauthn", "signed_nonce": "push", "question": "security_question",
+}
+
+
+def _factor_names(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The enrolled second factors, named as Account.mfa_factors names them."""
+    return tuple(dict.fromkeys(FACTOR_NAMES.get(t.lower(), t.lower()) for t, s in pairs
+                               if s in ENROLLED_FACTOR_STATUSES and t.lower() not in NOT_A_SECOND_FACTOR))
+
+
 def _admin(pairs: tuple[tuple[str, str], ...]) -> bool:
     return any(s in ("", "ACTIVE") for _, s in pairs)
 
@@ -223,6 +238,7 @@ def _account(obj: Any, where: str, ctx: ParseContext) -> Account | None:
         active=True if status in ACTIVE_STATUSES else False if status in INACTIVE_STATUSES else None,
         status=status,
         mfa_enabled=_mfa(factor_pairs) if factor_pairs is not None else None,
+        mfa_factors=_factor_names(factor_pairs) if factor_pairs is not None else (),
         has_password=has_password,
         created_at=_when(obj, "created", where, ctx),
         last_login_at=_when(obj, "lastLogin", where, ctx),
@@ -378,6 +394,8 @@ def finalize(facts: list[Any]) -> list[Any]:
             if factors:
                 enrolled = any(_mfa(p) for p in factors)
                 changes["mfa_enabled"] = bool(enrolled or f.mfa_enabled)
+                changes["mfa_factors"] = tuple(dict.fromkeys(
+                    [*f.mfa_factors, *(n for p in factors for n in _factor_names(p))]))
             if roles:
                 admin = any(_admin(p) for p in roles)
                 changes["is_admin"] = bool(admin or f.is_admin)

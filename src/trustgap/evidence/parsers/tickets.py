@@ -1,7 +1,7 @@
 """What the ticketing specs cannot say as a mapping (``jira_changes`` in ``trustgap/evidence/formats/``): one
 :class:`Change` of kind ``ticket`` per issue, in the issue's project, with an emergency change told by Jira Service
 Management's change type (Emergency), the issue type ("Emergency Change") or an emergency / hotfix / break-glass /
-expedite label."""
+expedite label. The assignee, who carries the change out, is kept as ``merged_by``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ def jira_changes(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         project = row.get("project") or str(key).rsplit("-", 1)[0]
         out.append(Change(
             src=hc.ctx.src(row.locator), system="jira", kind="ticket", repository=str(project), change_id=str(key),
-            title=row.get("title"), author=row.get("reporter"), created_at=row.get("created_at"),
+            title=row.get("title"), author=row.get("reporter"), merged_by=row.get("assignee"),
+            created_at=row.get("created_at"),
             closed_at=row.get("closed_at"), status=row.get("status"),
             labels=tuple(row.get("labels") or ()), emergency=_emergency(row),
             approvers=tuple(a for a in (row.get("approvers") or ()) if a), approved_at=row.get("approved_at"),

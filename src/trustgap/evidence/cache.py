@@ -58,7 +58,7 @@ def code_fingerprint() -> str:
         for p in files:
             if p.suffix not in (".py", ".yaml", ".yml", ".json", ".txt", ".csv") or "__pycache__" in p.parts:
                 continue
-            h.update(p.relative_to(root).as_posix().encode() + b"\0")
+            h.update(p.relative_to(root).as_posix().encode("utf-8", "surrogateescape") + b"\0")
             h.update(hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
@@ -217,7 +217,8 @@ def package_fingerprint() -> str:
     h = hashlib.sha256(f"trustgap {__version__} results {CACHE_FORMAT}\n".encode())
     for p in sorted(root.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".yaml", ".yml", ".json", ".txt"):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+            rel = p.relative_to(root).as_posix().encode("utf-8", "surrogateescape")
+            h.update(rel + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
@@ -244,7 +245,7 @@ class ResultCache:
                 line = f"{rel}\0{int(st.st_mtime)}\0{st.st_size}\0{digest}\n"
             except OSError as exc:  # an unreadable file: never a reuse (the run reports it)
                 line = f"{rel}\0unreadable\0{exc}\0{os.urandom(16).hex()}\n"
-            h.update(line.encode())
+            h.update(line.encode("utf-8", "surrogateescape"))  # a file name that is not UTF-8 keeps its bytes
         return cls(store, h.hexdigest())
 
     def _path(self) -> Path:

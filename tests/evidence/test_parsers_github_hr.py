@@ -4,6 +4,7 @@ that read them."""
 from __future__ import annotations
 
 import io
+import itertools
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from trustgap.checks.base import CheckContext, CheckResult, load_checks
+from trustgap.conflicts import reconcile
 from trustgap.demo import demo_folder
 from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, ParseResult, load_parsers, parse_with, recognise
@@ -494,3 +496,20 @@ def test_semicolon_and_tab_separated_rosters_and_german_headers() -> None:
     assert (jonas.status, jonas.termination_date, jonas.employee_id) == ("terminated", date(2026, 8, 31), "2")
     (ann,) = of(run("hr_roster", tsv).facts, Person)
     assert (ann.email, ann.hire_date) == ("ann@acme.io", date(2023, 2, 1))
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(
+    ["members-all.json", "members-admins.json", "members-2fa-disabled.json"])))
+def test_member_lists_of_one_collection_in_any_order_keep_every_member_active(order: tuple[str, ...]) -> None:
+    """A live collection stores its three member lists in whatever order its requests finish, each a moment
+    apart: the narrower lists (owners, members without 2FA) must never read as a newer listing of everyone that
+    no longer names a member, whatever order they came in."""
+    facts = github(*order)
+    observed = {sha256_bytes(fixture(f"github/{rel}")): datetime(2026, 3, 10, 12, 0, i, tzinfo=UTC)
+                for i, rel in enumerate(reversed(order))}
+    merged = reconcile(facts, observed, AS_OF, formats=dict.fromkeys(observed, "github"))
+    accounts = {a.account_id: a for a in of(merged.facts, Account)}
+    assert {login: a.active for login, a in accounts.items()} == dict.fromkeys(accounts, True)
+    assert accounts["bob-ortiz"].mfa_enabled is False
+    mfa = check("mfa.enabled_on_every_system", merged.facts)
+    assert "bob-ortiz (github)" in {e.entity for e in mfa.entities if e.status == "fail"}

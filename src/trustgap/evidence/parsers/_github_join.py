@@ -107,13 +107,24 @@ def join_changes(changes: list[Change], waiting: list[PullAwaitingReviews],
     return out
 
 
+def _completeness(m: MemberListing) -> int:
+    """0 for a list of every member, 1 for the owners or the non-owners only, 2 for those without 2FA."""
+    return 2 if m.filter != "all" else (0 if m.role == "all" else 1)
+
+
 def merge_members(accounts: list[Account], listings: list[MemberListing]) -> list[Account]:
     """One account per login, with owner rights and 2FA state read across the member lists of its organisation.
 
     Absence from a list counts only where the list was complete for what it filters: an owner list (role admin)
     makes every other member of the organisation a non-owner; a 2fa_disabled list of all members means everyone
     else listed has two-factor authentication (for role admin / member lists, the owners / the others). A plain
-    member list says nothing of its organisation; when the evidence names only one organisation, it is that one."""
+    member list says nothing of its organisation; when the evidence names only one organisation, it is that one.
+
+    A merged account keeps the source of its entry in the most complete list that names it (every member, then
+    owners or non-owners, then members without 2FA), whatever order the lists came in: reconciling across
+    evidence reads an account's source as a listing it is in, and a narrower list (the owners, those without 2FA)
+    collected a moment later must not read as a newer listing of everyone that no longer names it."""
+    completeness = {m.src.sha256: _completeness(m) for m in listings}
     by_login: dict[str, Account] = {}
     for a in accounts:
         key = a.account_id.lower()
@@ -121,8 +132,10 @@ def merge_members(accounts: list[Account], listings: list[MemberListing]) -> lis
         if known is None:
             by_login[key] = a
             continue
+        wider = completeness.get(a.src.sha256, 0) < completeness.get(known.src.sha256, 0)
         by_login[key] = replace(
             known,
+            src=a.src if wider else known.src,
             email=known.email or a.email,
             display_name=known.display_name or a.display_name,
             is_admin=True if True in (known.is_admin, a.is_admin) else (known.is_admin if known.is_admin is not None

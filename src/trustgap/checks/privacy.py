@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from trustgap.checks._util import srcs, utc
 from trustgap.checks.base import CheckContext, CheckResult, EntityResult, check
 from trustgap.checks.confidentiality import outside_period
+from trustgap.checks.vendors import dpa_result
 from trustgap.dates import add_months
 from trustgap.facts import Document, ProcessingActivity, Request, Vendor
 
@@ -335,18 +336,7 @@ def processors_dpa(ctx: CheckContext) -> CheckResult:
     procs = [v for v in _vendors(ctx) if v.processes_personal_data is True or v.processes_health_data is True]
     if not procs:
         return ctx.not_assessed("the inventory marks no vendor as processing personal data")
-    entities = []
-    for v in procs:
-        if v.dpa_signed is True or v.dpa_date is not None:
-            when = f" on {v.dpa_date.isoformat()}" if v.dpa_date else ""
-            entities.append(EntityResult("vendor", v.name, "pass", f"DPA signed{when}", srcs(v)))
-        elif v.dpa_signed is False:
-            entities.append(EntityResult("vendor", v.name, "fail", "processes personal data without a DPA", srcs(v),
-                                         gap_kind="missing"))
-        else:
-            entities.append(EntityResult("vendor", v.name, "partial", "processes personal data; DPA status unknown",
-                                         srcs(v), gap_kind="insufficient_evidence"))
-    return ctx.result(entities)
+    return ctx.result([dpa_result(v, "personal data") for v in procs])
 
 
 @check(

@@ -101,18 +101,18 @@ def dpa_signed(ctx: CheckContext) -> CheckResult:
     vendors = [v for v in _vendors(ctx) if v.processes_customer_data is True]
     if not vendors:
         return ctx.not_assessed("the inventory marks no vendor as processing customer data")
-    entities = []
-    for v in vendors:
-        if v.dpa_signed is True or v.dpa_date is not None:
-            when = f" on {v.dpa_date.isoformat()}" if v.dpa_date else ""
-            entities.append(EntityResult("vendor", v.name, "pass", f"DPA signed{when}", srcs(v)))
-        elif v.dpa_signed is False:
-            entities.append(EntityResult("vendor", v.name, "fail", "processes customer data without a DPA", srcs(v),
-                                         gap_kind="missing"))
-        else:
-            entities.append(EntityResult("vendor", v.name, "partial", "processes customer data; DPA status unknown",
-                                         srcs(v), gap_kind="insufficient_evidence"))
-    return ctx.result(entities)
+    return ctx.result([dpa_result(v, "customer data") for v in vendors])
+
+
+def dpa_result(v: Vendor, data: str) -> EntityResult:
+    """A vendor that processes ``data`` ("customer data", "personal data"): DPA signed, missing, or not said."""
+    if v.dpa_signed is True or v.dpa_date is not None:
+        when = f" on {v.dpa_date.isoformat()}" if v.dpa_date else ""
+        return EntityResult("vendor", v.name, "pass", f"DPA signed{when}", srcs(v))
+    if v.dpa_signed is False:
+        return EntityResult("vendor", v.name, "fail", f"processes {data} without a DPA", srcs(v), gap_kind="missing")
+    return EntityResult("vendor", v.name, "partial", f"processes {data}; DPA status unknown", srcs(v),
+                        gap_kind="insufficient_evidence")
 
 
 @check(

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from trustgap.evidence.folder import kind_of
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRef:
@@ -133,17 +135,7 @@ _CHANGED = "changed: its bytes no longer hash to the recorded sha256"
 
 
 def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a directory"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device file"
-    return "a special file"
+    return kind_of(mode) or "a regular file"
 
 
 def _private_dir(path: Path) -> None:

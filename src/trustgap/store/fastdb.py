@@ -14,7 +14,6 @@ comes back as the driver's text or number, to be converted by the caller.
 
 from __future__ import annotations
 
-import ctypes
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,6 +62,7 @@ class _Sqlite(Light):
 
 def _libpq() -> Any | None:
     """libpq as psycopg would load it: the copy its binary wheel ships, else the system's."""
+    import ctypes
     import importlib.util
 
     if importlib.util.find_spec("psycopg") is None:  # the full store could not use PostgreSQL either
@@ -84,6 +84,8 @@ def _libpq() -> Any | None:
 
 
 def _declare(lib: Any) -> None:
+    import ctypes
+
     p, c, i = ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int
     for name, res, args in (
             ("PQconnectdbParams", p, [ctypes.POINTER(c), ctypes.POINTER(c), i]), ("PQstatus", i, [p]),
@@ -108,6 +110,8 @@ class _Postgres(Light):
 
     @classmethod
     def connect(cls, url: str) -> _Postgres | None:
+        import ctypes
+
         lib = _libpq()
         if lib is None:
             return None
@@ -128,6 +132,8 @@ class _Postgres(Light):
         return None if value is None else value.decode("utf-8")
 
     def rows(self, sql: str, args: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        import ctypes
+
         lib = self._lib
         n = 0
 

@@ -251,24 +251,25 @@ def report(
     force: Force = False,
 ) -> None:
     """Render a stored run as HTML, Markdown or JSON."""
-    from trustgap.report import render
+    from trustgap.report.stored import load_stored, render_stored
     from trustgap.store.runs import RunStore
 
     store = RunStore.open()
     try:
-        rec, result = store.get(run)
+        stored = load_stored(store, run)
+        rec, result = stored.record, stored.result
+        if output is not None:
+            refuse_existing(output, force)
+        from trustgap import config
+
+        monitoring = None
+        if fmt == "html":  # with monitoring, when stored
+            from trustgap.report.monitoring import build_monitoring
+
+            monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
+        text = render_stored(store, stored, fmt, monitoring=monitoring)
     finally:
         store.close()
-    if output is not None:
-        refuse_existing(output, force)
-    from trustgap import config
-
-    monitoring = None
-    if fmt == "html":  # with monitoring, when stored
-        from trustgap.report.monitoring import build_monitoring
-
-        monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
-    text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
     if output is None and fmt == "html" and _stdout_is_terminal():
         # a page of HTML is no use in a terminal: keep it in a file and say where
         output = Path(f"trustgap-report-{rec.id}.html")

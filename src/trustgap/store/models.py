@@ -124,5 +124,8 @@ class FindingRow(Base):
 # tables of continuous monitoring live in their own module; imported here so that Base.metadata holds them
 from trustgap.store import monitor_models as _monitor_models  # noqa: E402,F401
 
+# each run's result without its findings, what reports read (migration 0004)
+from trustgap.store import outlines as _outlines  # noqa: E402,F401
+
 # the web app's tables share this metadata (migrations compare against all of it)
 from trustgap.store import web_models as _web_models  # noqa: E402,F401

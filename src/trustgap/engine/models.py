@@ -12,6 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# the labels live on their own so that what prints a few stored rows needs no pydantic
+from trustgap.engine.labels import GAP_KIND_LABELS as GAP_KIND_LABELS
+from trustgap.engine.labels import STATUS_LABELS as STATUS_LABELS
+
 # what a run records about each evidence item: kept on the floor below, where the evidence readers use it
 from trustgap.evidence_items import ColumnUse as ColumnUse
 from trustgap.evidence_items import ErrorInfo as ErrorInfo
@@ -24,20 +28,6 @@ VerdictStatus = Literal["implemented", "partial", "gap", "not_applicable", "not_
 GapKind = Literal["missing", "undocumented", "not_operating", "insufficient_evidence", "stale"]
 Certainty = Literal["proven", "cannot_tell"]
 STATUS_ORDER: tuple[str, ...] = ("gap", "partial", "not_assessed", "implemented", "not_applicable")
-STATUS_LABELS = {
-    "implemented": "Implemented",
-    "partial": "Partial",
-    "gap": "Gap",
-    "not_applicable": "Not applicable",
-    "not_assessed": "Not assessed",
-}
-GAP_KIND_LABELS = {
-    "missing": "Missing",
-    "undocumented": "Undocumented",
-    "not_operating": "Not operating",
-    "insufficient_evidence": "Insufficient evidence",
-    "stale": "Stale",
-}
 
 
 _STREAMED = 64  # lists of models longer than this are serialised item by item

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import MetaData, Table, delete, insert, update
+from sqlalchemy import MetaData, Table, delete, insert, select, update
 from tests.store.conftest import make_result
 from typer.testing import CliRunner
 
@@ -20,11 +20,12 @@ from trustgap.errors import TrustgapError
 from trustgap.report import render
 from trustgap.report.html import render_html
 from trustgap.report.markdown import render_markdown
-from trustgap.report.stored import load_stored, render_stored
+from trustgap.report.monitoring import build_monitoring
+from trustgap.report.stored import StoredReports, load_stored, render_stored
 from trustgap.report.view import build_view, digest_of
 from trustgap.store.db import alembic_config, create_store_engine
 from trustgap.store.models import RunRow
-from trustgap.store.outlines import RunOutlineRow, outline_of_json, outline_text
+from trustgap.store.outlines import RunOutlineRow, outline_of_json, outline_text, outline_values
 from trustgap.store.runs import RunStore, _evidence_rows, _finding_rows, _utc_naive, _verdict_rows, make_run_id
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -70,8 +71,8 @@ def test_demo_report_from_the_tables_is_the_report_of_the_result(db_url: str, de
         stored = load_stored(store, "latest")
         assert stored.findings is not None and stored.result.findings == []
         assert stored.findings.total == len(demo.findings)
-        assert render_stored(store, stored, "html") == expected_html
-        assert render_stored(store, stored, "md") == expected_md
+        assert render_stored(stored, "html") == expected_html
+        assert render_stored(stored, "md") == expected_md
 
 
 def test_crowded_groups_show_the_first_entities_and_count_the_rest(db_url: str, demo: AssessmentResult,
@@ -83,9 +84,9 @@ def test_crowded_groups_show_the_first_entities_and_count_the_rest(db_url: str, 
         expected_md = render_markdown(result, run_id=rec.id)
         _refuse_whole_results(monkeypatch)
         stored = load_stored(store, rec.id)
-        page = render_stored(store, stored, "html")
+        page = render_stored(stored, "html")
         assert page == expected
-        assert render_stored(store, stored, "md") == expected_md
+        assert render_stored(stored, "md") == expected_md
     # the report names 50 entities of a group and counts the others
     view = build_view(result)
     big = max((g for cs in view.controls_by_severity.values() for c in cs for g in c.checks), key=lambda g: g.total)
@@ -112,11 +113,25 @@ def test_report_command_reads_the_tables(demo: AssessmentResult,
     assert out.output == render_markdown(demo, run_id=rec.id)
 
 
-def test_json_report_is_the_whole_result(db_url: str, demo: AssessmentResult) -> None:
+def test_reports_by_url_read_through_the_driver_alone(db_url: str, demo: AssessmentResult) -> None:
     result = _crowded(demo)
     with RunStore.open(db_url) as store:
-        store.save(result, created_at=T0)
-        assert render_stored(store, load_stored(store, "latest"), "json") == render(result, "json")
+        rec = store.save(result, created_at=T0)
+    reports = StoredReports(db_url)
+    try:
+        assert reports.reader is not None  # the schema is current: read through the driver
+        stored = reports.load(rec.id[:12])  # a prefix of the id
+        assert stored.record.id == rec.id and stored.findings is not None
+        monitoring = reports.monitoring(stored)
+        assert reports._store is None  # no store opened: neither the run nor the section needed one
+        expected = build_monitoring(result, rec.id, store_url=db_url)
+        assert render_stored(stored, "html", monitoring=monitoring) == render_html(result, run_id=rec.id,
+                                                                                     monitoring=expected)
+        assert render_stored(stored, "json", whole=lambda: reports.whole(stored)) == render(result, "json")
+        with pytest.raises(TrustgapError, match="no stored run matches"):
+            reports.load("nothing-like-it")
+    finally:
+        reports.close()
 
 
 def test_run_without_outline_is_read_whole(db_url: str, demo: AssessmentResult) -> None:
@@ -127,7 +142,7 @@ def test_run_without_outline_is_read_whole(db_url: str, demo: AssessmentResult) 
             conn.execute(delete(RunOutlineRow).where(RunOutlineRow.run_id == rec.id))
         stored = load_stored(store, rec.id)
         assert stored.findings is None and stored.result == result
-        assert render_stored(store, stored, "html") == render_html(result, run_id=rec.id)
+        assert render_stored(stored, "html") == render_html(result, run_id=rec.id)
 
 
 def test_damaged_outline_is_reported(db_url: str) -> None:
@@ -193,7 +208,13 @@ def test_migration_0004_gives_existing_runs_their_outlines(db_url: str, demo: As
             _refuse_whole_results(m)
             stored = load_stored(store, run_id)
             assert stored.findings is not None
-            assert render_stored(store, stored, "html") == expected
+            assert render_stored(stored, "html") == expected
+        # the same outline row as saving the run today would write
+        with store._engine.connect() as conn:
+            row = conn.execute(select(RunOutlineRow).where(RunOutlineRow.run_id == run_id)
+                               .with_only_columns(*RunOutlineRow.__table__.columns)).mappings().one()
+        assert dict(row) == outline_values(run_id, store._resolve(run_id).result_sha256, outline_text(result),
+                                           result.plan)
         # a damaged run got no outline and still says it is damaged when read
         with pytest.raises(TrustgapError, match="damaged"):
             load_stored(store, damaged)

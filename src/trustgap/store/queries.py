@@ -25,7 +25,7 @@ from trustgap.engine.drift import Drift
 from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
-from trustgap.store.outlines import read_outline
+from trustgap.store.report_reader import EngineLight, ReportReader
 from trustgap.store.runs import RunRecord, RunStore, _headline_columns, _record_from_mapping
 from trustgap.store.web_models import RunSummaryRow
 
@@ -204,15 +204,16 @@ class RunQueries:
         result JSON when it has no outline)."""
         severities: dict[str, int] = {}
         by_control: dict[str, int] = {}
-        with self._engine.connect() as conn:
-            outline = read_outline(conn, run.id, run.result_sha256)
+        reader = ReportReader(EngineLight(self._engine))
+        try:
+            outline = reader.outline(run)
             if outline is not None:
-                for control_id, severity, n in conn.execute(
-                        select(FindingRow.control_id, FindingRow.severity, func.count())
-                        .where(FindingRow.run_id == run.id).group_by(FindingRow.control_id, FindingRow.severity)
-                        .order_by(FindingRow.control_id, FindingRow.severity)):
-                    severities[severity] = severities.get(severity, 0) + int(n)
-                    by_control[control_id] = by_control.get(control_id, 0) + int(n)
+                for control_id, _check, severity, n, _first in sorted(reader.finding_groups(run.id),
+                                                                      key=lambda g: g[4]):
+                    severities[severity] = severities.get(severity, 0) + n
+                    by_control[control_id] = by_control.get(control_id, 0) + n
+        finally:
+            reader.close()
         full = json.loads(outline if outline is not None else self.result_json(run))
         data = {k: full.get(k) for k in SUMMARY_KEYS}
         for c in data.get("checks") or []:

@@ -143,7 +143,8 @@ class RunStore:
                                     (FindingRow, _finding_rows(run_id, result))):
                     for batch in _chunks(rows):
                         conn.execute(insert(cast(Table, table.__table__)), batch)
-                conn.execute(insert(RunOutlineRow).values(**outline_values(run_id, digest, outline_text(result))))
+                conn.execute(insert(RunOutlineRow).values(**outline_values(run_id, digest, outline_text(result),
+                                                                          result.plan)))
         except IntegrityError as exc:  # another process took this id between our look-up and our insert
             if _attempt >= 50:  # one more attempt per process racing for the same second
                 raise self._fail("save the run", exc) from None

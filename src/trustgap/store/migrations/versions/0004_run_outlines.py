@@ -23,10 +23,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _outline(text: str) -> str:
-    data = json.loads(text)
-    data["findings"] = []
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def _canonical(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def upgrade() -> None:
@@ -36,6 +34,7 @@ def upgrade() -> None:
         sa.Column("result_sha256", sa.String(length=64), nullable=False),
         sa.Column("outline_sha256", sa.String(length=64), nullable=False),
         sa.Column("outline_json", sa.Text(), nullable=False),
+        sa.Column("plan_json", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_run_outlines_run_id_runs"),
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("run_id", name=op.f("pk_run_outlines")),
@@ -46,15 +45,21 @@ def upgrade() -> None:
     runs = sa.table("runs", sa.column("id", sa.String), sa.column("result_sha256", sa.String),
                     sa.column("result_json", sa.Text))
     outlines = sa.table("run_outlines", sa.column("run_id", sa.String), sa.column("result_sha256", sa.String),
-                        sa.column("outline_sha256", sa.String), sa.column("outline_json", sa.Text))
+                        sa.column("outline_sha256", sa.String), sa.column("outline_json", sa.Text),
+                        sa.column("plan_json", sa.Text))
     for run_id, digest in conn.execute(sa.select(runs.c.id, runs.c.result_sha256).order_by(runs.c.id)).all():
         text = conn.scalar(sa.select(runs.c.result_json).where(runs.c.id == run_id))  # one run in memory at a time
         if not text or hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
             continue  # a damaged run gets no outline: reading it still says it is damaged
-        outline = _outline(text)
+        data = json.loads(text)
         del text
+        data["findings"] = []
+        outline = _canonical(data)
+        plan = None if data.get("plan") is None else _canonical(data["plan"])
+        del data
         conn.execute(outlines.insert().values(run_id=run_id, result_sha256=digest, outline_json=outline,
-                                              outline_sha256=hashlib.sha256(outline.encode("utf-8")).hexdigest()))
+                                              outline_sha256=hashlib.sha256(outline.encode("utf-8")).hexdigest(),
+                                              plan_json=plan))
 
 
 def downgrade() -> None:

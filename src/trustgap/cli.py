@@ -250,24 +250,19 @@ def report(
     force: Force = False,
 ) -> None:
     """Render a stored run as HTML, Markdown or JSON."""
-    from trustgap.report import render
-    from trustgap.store.runs import RunStore
-
-    store = RunStore.open()
-    try:
-        rec, result = store.get(run)
-    finally:
-        store.close()
-    if output is not None:
-        refuse_existing(output, force)
     from trustgap import config
+    from trustgap.report.stored import StoredReports, render_stored
 
-    monitoring = None
-    if fmt == "html":  # with monitoring, when stored
-        from trustgap.report.monitoring import build_monitoring
-
-        monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
-    text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
+    reports = StoredReports(config.database_url())  # reads the run's tables, not its whole result
+    try:
+        stored = reports.load(run)
+        rec, result = stored.record, stored.result
+        if output is not None:
+            refuse_existing(output, force)
+        monitoring = reports.monitoring(stored) if fmt == "html" else None  # with monitoring, when stored
+        text = render_stored(stored, fmt, whole=lambda: reports.whole(stored), monitoring=monitoring)
+    finally:
+        reports.close()
     if output is None and fmt == "html" and _stdout_is_terminal():
         # a page of HTML is no use in a terminal: keep it in a file and say where
         output = Path(f"trustgap-report-{rec.id}.html")

@@ -22,6 +22,7 @@ from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.db import create_store_engine, upgrade_to_head
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+from trustgap.store.outlines import RunOutlineRow, outline_text, outline_values
 from trustgap.store.records import STATUSES, RunRecord
 
 if TYPE_CHECKING:
@@ -142,6 +143,8 @@ class RunStore:
                                     (FindingRow, _finding_rows(run_id, result))):
                     for batch in _chunks(rows):
                         conn.execute(insert(cast(Table, table.__table__)), batch)
+                conn.execute(insert(RunOutlineRow).values(**outline_values(run_id, digest, outline_text(result),
+                                                                          result.plan)))
         except IntegrityError as exc:  # another process took this id between our look-up and our insert
             if _attempt >= 50:  # one more attempt per process racing for the same second
                 raise self._fail("save the run", exc) from None

@@ -130,10 +130,7 @@ def in_scope(control: Control, catalog: Catalog, categories: Iterable[str]) -> b
 
 
 def _check_outcome(meta: CheckMeta, res: CheckResult, names: dict[str, str]) -> CheckOutcome:
-    srcs: dict[str, None] = {}
-    for e in res.entities:
-        for s in e.evidence:
-            srcs.setdefault(s.sha256)
+    srcs = res.evidence_sha256s()
     passing = [e for e in res.entities if e.status == "pass"][:PASSING_EXAMPLES]
     return CheckOutcome(
         check_id=meta.id,
@@ -145,7 +142,7 @@ def _check_outcome(meta: CheckMeta, res: CheckResult, names: dict[str, str]) -> 
         status=res.status,
         summary=res.summary,
         gap_kind=res.gap_kind,
-        entities_total=len(res.entities),
+        entities_total=res.total,
         entities_failing=len(res.failing),
         passing=[
             EntityOutcome(entity_type=e.entity_type, entity=e.entity, status=e.status, reason=e.reason,
@@ -309,9 +306,8 @@ def _verdict(
 
     evidence: dict[tuple[str, str], EvidenceLink] = {}
     for r in results:
-        for e in r.entities:
-            for s in e.evidence:
-                evidence.setdefault((s.sha256, ""), EvidenceLink(sha256=s.sha256, name=names.get(s.sha256)))
+        for sha in sorted(r.evidence_sha256s()):
+            evidence.setdefault((sha, ""), EvidenceLink(sha256=sha, name=names.get(sha)))
     if answer and answer.sha256:
         evidence.setdefault((answer.sha256, answer.source), EvidenceLink(sha256=answer.sha256,
                                                                           locator=answer.source,

@@ -335,8 +335,9 @@ def collect_live(scope: Scope, names: Sequence[str], *, store: EvidenceStore, as
 
 
 def save_run(result: AssessmentResult, *, source: str, store_url: str | None = None,
-             created_at: datetime | None = None, text: str | None = None) -> str:
-    """Store a run (the one save step of every face) and return its id (``text``: its JSON, when made already)."""
+             created_at: datetime | None = None, text: str | bytes | bytearray | None = None) -> str:
+    """Store a run (the one save step of every face) and return its id (``text``: its JSON, or the UTF-8 encoding
+    of it, when made already)."""
     from trustgap.store.runs import RunStore
 
     rs = RunStore.open(store_url)
@@ -405,13 +406,13 @@ def run_assessment(
         from trustgap.interview.answers import interview_summary
 
         result.interview = interview_summary(list(answers))
-    text = result.to_json() if reuse is not None or save else None
-    if reuse is not None and text is not None:
-        reuse.save(text)
+    data = result.to_json_bytes() if reuse is not None or save else None
+    if reuse is not None and data is not None:
+        reuse.save(data)
     run_id = None
     if save:
         say("save", "saving the run")
-        run_id = save_run(result, source=source, store_url=store_url, created_at=created_at, text=text)
+        run_id = save_run(result, source=source, store_url=store_url, created_at=created_at, text=data)
     return result, run_id
 
 

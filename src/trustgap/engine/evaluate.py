@@ -85,8 +85,16 @@ class EvaluationOutput:
     evidence_requests: list[EvidenceRequest]
 
 
+# A finding is made per failing entity (tens of thousands in a large organisation) from values already of the right
+# types, so it is constructed without validation, and every one shares one set of "fields set" (all of them), not a
+# set of its own: the same fields, the same JSON, a third less memory.
+_ALL_FINDING_FIELDS = set(Finding.model_fields)
+_ALL_LINK_FIELDS = set(EvidenceLink.model_fields)
+
+
 def _link(src: Src, names: dict[str, str]) -> EvidenceLink:
-    return EvidenceLink(sha256=src.sha256, locator=src.locator, name=names.get(src.sha256))
+    return EvidenceLink.model_construct(_ALL_LINK_FIELDS, sha256=src.sha256, locator=src.locator,
+                                        name=names.get(src.sha256))
 
 
 def _finding_id(*parts: str) -> str:
@@ -170,7 +178,8 @@ def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_
     if promise:
         also = f"; also {', '.join(promise.also)}" if promise.also else ""
         reason = f"{reason} (promised: \u201c{promise.quote}\u201d, {cite(promise.source, promise.locator)}{also})"
-    return Finding(
+    return Finding.model_construct(
+        _ALL_FINDING_FIELDS,
         id=_finding_id(meta.id, e.entity_type, e.entity),
         control_id=control_id,
         check_id=meta.id,

@@ -20,6 +20,7 @@ from trustgap.answers import Assertion, load_answers
 from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, run_checks
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
+from trustgap.engine.check_cache import CheckCache
 from trustgap.engine.evaluate import EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_frameworks
@@ -172,8 +173,10 @@ def assess(
     extra_promises: Sequence[Promise] = (),
     catalog: Catalog | None = None,
     progress: Progress | None = None,
+    check_cache: CheckCache | None = None,
 ) -> AssessmentResult:
-    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result."""
+    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result (``check_cache``:
+    results of checks whose inputs are unchanged since an earlier run are read from it; the result is the same)."""
     from trustgap.plan import build_plan
 
     say = progress or (lambda stage, detail: None)
@@ -188,7 +191,10 @@ def assess(
     period = scope.report.period if scope.report.type == "type2" else None
     say("checks", "running automated checks")
     registry = load_checks()
-    results = run_checks(ctx, registry.values())
+    session = check_cache.session(ctx, sources.items, scope.parsers) if check_cache is not None else None
+    results = run_checks(ctx, registry.values(), runner=session)
+    if session is not None:
+        session.close()
 
     say("verdicts", "deciding control verdicts")
     names = {i.sha256: i.name for i in sources.items if i.sha256}
@@ -383,7 +389,8 @@ def run_assessment(
                          collect=collect, collected=collected, progress=progress)
     got.sources.assertions.extend(extra_assertions)
     result = assess(got.loaded, got.sources, as_of=as_of, extra_promises=[*got.answer_promises, *extra_promises],
-                    catalog=got.catalog, progress=progress)
+                    catalog=got.catalog, progress=progress,
+                    check_cache=CheckCache(store) if reuse is not None else None)  # runs from files alone
     got.sources.facts_by_parser.clear()  # decided: the facts are not held while the result is serialised and saved
     got.sources.facts.clear()
     if interview is not None:

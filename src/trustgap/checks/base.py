@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from trustgap.dates import add_months
 from trustgap.facts import FactSet, Src
@@ -286,17 +286,31 @@ def checks_by_control() -> dict[str, list[str]]:
     return out
 
 
-def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None) -> list[CheckResult]:
+class CheckRunner(Protocol):
+    """Runs one check given the way to run it (a cache of results gives a kept one instead, when it can)."""
+
+    def run(self, ctx: CheckContext, chk: Check, run_one: Callable[[CheckContext, Check], CheckResult]
+            ) -> CheckResult: ...
+
+
+def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None, *,
+               runner: CheckRunner | None = None) -> list[CheckResult]:
     """Run checks; a check whose sources reported a collection problem is Not assessed unless it failed
-    on what it did see (a failure found is still a failure; a "cannot tell" is not one)."""
-    out: list[CheckResult] = []
-    for c in checks if checks is not None else load_checks().values():
-        res = c.run(ctx)
-        unproven = res.status == "partial" and all(e.gap_kind == "insufficient_evidence" for e in res.failing)
-        if c.meta.sources and (res.status in ("pass", "not_assessed") or unproven):
-            issues = ctx.facts.issues_for(c.meta.sources)
-            if issues:
-                reasons = "; ".join(sorted({f"{i.source}: {i.reason}" for i in issues}))
-                res = CheckResult(c.meta.id, "not_assessed", f"could not collect all evidence ({reasons})")
-        out.append(res)
-    return out
+    on what it did see (a failure found is still a failure; a "cannot tell" is not one). ``runner``: see
+    :mod:`trustgap.engine.check_cache`."""
+    todo = checks if checks is not None else load_checks().values()
+    if runner is not None:
+        return [runner.run(ctx, c, run_one) for c in todo]
+    return [run_one(ctx, c) for c in todo]
+
+
+def run_one(ctx: CheckContext, c: Check) -> CheckResult:
+    """One check run as :func:`run_checks` runs it."""
+    res = c.run(ctx)
+    unproven = res.status == "partial" and all(e.gap_kind == "insufficient_evidence" for e in res.failing)
+    if c.meta.sources and (res.status in ("pass", "not_assessed") or unproven):
+        issues = ctx.facts.issues_for(c.meta.sources)
+        if issues:
+            reasons = "; ".join(sorted({f"{i.source}: {i.reason}" for i in issues}))
+            res = CheckResult(c.meta.id, "not_assessed", f"could not collect all evidence ({reasons})")
+    return res

@@ -294,12 +294,25 @@ class _Inputs:
         return _h(len(facts), sorted((f, self._formats[f]) for f in formats), loose.hexdigest())
 
 
-def _code_digest(chk: Check) -> str:
-    fn: Any = chk.fn
+def _function_digest(fn: Any, depth: int = 0) -> str:
+    """A function's code, defaults and the values it closes over (a check made by a factory differs by them)."""
     code = getattr(fn, "__code__", None)
-    body = marshal.dumps(code) if code is not None else repr(fn).encode()
-    return _h(getattr(fn, "__module__", ""), getattr(fn, "__qualname__", ""), hashlib.sha256(body).hexdigest(),
-              repr(chk.meta))
+    if code is None or depth > 3:
+        return repr(fn)
+    cells = []
+    for cell in getattr(fn, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:  # an empty cell
+            value = None
+        cells.append(_function_digest(value, depth + 1) if callable(value) else repr(value))
+    return _h(getattr(fn, "__module__", ""), getattr(fn, "__qualname__", ""),
+              hashlib.sha256(marshal.dumps(code)).hexdigest(), repr(getattr(fn, "__defaults__", None)),
+              repr(getattr(fn, "__kwdefaults__", None)), cells)
+
+
+def _code_digest(chk: Check) -> str:
+    return _h(_function_digest(chk.fn), repr(chk.meta))
 
 
 def _context_digest(ctx: CheckContext) -> str:

@@ -26,6 +26,7 @@ kept. An entry that cannot be read is a miss: the check runs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import marshal
 import os
@@ -37,7 +38,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from trustgap.facts import AccountEvent, FactSet, Person
+from trustgap.facts import AccountEvent, FactSet, Person, Src
 
 if TYPE_CHECKING:
     from trustgap.checks.base import Check, CheckContext, CheckResult
@@ -322,6 +323,58 @@ def _context_digest(ctx: CheckContext) -> str:
               repr(f.identity_config), sorted(f.aliases.items()))
 
 
+# ---------------------------------------------------------------------------------------------- results kept
+
+
+def _pack(res: CheckResult) -> tuple[Any, ...]:
+    """A result as plain columns (pickled several times faster than its objects); any other shape as it is."""
+    from trustgap.checks.base import CheckResult, EntityResult
+
+    if type(res) is not CheckResult or any(type(e) is not EntityResult for e in res.entities):
+        return ("object", res)
+    head = {f.name: getattr(res, f.name) for f in dataclasses.fields(res) if f.name != "entities"}
+    names = tuple(f.name for f in dataclasses.fields(EntityResult))
+    cols: list[list[Any]] = [[getattr(e, n) for e in res.entities] for n in names]
+    src_names = tuple(f.name for f in dataclasses.fields(Src))
+    sources = []
+    for i, col in enumerate(cols):
+        if all(type(v) is tuple and all(type(s) is Src for s in v) for v in col):
+            cols[i] = [tuple(tuple(getattr(s, n) for n in src_names) for s in v) for v in col]
+            sources.append(i)
+    return ("columns", head, names, cols, tuple(sources), src_names)
+
+
+def _unpack(packed: tuple[Any, ...]) -> CheckResult:
+    from trustgap.checks.base import CheckResult, EntityResult
+
+    if packed[0] == "object":
+        return cast("CheckResult", packed[1])
+    _, head, names, cols, sources, src_names = packed
+    new, put = object.__new__, object.__setattr__
+
+    def src(values: tuple[Any, ...]) -> Src:
+        s = new(Src)
+        for n, v in zip(src_names, values, strict=True):
+            put(s, n, v)
+        return s
+
+    for i in sources:
+        cols[i] = [tuple([src(s) for s in v]) for v in cols[i]]
+    entities: list[Any] = []
+    if "__slots__" in EntityResult.__dict__:
+        for row in zip(*cols, strict=True):
+            e = new(EntityResult)
+            for n, v in zip(names, row, strict=True):
+                put(e, n, v)
+            entities.append(e)
+    else:  # state set as unpickling sets it, without the frozen class's checks per field
+        for row in zip(*cols, strict=True):
+            e = new(EntityResult)
+            put(e, "__dict__", dict(zip(names, row, strict=True)))
+            entities.append(e)
+    return CheckResult(**head, entities=entities)
+
+
 # ---------------------------------------------------------------------------------------------- the cache
 
 
@@ -416,9 +469,9 @@ class CheckSession:
         if isinstance(reads, tuple) and EVERYTHING not in reads:
             key = self._result_key(inputs_key, reads)
             hit = self.cache.load(key)
-            if hit is not None:
+            if isinstance(hit, tuple):
                 self.used.update((inputs_key, key))
-                return cast("CheckResult", hit)
+                return _unpack(hit)
         seen = _Reads()
         view = _FactsView(ctx.facts, seen, self.made_from)
         res = run_one(_with(ctx, view, _ThresholdsView(ctx.thresholds, seen)), chk)
@@ -428,7 +481,7 @@ class CheckSession:
         self.used.add(inputs_key)
         if EVERYTHING not in read:
             key = self._result_key(inputs_key, read)
-            self.cache.save(key, res)
+            self.cache.save(key, _pack(res))
             self.used.add(key)
         return res
 

@@ -4,6 +4,7 @@ run again, and the result is byte-identical to a run that kept nothing."""
 from __future__ import annotations
 
 import hashlib
+import pickle
 import shutil
 import sys
 from collections.abc import Iterator
@@ -220,3 +221,16 @@ def test_reading_everything_is_never_kept(tmp_path: Path) -> None:
         session = _session(store, _facts())
         run_checks(_ctx(_facts()), [Check(meta, counts)], runner=session)
         assert session.ran == [meta.id]
+
+
+def test_a_result_kept_as_columns_reads_back_equal() -> None:
+    ents = [EntityResult("vendor", "Acme", "fail", "no DPA", (Src("a" * 64, "row 2"), Src("b" * 64, "")),
+                         gap_kind="missing", measured={"days": 3.5, "n": 1}),
+            EntityResult("vendor", "Globex", "pass", "ok")]
+    res = CheckResult("vendors.dpa_signed", "fail", "1 of 2 fail", ents, "missing")
+    packed = check_cache._pack(res)
+    assert packed[0] == "columns"
+    back = check_cache._unpack(pickle.loads(pickle.dumps(packed)))
+    assert back == res and type(back.entities[0].evidence[0]) is Src
+    assert check_cache._unpack(check_cache._pack(CheckResult("x", "not_assessed", "none"))) == CheckResult(
+        "x", "not_assessed", "none")

@@ -330,7 +330,8 @@ def _pack(res: CheckResult) -> tuple[Any, ...]:
     """A result as plain columns (pickled several times faster than its objects); any other shape as it is."""
     from trustgap.checks.base import CheckResult, EntityResult
 
-    if type(res) is not CheckResult or any(type(e) is not EntityResult for e in res.entities):
+    if (type(res) is not CheckResult or not all(map(dataclasses.is_dataclass, (CheckResult, EntityResult, Src)))
+            or any(type(e) is not EntityResult for e in res.entities)):
         return ("object", res)
     head = {f.name: getattr(res, f.name) for f in dataclasses.fields(res) if f.name != "entities"}
     names = tuple(f.name for f in dataclasses.fields(EntityResult))

@@ -20,6 +20,7 @@ from trustgap.answers import Assertion, load_answers
 from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, run_checks
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
+from trustgap.engine.check_cache import CheckCache
 from trustgap.engine.evaluate import PASSING_EXAMPLES, EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_frameworks
@@ -173,11 +174,14 @@ def assess(
     catalog: Catalog | None = None,
     progress: Progress | None = None,
     release_facts: bool = False,
+    check_cache: CheckCache | None = None,
 ) -> AssessmentResult:
     """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result.
 
     ``release_facts``: the caller needs the sources' facts no more, so they are let go once the checks have run
-    (``sources.facts`` and ``sources.facts_by_parser`` are emptied) and are not held while verdicts are decided."""
+    (``sources.facts`` and ``sources.facts_by_parser`` are emptied) and are not held while verdicts are decided.
+    ``check_cache``: results of checks whose inputs are unchanged since an earlier run are read from it; the
+    result is the same."""
     from trustgap.plan import build_plan
 
     say = progress or (lambda stage, detail: None)
@@ -192,7 +196,10 @@ def assess(
     period = scope.report.period if scope.report.type == "type2" else None
     say("checks", "running automated checks")
     registry = load_checks()
-    results = run_checks(ctx, registry.values(), passing_kept=PASSING_EXAMPLES)
+    session = check_cache.session(ctx, sources.items, scope.parsers) if check_cache is not None else None
+    results = run_checks(ctx, registry.values(), runner=session, passing_kept=PASSING_EXAMPLES)
+    if session is not None:
+        session.close()
     # what the result reads of the facts, taken now: the facts can then go before the verdicts are decided
     acceptances = facts.of(RiskAcceptance)
     conflicts = {src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()}
@@ -399,7 +406,8 @@ def run_assessment(
                          collect=collect, collected=collected, progress=progress)
     got.sources.assertions.extend(extra_assertions)
     result = assess(got.loaded, got.sources, as_of=as_of, extra_promises=[*got.answer_promises, *extra_promises],
-                    catalog=got.catalog, progress=progress, release_facts=True)
+                    catalog=got.catalog, progress=progress, release_facts=True,
+                    check_cache=CheckCache(store) if reuse is not None else None)  # runs from files alone
     if interview is not None:
         result.interview = interview
     elif answers:

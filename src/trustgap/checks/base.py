@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from trustgap.dates import add_months
 from trustgap.facts import FactSet, Src
@@ -323,19 +323,31 @@ def compact(res: CheckResult, keep: int) -> CheckResult:
                        tuple(sorted(dropped.union(res.passed_evidence))))
 
 
+class CheckRunner(Protocol):
+    """Runs one check given the way to run it (a cache of results gives a kept one instead, when it can)."""
+
+    def run(self, ctx: CheckContext, chk: Check, run_one: Callable[[CheckContext, Check], CheckResult]
+            ) -> CheckResult: ...
+
+
 def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None, *,
-               passing_kept: int | None = None) -> list[CheckResult]:
+               runner: CheckRunner | None = None, passing_kept: int | None = None) -> list[CheckResult]:
     """Run checks; a check whose sources reported a collection problem is Not assessed unless it failed
-    on what it did see (a failure found is still a failure; a "cannot tell" is not one). ``passing_kept``: keep
-    only that many passing entities of each check whole (see :func:`compact`); default all."""
-    out: list[CheckResult] = []
-    for c in checks if checks is not None else load_checks().values():
-        res = c.run(ctx)
-        unproven = res.status == "partial" and all(e.gap_kind == "insufficient_evidence" for e in res.failing)
-        if c.meta.sources and (res.status in ("pass", "not_assessed") or unproven):
-            issues = ctx.facts.issues_for(c.meta.sources)
-            if issues:
-                reasons = "; ".join(sorted({f"{i.source}: {i.reason}" for i in issues}))
-                res = CheckResult(c.meta.id, "not_assessed", f"could not collect all evidence ({reasons})")
-        out.append(res if passing_kept is None else compact(res, passing_kept))
-    return out
+    on what it did see (a failure found is still a failure; a "cannot tell" is not one). ``runner``: see
+    :mod:`trustgap.engine.check_cache`. ``passing_kept``: keep only that many passing entities of each check
+    whole (see :func:`compact`); default all."""
+    todo = checks if checks is not None else load_checks().values()
+    out = [runner.run(ctx, c, run_one) for c in todo] if runner is not None else [run_one(ctx, c) for c in todo]
+    return out if passing_kept is None else [compact(r, passing_kept) for r in out]
+
+
+def run_one(ctx: CheckContext, c: Check) -> CheckResult:
+    """One check run as :func:`run_checks` runs it."""
+    res = c.run(ctx)
+    unproven = res.status == "partial" and all(e.gap_kind == "insufficient_evidence" for e in res.failing)
+    if c.meta.sources and (res.status in ("pass", "not_assessed") or unproven):
+        issues = ctx.facts.issues_for(c.meta.sources)
+        if issues:
+            reasons = "; ".join(sorted({f"{i.source}: {i.reason}" for i in issues}))
+            res = CheckResult(c.meta.id, "not_assessed", f"could not collect all evidence ({reasons})")
+    return res

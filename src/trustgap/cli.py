@@ -17,6 +17,8 @@ from trustgap.cli_common import fail as _fail
 
 if TYPE_CHECKING:
     from trustgap.engine.models import AssessmentResult
+    from trustgap.report.monitoring import MonitoringSection
+    from trustgap.report.stored import StoredReports, StoredRun
 
 app = typer.Typer(
     name="trustgap",
@@ -259,7 +261,7 @@ def report(
         rec, result = stored.record, stored.result
         if output is not None:
             refuse_existing(output, force)
-        monitoring = reports.monitoring(stored) if fmt == "html" else None  # with monitoring, when stored
+        monitoring = _stored_monitoring(reports, stored) if fmt == "html" else None  # with monitoring, when stored
         text = render_stored(stored, fmt, whole=lambda: reports.whole(stored), monitoring=monitoring)
     finally:
         reports.close()
@@ -277,6 +279,13 @@ def report(
         return
     write_output(output, text, force=True)
     _console().print(f"report: {output.resolve()}")
+
+
+def _stored_monitoring(reports: StoredReports, run: StoredRun) -> MonitoringSection | None:
+    """The report's Type II and trend section of a stored run (None when there is nothing to show)."""
+    from trustgap.report.monitoring import build_monitoring
+
+    return build_monitoring(run.result, run.record.id, store_url=reports.url, reader=reports.reader)
 
 
 def _stdout_is_terminal() -> bool:

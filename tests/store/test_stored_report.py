@@ -122,7 +122,7 @@ def test_reports_by_url_read_through_the_driver_alone(db_url: str, demo: Assessm
         assert reports.reader is not None  # the schema is current: read through the driver
         stored = reports.load(rec.id[:12])  # a prefix of the id
         assert stored.record.id == rec.id and stored.findings is not None
-        monitoring = reports.monitoring(stored)
+        monitoring = build_monitoring(stored.result, stored.record.id, store_url=db_url, reader=reports.reader)
         assert reports._store is None  # no store opened: neither the run nor the section needed one
         expected = build_monitoring(result, rec.id, store_url=db_url)
         assert render_stored(stored, "html", monitoring=monitoring) == render_html(result, run_id=rec.id,

@@ -106,14 +106,6 @@ class StoredReports:
     def whole(self, run: StoredRun) -> AssessmentResult:
         return run.result if run.findings is None else self.store().get(run.record.id)[1]
 
-    def monitoring(self, run: StoredRun) -> Any:
-        """The report's Type II and trend section of the run (None when there is nothing to show)."""
-        from trustgap.report.monitoring import build_monitoring
-
-        if self.reader is not None:
-            return build_monitoring(run.result, run.record.id, store_url=self.url, reader=self.reader)
-        return build_monitoring(run.result, run.record.id, store_url=self.url)
-
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from trustgap.engine.drift import Drift
 
 CHUNK = 5000
+CHUNK_CHARS = 2_000_000
 _BLOB_PIECE = 1 << 20  # bytes of the result JSON written at a time (SQLite)
 _STATUSES = STATUSES
 _AMBIGUOUS_SHOWN = 5
@@ -59,13 +60,19 @@ def make_run_id(created_at: datetime, result_sha256: str) -> str:
     return f"r{_utc_naive(created_at).strftime('%Y%m%dT%H%M%S')}-{result_sha256[:6]}"
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK, chars: int = CHUNK_CHARS
+            ) -> Iterator[list[dict[str, Any]]]:
+    """Rows in batches of at most ``size`` rows and about ``chars`` characters of text (a finding's whole record
+    can take kilobytes: a batch of them is kept small, as the driver holds an encoded copy of it)."""
     batch: list[dict[str, Any]] = []
+    held = 0
     for row in rows:
         batch.append(row)
-        if len(batch) >= size:
+        held += sum(len(v) for v in row.values() if isinstance(v, str))
+        if len(batch) >= size or held >= chars:
             yield batch
             batch = []
+            held = 0
     if batch:
         yield batch
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,10 @@ def _whole_and_lean(folder: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[str,
     left = sum(r.passed_more for r in base.run_checks(assessment.prepare(loaded.scope, sources, DEMO_AS_OF).ctx,
                                                       passing_kept=5))
     with monkeypatch.context() as m:  # every entity of every check kept whole, as before
-        m.setattr(assessment, "run_checks", lambda ctx, checks, passing_kept=None: base.run_checks(ctx, checks))
+        def whole_results(ctx: Any, checks: Any, **options: Any) -> Any:
+            return base.run_checks(ctx, checks, **{k: v for k, v in options.items() if k != "passing_kept"})
+
+        m.setattr(assessment, "run_checks", whole_results)
         whole = assess(loaded, sources, as_of=DEMO_AS_OF).to_json()
     return whole, lean, left
 

@@ -394,8 +394,8 @@ def run_assessment(
     source = str(evidence_dir or scope_path.parent)
     reuse = None if collect or collected or extra_assertions or extra_promises or interview is not None else (
         _result_cache(store, scope_path, evidence_dir, answers, as_of))
-    text = reuse.load() if reuse is not None else None
-    if text is not None:  # nothing the run reads changed: the stored result, byte for byte
+    text = reuse.load_bytes() if reuse is not None else None
+    if text is not None:  # nothing the run reads changed: the stored result, byte for byte (kept as UTF-8 bytes)
         say("evidence", "nothing changed since the last run of these files")
         reused = AssessmentResult.from_json(text)
         if save:

@@ -257,7 +257,7 @@ class AssessmentResult(_M):
         yield "}"
 
     @classmethod
-    def from_json(cls, text: str) -> AssessmentResult:
+    def from_json(cls, text: str | bytes | bytearray) -> AssessmentResult:
         return cls.model_validate_json(text)
 
     def verdict(self, control_id: str) -> Verdict:

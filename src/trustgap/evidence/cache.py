@@ -254,14 +254,23 @@ class ResultCache:
 
     def load(self) -> str | None:
         """The result JSON stored under this key, when it is there whole (it names its own digest)."""
+        body = self.load_bytes()
+        try:
+            return None if body is None else body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def load_bytes(self) -> bytes | None:
+        """:meth:`load` as the UTF-8 bytes kept (their digest checked), not decoded into a string."""
         if self.root is None:
             return None
         try:
-            raw = self._path().read_bytes()
-            head, _, body = raw.partition(b"\n")
+            with self._path().open("rb") as fh:
+                head = fh.readline().rstrip(b"\n")
+                body = fh.read()
             if head.decode() != f"{CACHE_FORMAT} {self.key} {hashlib.sha256(body).hexdigest()}":
                 return None
-            return body.decode("utf-8")
+            return body
         except (OSError, UnicodeDecodeError):
             return None
 

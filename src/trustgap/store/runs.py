@@ -10,11 +10,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, LargeBinary, Table, Text, and_, delete, func, insert, literal, or_, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    LargeBinary,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -30,6 +45,8 @@ if TYPE_CHECKING:
     from trustgap.engine.drift import Drift
 
 CHUNK = 5000
+CHUNK_CHARS = 2_000_000
+_BLOB_PIECE = 1 << 20  # bytes of the result JSON written at a time (SQLite)
 _STATUSES = STATUSES
 _AMBIGUOUS_SHOWN = 5
 
@@ -44,13 +61,19 @@ def make_run_id(created_at: datetime, result_sha256: str) -> str:
     return f"r{_utc_naive(created_at).strftime('%Y%m%dT%H%M%S')}-{result_sha256[:6]}"
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK, chars: int = CHUNK_CHARS
+            ) -> Iterator[list[dict[str, Any]]]:
+    """Rows in batches of at most ``size`` rows and about ``chars`` characters of text (a finding's whole record
+    can take kilobytes: a batch of them is kept small, as the driver holds an encoded copy of it)."""
     batch: list[dict[str, Any]] = []
+    held = 0
     for row in rows:
         batch.append(row)
-        if len(batch) >= size:
+        held += sum(len(v) for v in row.values() if isinstance(v, str))
+        if len(batch) >= size or held >= chars:
             yield batch
             batch = []
+            held = 0
     if batch:
         yield batch
 
@@ -79,16 +102,31 @@ def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, A
 
 
 def _json_column(conn: Connection, data: str | bytes | bytearray) -> Any:
-    """The value of ``runs.result_json``: UTF-8 bytes are bound as they are and taken as text by the database
-    (SQLite reads a blob cast to text as UTF-8; PostgreSQL converts it), not decoded into a string here first."""
+    """The value ``runs.result_json`` is inserted with. UTF-8 bytes are not decoded into a string here: PostgreSQL
+    converts them; SQLite gets a zero-filled blob of their length that :func:`_write_json` fills in place, piece by
+    piece, so that the database does not copy the whole JSON twice over (its bound value and its record)."""
     if isinstance(data, str):
         return data
     dialect = conn.dialect.name
     if dialect == "sqlite":
-        return sa_cast(literal(data, LargeBinary), Text)
+        return func.zeroblob(len(data))
     if dialect == "postgresql":
         return func.convert_from(literal(data, LargeBinary), "UTF8")
     return bytes(data).decode("utf-8")
+
+
+def _write_json(conn: Connection, run_id: str, data: str | bytes | bytearray) -> None:
+    """Fill in the zero-filled blob :func:`_json_column` inserted on SQLite (a no-op elsewhere). The value stays a
+    blob of UTF-8 text; it is read back cast to text (:meth:`RunStore.get_json`)."""
+    if isinstance(data, str) or conn.dialect.name != "sqlite" or not data:
+        return
+    rowid = conn.scalar(select(literal_column("rowid")).select_from(RunRow).where(RunRow.id == run_id))
+    raw = conn.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection) and rowid is not None
+    view = memoryview(data)
+    with raw.blobopen("runs", "result_json", rowid) as blob:
+        for start in range(0, len(view), _BLOB_PIECE):
+            blob.write(view[start:start + _BLOB_PIECE])
 
 
 class RunStore:
@@ -154,6 +192,7 @@ class RunStore:
                     **{s: getattr(counts, s) for s in _STATUSES},
                     source=source, result_sha256=digest, result_json=_json_column(conn, data),
                 ))
+                _write_json(conn, run_id, data)
                 for table, rows in ((EvidenceRow, _evidence_rows(run_id, result)),
                                     (VerdictRow, _verdict_rows(run_id, result)),
                                     (FindingRow, _finding_rows(run_id, result))):
@@ -193,7 +232,7 @@ class RunStore:
         rec = self._resolve(ref)
         try:
             with self._engine.connect() as conn:
-                text = conn.scalar(select(RunRow.result_json).where(RunRow.id == rec.id))
+                text = conn.scalar(select(sa_cast(RunRow.result_json, Text)).where(RunRow.id == rec.id))
         except SQLAlchemyError as exc:
             raise self._fail("read the run", exc) from None
         if text is None:

@@ -154,8 +154,9 @@ def test_damaged_outline_is_reported(db_url: str) -> None:
             load_stored(store, rec.id)
 
 
-def _save_before_0004(db_url: str, result: AssessmentResult, created_at: datetime) -> str:
-    """A run as a trustgap release before migration 0004 stored it (no outline)."""
+def _save_before_0004(db_url: str, result: AssessmentResult, created_at: datetime, *, as_bytes: bool = False) -> str:
+    """A run as a trustgap release before migration 0004 stored it (no outline); ``as_bytes``: its JSON held as a
+    UTF-8 blob, as SQLite stores it today."""
     engine = create_store_engine(db_url)
     try:
         text = result.to_json()
@@ -174,7 +175,8 @@ def _save_before_0004(db_url: str, result: AssessmentResult, created_at: datetim
                 tool_version=result.tool_version, catalog_version=result.catalog_version,
                 readiness_score=result.readiness.score, readiness_assessed_score=result.readiness.assessed_score,
                 implemented=c.implemented, partial=c.partial, gap=c.gap, not_applicable=c.not_applicable,
-                not_assessed=c.not_assessed, source=None, result_sha256=digest, result_json=text))
+                not_assessed=c.not_assessed, source=None, result_sha256=digest,
+                result_json=text.encode() if as_bytes else text))
             conn.execute(insert(evidence), list(_evidence_rows(run_id, result)))
             conn.execute(insert(verdicts), list(_verdict_rows(run_id, result)))
             conn.execute(insert(findings), list(_finding_rows(run_id, result)))
@@ -194,7 +196,7 @@ def test_migration_0004_gives_existing_runs_their_outlines(db_url: str, demo: As
     finally:
         engine.dispose()
     result = _crowded(demo)
-    run_id = _save_before_0004(db_url, result, T0)
+    run_id = _save_before_0004(db_url, result, T0, as_bytes=db_url.startswith("sqlite"))
     damaged = _save_before_0004(db_url, make_result(), datetime(2026, 11, 3, tzinfo=UTC))
     engine = create_store_engine(db_url)
     try:

@@ -48,11 +48,13 @@ def upgrade() -> None:
                         sa.column("outline_sha256", sa.String), sa.column("outline_json", sa.Text),
                         sa.column("plan_json", sa.Text))
     for run_id, digest in conn.execute(sa.select(runs.c.id, runs.c.result_sha256).order_by(runs.c.id)).all():
-        text = conn.scalar(sa.select(runs.c.result_json).where(runs.c.id == run_id))  # one run in memory at a time
-        if not text or hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        # one run in memory at a time; SQLite may hold the JSON as a UTF-8 blob (see store.runs): read as bytes
+        raw = conn.scalar(sa.select(runs.c.result_json).where(runs.c.id == run_id))
+        text = raw.encode("utf-8") if isinstance(raw, str) else raw
+        if not text or hashlib.sha256(text).hexdigest() != digest:
             continue  # a damaged run gets no outline: reading it still says it is damaged
         data = json.loads(text)
-        del text
+        del text, raw
         data["findings"] = []
         outline = _canonical(data)
         plan = None if data.get("plan") is None else _canonical(data["plan"])

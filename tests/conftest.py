@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# records what the checks produce in the check tests, for tests/test_check_coverage.py
+pytest_plugins = ["tests.check_recorder"]
+
 
 @pytest.fixture(autouse=True)
 def _trustgap_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:

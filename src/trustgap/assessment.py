@@ -21,7 +21,7 @@ from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, run_checks
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
 from trustgap.engine.check_cache import CheckCache
-from trustgap.engine.evaluate import EvaluationInput, evaluate
+from trustgap.engine.evaluate import PASSING_EXAMPLES, EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_frameworks
 from trustgap.errors import InputError
@@ -173,10 +173,15 @@ def assess(
     extra_promises: Sequence[Promise] = (),
     catalog: Catalog | None = None,
     progress: Progress | None = None,
+    release_facts: bool = False,
     check_cache: CheckCache | None = None,
 ) -> AssessmentResult:
-    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result (``check_cache``:
-    results of checks whose inputs are unchanged since an earlier run are read from it; the result is the same)."""
+    """Evaluate already-collected sources. Pure: no I/O, no clock; same inputs give the same result.
+
+    ``release_facts``: the caller needs the sources' facts no more, so they are let go once the checks have run
+    (``sources.facts`` and ``sources.facts_by_parser`` are emptied) and are not held while verdicts are decided.
+    ``check_cache``: results of checks whose inputs are unchanged since an earlier run are read from it; the
+    result is the same."""
     from trustgap.plan import build_plan
 
     say = progress or (lambda stage, detail: None)
@@ -192,9 +197,20 @@ def assess(
     say("checks", "running automated checks")
     registry = load_checks()
     session = check_cache.session(ctx, sources.items, scope.parsers) if check_cache is not None else None
-    results = run_checks(ctx, registry.values(), runner=session)
+    results = run_checks(ctx, registry.values(), runner=session, passing_kept=PASSING_EXAMPLES)
     if session is not None:
         session.close()
+    # what the result reads of the facts, taken now: the facts can then go before the verdicts are decided
+    acceptances = facts.of(RiskAcceptance)
+    conflicts = {src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()}
+    collection_issues = sorted({f"{i.source}: {i.reason}" for i in facts.of(CollectionIssue)})
+    fact_counts = facts.counts()
+    identity_summary = identity.summary(facts.of(Account))
+    described_conflicts = sorted(c.describe() for c in facts.conflicts)
+    if release_facts:
+        sources.facts.clear()
+        sources.facts_by_parser.clear()
+    del prepared, facts, ctx, identity
 
     say("verdicts", "deciding control verdicts")
     names = {i.sha256: i.name for i in sources.items if i.sha256}
@@ -210,8 +226,8 @@ def assess(
         period_start=period.start if period else None,
         evidence_names=names,
         evidence_by_name={i.name: i.sha256 for i in sources.items if i.sha256},
-        conflicts={src: [c.describe() for c in cs] for src, cs in conflicts_by_src(facts.conflicts).items()},
-        acceptances=facts.of(RiskAcceptance),
+        conflicts=conflicts,
+        acceptances=acceptances,
     ))
     result = AssessmentResult(
         tool_version=__version__,
@@ -227,8 +243,8 @@ def assess(
         thresholds=thresholds.provenance(),
         threshold_conflicts=thresholds.conflicts,
         evidence=sorted(sources.items, key=lambda i: (i.name, i.source, i.sha256)),
-        collection_issues=sorted({f"{i.source}: {i.reason}" for i in facts.of(CollectionIssue)}),
-        fact_counts=facts.counts(),
+        collection_issues=collection_issues,
+        fact_counts=fact_counts,
         checks=out.checks,
         verdicts=out.verdicts,
         findings=out.findings,
@@ -237,8 +253,8 @@ def assess(
         frameworks=rollup_frameworks(cat, out.verdicts),
         readiness=readiness_of(out.verdicts),
         evidence_requests=out.evidence_requests,
-        identity=identity.summary(facts.of(Account)),
-        conflicts=sorted(c.describe() for c in facts.conflicts),
+        identity=identity_summary,
+        conflicts=described_conflicts,
         promises=[
             {"key": p.key, "value": p.value, "quote": p.quote, "source": p.source, "origin": p.origin,
              "ref": p.ref, "locator": p.locator}  # type: ignore[misc]
@@ -326,8 +342,9 @@ def collect_live(scope: Scope, names: Sequence[str], *, store: EvidenceStore, as
 
 
 def save_run(result: AssessmentResult, *, source: str, store_url: str | None = None,
-             created_at: datetime | None = None, text: str | None = None) -> str:
-    """Store a run (the one save step of every face) and return its id (``text``: its JSON, when made already)."""
+             created_at: datetime | None = None, text: str | bytes | bytearray | None = None) -> str:
+    """Store a run (the one save step of every face) and return its id (``text``: its JSON, or the UTF-8 encoding
+    of it, when made already)."""
     from trustgap.store.runs import RunStore
 
     rs = RunStore.open(store_url)
@@ -389,23 +406,21 @@ def run_assessment(
                          collect=collect, collected=collected, progress=progress)
     got.sources.assertions.extend(extra_assertions)
     result = assess(got.loaded, got.sources, as_of=as_of, extra_promises=[*got.answer_promises, *extra_promises],
-                    catalog=got.catalog, progress=progress,
+                    catalog=got.catalog, progress=progress, release_facts=True,
                     check_cache=CheckCache(store) if reuse is not None else None)  # runs from files alone
-    got.sources.facts_by_parser.clear()  # decided: the facts are not held while the result is serialised and saved
-    got.sources.facts.clear()
     if interview is not None:
         result.interview = interview
     elif answers:
         from trustgap.interview.answers import interview_summary
 
         result.interview = interview_summary(list(answers))
-    text = result.to_json() if reuse is not None or save else None
-    if reuse is not None and text is not None:
-        reuse.save(text)
+    data = result.to_json_bytes() if reuse is not None or save else None
+    if reuse is not None and data is not None:
+        reuse.save(data)
     run_id = None
     if save:
         say("save", "saving the run")
-        run_id = save_run(result, source=source, store_url=store_url, created_at=created_at, text=text)
+        run_id = save_run(result, source=source, store_url=store_url, created_at=created_at, text=data)
     return result, run_id
 
 

@@ -27,6 +27,9 @@ app = typer.Typer(
     cls=Group,
 )
 
+# this module's own commands; the top-level group builds each one when it is used (trustgap.cli_lazy)
+_commands = typer.Typer(add_completion=False)
+
 Force = Annotated[bool, typer.Option("--force", help="Replace an output file that already exists.")]
 
 AsOf = Annotated[
@@ -36,15 +39,11 @@ AsOf = Annotated[
 
 
 def _version(value: bool) -> None:
-    if value:
-        from importlib.metadata import PackageNotFoundError, version
+    if value:  # the package's own version, which a test holds equal to the installed metadata's (importlib.metadata
+        # alone would double the time this takes)
+        from trustgap import __version__
 
-        try:
-            typer.echo(f"trustgap {version('trustgap')}")
-        except PackageNotFoundError:  # running from a source tree that was never installed
-            from trustgap import __version__
-
-            typer.echo(f"trustgap {__version__}")
+        typer.echo(f"trustgap {__version__}")
         raise typer.Exit()
 
 
@@ -82,7 +81,7 @@ def _guard(fn):  # type: ignore[no-untyped-def]
     return wrapper
 
 
-@app.command()
+@_commands.command()
 @_guard
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder to create the starter files in.")] = Path("."),
@@ -100,7 +99,7 @@ def init(
               f"[bold]trustgap assess {folder}[/]")
 
 
-@app.command()
+@_commands.command()
 @_guard
 def assess(
     folder: Annotated[Path, typer.Argument(help="Folder with scope.yaml, optional answers.yaml and evidence/.")],
@@ -242,7 +241,7 @@ def _since_previous(result: AssessmentResult, run_id: str) -> str | None:
             f"resolved (trustgap diff shows them)")
 
 
-@app.command()
+@_commands.command()
 @_guard
 def report(
     run: Annotated[str, typer.Argument(help="Run id (or a unique prefix, or 'latest').")] = "latest",
@@ -251,24 +250,19 @@ def report(
     force: Force = False,
 ) -> None:
     """Render a stored run as HTML, Markdown or JSON."""
-    from trustgap.report import render
-    from trustgap.store.runs import RunStore
-
-    store = RunStore.open()
-    try:
-        rec, result = store.get(run)
-    finally:
-        store.close()
-    if output is not None:
-        refuse_existing(output, force)
     from trustgap import config
+    from trustgap.report.stored import StoredReports, render_stored
 
-    monitoring = None
-    if fmt == "html":  # with monitoring, when stored
-        from trustgap.report.monitoring import build_monitoring
-
-        monitoring = build_monitoring(result, rec.id, store_url=config.database_url())
-    text = render(result, fmt, run_id=rec.id, monitoring=monitoring)
+    reports = StoredReports(config.database_url())  # reads the run's tables, not its whole result
+    try:
+        stored = reports.load(run)
+        rec, result = stored.record, stored.result
+        if output is not None:
+            refuse_existing(output, force)
+        monitoring = reports.monitoring(stored) if fmt == "html" else None  # with monitoring, when stored
+        text = render_stored(stored, fmt, whole=lambda: reports.whole(stored), monitoring=monitoring)
+    finally:
+        reports.close()
     if output is None and fmt == "html" and _stdout_is_terminal():
         # a page of HTML is no use in a terminal: keep it in a file and say where
         output = Path(f"trustgap-report-{rec.id}.html")
@@ -289,7 +283,7 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-@app.command()
+@_commands.command()
 @_guard
 def runs(
     limit: Annotated[int, typer.Option(help="How many runs to list.")] = 20,
@@ -313,7 +307,7 @@ def runs(
     con.print(f"database: {config.redact_url(config.database_url())}")
 
 
-@app.command()
+@_commands.command()
 @_guard
 def catalog(
     kind: Annotated[Literal["criteria", "controls", "mappings", "frameworks"], typer.Option(help="What to list.")] = "controls",  # noqa: E501
@@ -353,7 +347,7 @@ def catalog(
     _console().print(table)
 
 
-@app.command()
+@_commands.command()
 @_guard
 def demo(
     out: Annotated[Path, typer.Option("-o", "--output", "--out", help="Folder for the report and result JSON (they are replaced, and said so, on every run).")] = Path("trustgap-out"),  # noqa: E501
@@ -372,21 +366,9 @@ def demo(
     _after_assess(result, run_id, out / "demo-report.html", "html", out / "demo-result.json", chosen=False)
 
 
-def _register_optional() -> None:
-    """Sub-commands that live in their own modules (each keeps its heavy imports inside its commands)."""
-    from trustgap import cli_collect, cli_inspect, cli_interview, cli_monitor, cli_plan, cli_runs, cli_web
-
-    app.add_typer(cli_collect.app, name="collect",
-                  help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")
-    cli_interview.register(app)
-    cli_plan.register(app)
-    cli_runs.register(app)
-    cli_monitor.register(app)
-    cli_inspect.register(app)
-    cli_web.register(app)
-
-
-_register_optional()
+def register(target: typer.Typer) -> None:
+    """Add this module's commands to ``target`` (see :data:`trustgap.cli_lazy.COMMANDS`)."""
+    target.registered_commands.extend(_commands.registered_commands)
 
 
 def main() -> None:

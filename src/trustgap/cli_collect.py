@@ -316,3 +316,8 @@ def _register_gitlab() -> None:
 
 
 _register_gitlab()
+
+
+def register(target: typer.Typer) -> None:
+    target.add_typer(app, name="collect",
+                     help="Collect evidence live from AWS, GitHub, Google, Okta, Entra ID, IaC.")

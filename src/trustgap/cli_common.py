@@ -79,11 +79,21 @@ def refuse_existing(path: Path, force: bool) -> None:
 
 class Group(TyperGroup):
     """The top-level command group: a usage error (unknown option, bad date, bad choice) is one line,
-    ``error: ...`` with the command to ask for help, exit 2, the same prefix as every other error."""
+    ``error: ...`` with the command to ask for help, exit 2, the same prefix as every other error. Its commands
+    are built when first looked up (:mod:`trustgap.cli_lazy`), so a command starts without building the others."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from trustgap.cli_lazy import COMMANDS, LazyCommands
+
+        self.commands = LazyCommands(self.commands, COMMANDS, prepare=prepare_command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names only: listing builds nothing
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,  # type: ignore[override]
              standalone_mode: bool = True, **extra: Any) -> Any:
-        plain_metavars(self)
+        _tidy((), self)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         try:
@@ -120,34 +130,55 @@ def commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ..
 def plain_metavars(group: Any) -> None:
     """Help shows words (``PATH``, ``TEXT``, ``N``, ``YYYY-MM-DD``, the allowed values of a choice), never Python
     type names (``<str>``, ``<list[Path]>``); a flag shows no type; an argument is shown by its upper-case name."""
-    from trustgap.cli_examples import add_examples
+    _tidy((), group)
+    for path, cmd in commands(group):
+        _tidy(path, cmd)
 
-    for path, cmd in [((), group), *commands(group)]:
-        add_examples(path, cmd)
-        cmd.get_help_option = _flag_help_option(cmd.get_help_option)
-        for param in getattr(cmd, "params", []):
-            desc = getattr(param, "type_descriptor", None)
-            if desc is None or desc.is_choice:
-                continue
-            if param.param_type_name == "argument":
-                param.metavar = param.metavar or param.name.upper()
-                param.display_type_rich = _no_type
-                continue
-            if param.metavar is not None:
-                continue
-            if getattr(param, "is_flag", False):
-                param.metavar = ""
-                continue
-            annotation = desc.annotation
-            element = annotation.__args__[0] if desc.is_list and getattr(annotation, "__args__", None) else annotation
-            param.metavar = _METAVARS.get(getattr(element, "__name__", ""), "VALUE")
+
+def prepare_command(path: tuple[str, ...], cmd: Any) -> None:
+    """What the top-level group does to a command it has just built (and to the sub-commands of a group)."""
+    for where, one in [(path, cmd), *commands(cmd, path)]:
+        _tidy(where, one)
+
+
+def _tidy(path: tuple[str, ...], cmd: Any) -> None:
+    """One command's help examples, plain metavars and light value conversion (see :func:`plain_metavars`)."""
+    from trustgap.cli_examples import add_examples
+    from trustgap.cli_lazy import fast_params
+
+    if getattr(cmd, "_trustgap_tidy", False):
+        return
+    cmd._trustgap_tidy = True
+    fast_params(cmd)
+    add_examples(path, cmd)
+    cmd.get_help_option = _flag_help_option(cmd.get_help_option)
+    for param in getattr(cmd, "params", []):
+        desc = getattr(param, "type_descriptor", None)
+        if desc is None or desc.is_choice:
+            continue
+        if param.param_type_name == "argument":
+            param.metavar = param.metavar or param.name.upper()
+            param.display_type_rich = _no_type
+            continue
+        if param.metavar is not None:
+            continue
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+            continue
+        annotation = desc.annotation
+        element = annotation.__args__[0] if desc.is_list and getattr(annotation, "__args__", None) else annotation
+        param.metavar = _METAVARS.get(getattr(element, "__name__", ""), "VALUE")
 
 
 def _flag_help_option(make: Any) -> Any:
     def get_help_option(ctx: Any) -> Any:
+        from trustgap.cli_lazy import fast_param
+
         option = make(ctx)
         if option is not None and option.metavar is None:
             option.metavar = ""
+        if option is not None:
+            fast_param(option)
         return option
 
     return get_help_option

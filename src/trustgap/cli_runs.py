@@ -34,8 +34,6 @@ def diff(
                                                           "high finding is new.")] = False,
 ) -> None:
     """What changed between two runs: controls improved or regressed, findings new and resolved, readiness."""
-    from trustgap.cli_plan import load_run
-    from trustgap.engine.drift import compare
     from trustgap.errors import TrustgapError
 
     refs = list(runs or [])
@@ -50,6 +48,9 @@ def diff(
         except TrustgapError as exc:
             raise _fail(str(exc)) from None
         return _show(d, fmt, fail_on_regression)
+    from trustgap.cli_plan import load_run
+    from trustgap.engine.drift import compare
+
     try:
         newer_id, newer_result = load_run(newer)
         if older is None:
@@ -67,6 +68,12 @@ def _is_file(ref: str) -> bool:
 
 
 def _stored_drift(older: str | None, newer: str):  # type: ignore[no-untyped-def]
+    from trustgap import config
+    from trustgap.store.drift_rows import fast_drift
+
+    found = fast_drift(config.database_url(), older, newer)  # straight through the driver when it can
+    if found is not None:
+        return found
     from trustgap.store.runs import RunStore
 
     store = RunStore.open()
@@ -106,7 +113,7 @@ def _print_table(d) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
 
-    from trustgap.engine.models import STATUS_LABELS
+    from trustgap.engine.labels import STATUS_LABELS
 
     con = Console(highlight=False, markup=False)
     o, n = d.older, d.newer

@@ -256,3 +256,19 @@ def test_service_account_whose_owner_left_is_owned_by_nobody(run) -> None:  # no
     assert by["svc-reports@acme.io (okta)"].status == "fail" and "left on 2026-06-12" in by[
         "svc-reports@acme.io (okta)"].reason
     assert by["svc-backup@acme.io (okta)"].status == "pass"
+
+
+def test_account_declared_as_service_in_the_scope_is_judged_by_its_owner(run) -> None:  # noqa: ANN001
+    # Okta reports every account as a plain user: only the scope's identity.service_accounts says that
+    # svc-reports is a service account, and its owner Yara left on 2026-06-12
+    facts = [*STAFF, person("yara@acme.io", "Yara Tanaka", date(2026, 6, 12)),
+             acc("00u1", email="svc-reports@acme.io", active=True),
+             acc("00u2", email="svc-backup@acme.io", active=True),
+             acc("00u3", email="ghost@acme.io", active=True)]
+    owners = {"svc-reports@acme.io": "yara@acme.io", "SVC-Backup@acme.io".lower(): "dana.lee@acme.io"}
+    res = run("accounts.service_accounts_owned", facts, owners=owners)
+    by = {e.entity: e for e in res.entities}
+    assert set(by) == {"svc-reports@acme.io (okta)", "svc-backup@acme.io (okta)"}  # ghost is no service account
+    assert by["svc-reports@acme.io (okta)"].status == "fail"
+    assert "left on 2026-06-12: nobody owns it now" in by["svc-reports@acme.io (okta)"].reason
+    assert by["svc-backup@acme.io (okta)"].status == "pass"

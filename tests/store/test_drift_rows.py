@@ -14,7 +14,7 @@ from tests.store.conftest import make_result
 from trustgap.engine.drift import compare, drift_markdown
 from trustgap.engine.models import AssessmentResult
 from trustgap.store.db import alembic_config, create_store_engine
-from trustgap.store.drift_rows import stored_drift
+from trustgap.store.drift_rows import fast_drift, stored_drift
 from trustgap.store.runs import RunStore, _finding_rows, _utc_naive, _verdict_rows, make_run_id
 
 
@@ -64,6 +64,43 @@ def test_stored_drift_reads_no_result_json(db_url: str, monkeypatch: pytest.Monk
 
         monkeypatch.setattr(RunStore, "get_json", refuse)
         assert store.drift(a.id, b.id).carried_findings == 2
+
+
+def test_diff_through_the_driver_equals_the_store(db_url: str) -> None:
+    """``trustgap diff`` reads two stored runs through the driver alone: the same drift as the full store, for runs
+    named by id, by prefix, by 'latest' or (no older run given) the one stored just before."""
+    older, newer = _pair()
+    with RunStore.open(db_url) as store:
+        store.save(make_result("Contoso"), created_at=datetime(2026, 9, 1, tzinfo=UTC))
+        a = store.save(older, created_at=datetime(2026, 10, 1, tzinfo=UTC))
+        # another organisation in between: 'the run before' is the same organisation's
+        store.save(make_result("Contoso", findings=1), created_at=datetime(2026, 10, 15, tzinfo=UTC))
+        b = store.save(newer, created_at=datetime(2026, 11, 1, tzinfo=UTC))
+        for o, n in ((a.id, b.id), (b.id, a.id), (None, b.id), (a.id[:-2], "latest"), (None, "latest")):
+            got = fast_drift(db_url, o, n)
+            _same(got, store.drift(o or a.id, n))
+        # what the store words as an error is left to it
+        assert fast_drift(db_url, None, a.id) is None  # nothing before it
+        assert fast_drift(db_url, "nosuchrun", b.id) is None
+        assert fast_drift(db_url, "r2026", b.id) is None  # ambiguous prefix
+        assert fast_drift(db_url, " ", b.id) is None
+
+
+def test_diff_through_the_driver_leaves_rows_without_records_to_the_store(db_url: str) -> None:
+    older, newer = _pair()
+    engine = create_store_engine(db_url)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0002_web")
+    finally:
+        engine.dispose()
+    a = _save_before_0003(db_url, older, datetime(2026, 10, 1, tzinfo=UTC))
+    b = _save_before_0003(db_url, newer, datetime(2026, 11, 1, tzinfo=UTC))
+    assert fast_drift(db_url, a, b) is None  # not migrated yet
+    with RunStore.open(db_url) as store:  # migrated: titles and records filled in
+        _same(fast_drift(db_url, a, b), store.drift(a, b))
 
 
 def _save_before_0003(db_url: str, result: AssessmentResult, created_at: datetime) -> str:

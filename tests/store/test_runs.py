@@ -192,3 +192,17 @@ def test_many_findings_save_quickly(db_url: str) -> None:
     assert count == 20_000
     assert elapsed < 15, f"saving 20,000 findings took {elapsed:.1f}s"
 
+
+
+def test_a_run_saved_from_its_utf8_encoding_reads_back_as_the_same_text(db_url: str) -> None:
+    # more findings than are dumped in one piece, and characters outside Latin-1 and outside the BMP
+    result = make_result("Nørthwind \u201cTraders\u201d \U0001f680", findings=100)
+    data = result.to_json_bytes()
+    assert bytes(data) == result.to_json().encode("utf-8")
+    with RunStore.open(db_url) as store:
+        rec = store.save(result, created_at=T0, text=data)
+        _, raw = store.get_json(rec.id)
+        again = store.save(result, created_at=T0 + timedelta(seconds=1))  # made by the store itself
+        _, raw_again = store.get_json(again.id)
+    assert raw == raw_again == result.to_json()
+    assert rec.result_sha256 == hashlib.sha256(raw.encode("utf-8")).hexdigest() == again.result_sha256

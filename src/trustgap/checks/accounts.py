@@ -12,7 +12,14 @@ def _owner(ctx: CheckContext, a: Account) -> str | None:
     if a.owner_email:
         return a.owner_email
     owners = ctx.service_account_owners
-    return owners.get(a.account_id) or (owners.get(a.email) if a.email else None)
+    return owners.get(a.account_id.lower()) or (owners.get(a.email.lower()) if a.email else None)
+
+
+def _declared_service(ctx: CheckContext, a: Account) -> bool:
+    """The scope names this account as a service account (``identity.service_accounts``), whatever kind of
+    account its system reports (an Okta or Google user set aside for a system is a plain user there)."""
+    owners = ctx.service_account_owners
+    return a.account_id.lower() in owners or (a.email is not None and a.email.lower() in owners)
 
 
 def _identity_accounts(ctx: CheckContext) -> list[Account]:
@@ -82,7 +89,8 @@ def owned_by_person(ctx: CheckContext) -> CheckResult:
     sources=("google.users", "okta.users", "azuread.users", "aws.iam"),
 )
 def service_accounts_owned(ctx: CheckContext) -> CheckResult:
-    services = [a for a in ctx.facts.of(Account) if a.kind == "service" and can_log_in(a)]
+    services = [a for a in ctx.facts.of(Account) if (a.kind == "service" or _declared_service(ctx, a))
+                and can_log_in(a)]
     if not services:
         return ctx.not_assessed("no service accounts identified in the evidence")
     graph = ctx.facts.identity

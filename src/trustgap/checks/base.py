@@ -68,9 +68,9 @@ class CheckMeta:
 EntityStatus = Literal["pass", "fail", "partial"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityResult:
-    """The verdict of a check on one entity."""
+    """The verdict of a check on one entity (slotted: a check over many pull requests makes one per request)."""
 
     entity_type: str  # "user", "account", "bucket", "pull_request", "vendor", "policy", "quarter", ...
     entity: str  # its name as a person would look for it: email, bucket name, "acme/api#123"
@@ -88,10 +88,25 @@ class CheckResult:
     summary: str
     entities: list[EntityResult] = field(default_factory=list)
     gap_kind: GapKind | None = None
+    # passing entities left out of ``entities`` by :func:`compact` (their number and the sha256 of the evidence
+    # they read), so that a large population is not held entity by entity once it is judged
+    passed_more: int = 0
+    passed_evidence: tuple[str, ...] = ()
 
     @property
     def failing(self) -> list[EntityResult]:
         return [e for e in self.entities if e.status != "pass"]
+
+    @property
+    def total(self) -> int:
+        """Entities judged, those left out by :func:`compact` included."""
+        return len(self.entities) + self.passed_more
+
+    def evidence_sha256s(self) -> set[str]:
+        """The distinct evidence every entity judged read (those left out by :func:`compact` included)."""
+        out = {s.sha256 for e in self.entities for s in e.evidence}
+        out.update(self.passed_evidence)
+        return out
 
 
 @dataclass(frozen=True)
@@ -286,6 +301,28 @@ def checks_by_control() -> dict[str, list[str]]:
     return out
 
 
+def compact(res: CheckResult, keep: int) -> CheckResult:
+    """``res`` with only its failing entities and its first ``keep`` passing ones (in their order) kept whole; the
+    other passing entities are counted and their evidence's sha256 kept. An assessment reads nothing else of
+    them: the number judged, a few passing examples and the evidence read. A passing entity accepted by an
+    exception is always kept."""
+    passing = 0
+    kept: list[EntityResult] = []
+    dropped: set[str] = set()
+    for e in res.entities:
+        if e.status == "pass" and not (e.measured and "accepted" in e.measured):
+            passing += 1
+            if passing > keep:
+                dropped.update(s.sha256 for s in e.evidence)
+                continue
+        kept.append(e)
+    if len(kept) == len(res.entities):
+        return res
+    more = len(res.entities) - len(kept)
+    return CheckResult(res.check_id, res.status, res.summary, kept, res.gap_kind, res.passed_more + more,
+                       tuple(sorted(dropped.union(res.passed_evidence))))
+
+
 class CheckRunner(Protocol):
     """Runs one check given the way to run it (a cache of results gives a kept one instead, when it can)."""
 
@@ -294,14 +331,14 @@ class CheckRunner(Protocol):
 
 
 def run_checks(ctx: CheckContext, checks: Iterable[Check] | None = None, *,
-               runner: CheckRunner | None = None) -> list[CheckResult]:
+               runner: CheckRunner | None = None, passing_kept: int | None = None) -> list[CheckResult]:
     """Run checks; a check whose sources reported a collection problem is Not assessed unless it failed
     on what it did see (a failure found is still a failure; a "cannot tell" is not one). ``runner``: see
-    :mod:`trustgap.engine.check_cache`."""
+    :mod:`trustgap.engine.check_cache`. ``passing_kept``: keep only that many passing entities of each check
+    whole (see :func:`compact`); default all."""
     todo = checks if checks is not None else load_checks().values()
-    if runner is not None:
-        return [runner.run(ctx, c, run_one) for c in todo]
-    return [run_one(ctx, c) for c in todo]
+    out = [runner.run(ctx, c, run_one) for c in todo] if runner is not None else [run_one(ctx, c) for c in todo]
+    return out if passing_kept is None else [compact(r, passing_kept) for r in out]
 
 
 def run_one(ctx: CheckContext, c: Check) -> CheckResult:

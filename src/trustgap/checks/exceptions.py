@@ -125,12 +125,14 @@ def apply_acceptances(results: Sequence[CheckResult], metas: Mapping[str, CheckM
         accepted = sum(1 for e in entities if (e.measured or {}).get("accepted"))
         status = _status(entities)
         failing = [e for e in entities if e.status != "pass"]
-        summary = (f"{len(failing)} of {len(entities)} {'fail' if status == 'fail' else 'partially met'}"
-                   if failing else f"all {len(entities)} pass") + (f"; {accepted} accepted by a documented "
+        total = len(entities) + res.passed_more
+        summary = (f"{len(failing)} of {total} {'fail' if status == 'fail' else 'partially met'}"
+                   if failing else f"all {total} pass") + (f"; {accepted} accepted by a documented "
                                                                    "exception" if accepted else "")
         kinds = {e.gap_kind for e in failing if e.gap_kind}
         gap_kind = (next(iter(kinds)) if len(kinds) == 1 else res.gap_kind) if failing else None
-        out.append(CheckResult(res.check_id, status, summary, entities, gap_kind))  # type: ignore[arg-type]
+        out.append(CheckResult(res.check_id, status, summary, entities, gap_kind,  # type: ignore[arg-type]
+                               res.passed_more, res.passed_evidence))
     return out
 
 

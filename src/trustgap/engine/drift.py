@@ -10,9 +10,12 @@ nothing about the control itself).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trustgap.engine.models import STATUS_LABELS, AssessmentResult, Finding
+from trustgap.engine.labels import STATUS_LABELS
+
+if TYPE_CHECKING:  # the result models are not needed to hold or print a drift read from stored rows
+    from trustgap.engine.models import AssessmentResult, Finding
 
 _RANK = {"implemented": 2, "partial": 1, "gap": 0}
 

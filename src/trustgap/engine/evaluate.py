@@ -85,8 +85,16 @@ class EvaluationOutput:
     evidence_requests: list[EvidenceRequest]
 
 
+# A finding is made per failing entity (tens of thousands in a large organisation) from values already of the right
+# types, so it is constructed without validation, and every one shares one set of "fields set" (all of them), not a
+# set of its own: the same fields, the same JSON, a third less memory.
+_ALL_FINDING_FIELDS = set(Finding.model_fields)
+_ALL_LINK_FIELDS = set(EvidenceLink.model_fields)
+
+
 def _link(src: Src, names: dict[str, str]) -> EvidenceLink:
-    return EvidenceLink(sha256=src.sha256, locator=src.locator, name=names.get(src.sha256))
+    return EvidenceLink.model_construct(_ALL_LINK_FIELDS, sha256=src.sha256, locator=src.locator,
+                                        name=names.get(src.sha256))
 
 
 def _finding_id(*parts: str) -> str:
@@ -130,10 +138,7 @@ def in_scope(control: Control, catalog: Catalog, categories: Iterable[str]) -> b
 
 
 def _check_outcome(meta: CheckMeta, res: CheckResult, names: dict[str, str]) -> CheckOutcome:
-    srcs: dict[str, None] = {}
-    for e in res.entities:
-        for s in e.evidence:
-            srcs.setdefault(s.sha256)
+    srcs = res.evidence_sha256s()
     passing = [e for e in res.entities if e.status == "pass"][:PASSING_EXAMPLES]
     return CheckOutcome(
         check_id=meta.id,
@@ -145,7 +150,7 @@ def _check_outcome(meta: CheckMeta, res: CheckResult, names: dict[str, str]) -> 
         status=res.status,
         summary=res.summary,
         gap_kind=res.gap_kind,
-        entities_total=len(res.entities),
+        entities_total=res.total,
         entities_failing=len(res.failing),
         passing=[
             EntityOutcome(entity_type=e.entity_type, entity=e.entity, status=e.status, reason=e.reason,
@@ -173,7 +178,8 @@ def _entity_finding(meta: CheckMeta, res: CheckResult, e: EntityResult, control_
     if promise:
         also = f"; also {', '.join(promise.also)}" if promise.also else ""
         reason = f"{reason} (promised: \u201c{promise.quote}\u201d, {cite(promise.source, promise.locator)}{also})"
-    return Finding(
+    return Finding.model_construct(
+        _ALL_FINDING_FIELDS,
         id=_finding_id(meta.id, e.entity_type, e.entity),
         control_id=control_id,
         check_id=meta.id,
@@ -309,9 +315,8 @@ def _verdict(
 
     evidence: dict[tuple[str, str], EvidenceLink] = {}
     for r in results:
-        for e in r.entities:
-            for s in e.evidence:
-                evidence.setdefault((s.sha256, ""), EvidenceLink(sha256=s.sha256, name=names.get(s.sha256)))
+        for sha in sorted(r.evidence_sha256s()):
+            evidence.setdefault((sha, ""), EvidenceLink(sha256=sha, name=names.get(sha)))
     if answer and answer.sha256:
         evidence.setdefault((answer.sha256, answer.source), EvidenceLink(sha256=answer.sha256,
                                                                           locator=answer.source,

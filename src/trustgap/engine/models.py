@@ -7,10 +7,15 @@ inputs and as-of date give byte-identical JSON. Nothing here depends on the wall
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+# the labels live on their own so that what prints a few stored rows needs no pydantic
+from trustgap.engine.labels import GAP_KIND_LABELS as GAP_KIND_LABELS
+from trustgap.engine.labels import STATUS_LABELS as STATUS_LABELS
 
 # what a run records about each evidence item: kept on the floor below, where the evidence readers use it
 from trustgap.evidence_items import ColumnUse as ColumnUse
@@ -24,20 +29,6 @@ VerdictStatus = Literal["implemented", "partial", "gap", "not_applicable", "not_
 GapKind = Literal["missing", "undocumented", "not_operating", "insufficient_evidence", "stale"]
 Certainty = Literal["proven", "cannot_tell"]
 STATUS_ORDER: tuple[str, ...] = ("gap", "partial", "not_assessed", "implemented", "not_applicable")
-STATUS_LABELS = {
-    "implemented": "Implemented",
-    "partial": "Partial",
-    "gap": "Gap",
-    "not_applicable": "Not applicable",
-    "not_assessed": "Not assessed",
-}
-GAP_KIND_LABELS = {
-    "missing": "Missing",
-    "undocumented": "Undocumented",
-    "not_operating": "Not operating",
-    "insufficient_evidence": "Insufficient evidence",
-    "stale": "Stale",
-}
 
 
 _STREAMED = 64  # lists of models longer than this are serialised item by item
@@ -234,21 +225,36 @@ class AssessmentResult(_M):
     interview: dict[str, Any] | None = None  # interview progress summary (trustgap.interview)
 
     def to_json(self) -> str:
-        """Canonical JSON (sorted keys, fixed separators). Built field by field and a long list of models item by
-        item, so the whole result never exists a second time as one dict (the same bytes as dumping that dict)."""
+        """Canonical JSON (sorted keys, fixed separators), the same bytes as dumping the whole result as one dict."""
+        return "".join(self.iter_json())
+
+    def to_json_bytes(self) -> bytearray:
+        """:meth:`to_json` encoded as UTF-8, built piece by piece: the text never exists as one string (which takes
+        two or four bytes a character once one character is outside Latin-1) beside its encoding."""
+        out = bytearray()
+        for piece in self.iter_json():
+            out += piece.encode("utf-8")
+        return out
+
+    def iter_json(self) -> Iterator[str]:
+        """:meth:`to_json` in pieces: built field by field and a long list of models item by item, so the whole
+        result never exists a second time as one dict."""
         big = {name for name in type(self).model_fields
                if isinstance(value := getattr(self, name), list) and len(value) > _STREAMED
                and all(isinstance(x, BaseModel) for x in value)}
         head = self.model_dump(mode="json", exclude=big)
-        parts: dict[str, list[str]] = {k: [_canonical(v)] for k, v in head.items()}
-        for name in big:
-            items = [_canonical(x.model_dump(mode="json")) for x in getattr(self, name)]
-            parts[name] = ["[", ",".join(items), "]"]
-        out = ["{"]
-        for i, key in enumerate(sorted(parts)):
-            out.extend((("," if i else "") + _canonical(key) + ":", *parts[key]))
-        out.append("}")
-        return "".join(out)
+        keys = sorted([*head, *big])
+        yield "{"
+        for i, key in enumerate(keys):
+            yield ("," if i else "") + _canonical(key) + ":"
+            if key not in big:
+                yield _canonical(head.pop(key))
+                continue
+            yield "["
+            for j, item in enumerate(getattr(self, key)):
+                yield ("," if j else "") + _canonical(item.model_dump(mode="json"))
+            yield "]"
+        yield "}"
 
     @classmethod
     def from_json(cls, text: str) -> AssessmentResult:

@@ -265,17 +265,19 @@ class ResultCache:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def save(self, text: str) -> None:
+    def save(self, text: str | bytes | bytearray) -> None:
+        """Keep a result JSON (text, or its UTF-8 encoding as :meth:`AssessmentResult.to_json_bytes` gives it)."""
         if self.root is None:
             return
-        body = text.encode("utf-8")
+        body = text.encode("utf-8") if isinstance(text, str) else text
         target = self._path()
         try:
             _private_dir(target.parent)  # owner-only, as the evidence store
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(f"{CACHE_FORMAT} {self.key} {hashlib.sha256(body).hexdigest()}\n".encode() + body)
+                    fh.write(f"{CACHE_FORMAT} {self.key} {hashlib.sha256(body).hexdigest()}\n".encode())
+                    fh.write(body)
                 os.replace(tmp, target)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
-from importlib import resources
+import functools
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, Template, select_autoescape
 
 from trustgap.engine.models import AssessmentResult
 from trustgap.report import charts
-from trustgap.report.view import build_view, common_evidence, shared_reason, strip_promise
+from trustgap.report.view import FindingDigest, build_view, common_evidence, shared_reason, strip_promise
 
 
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates kept between runs (Jinja's per-user cache folder, private to the user; the source's
+    checksum is checked on every load), so a report does not compile its templates again each time."""
+    try:
+        return FileSystemBytecodeCache()
+    except (OSError, RuntimeError):  # no safe folder for it: compile every time
+        return None
+
+
+@functools.cache
 def _env() -> Environment:
-    env = Environment(autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
+    env = Environment(loader=PackageLoader("trustgap.report", "templates"), bytecode_cache=_bytecode_cache(),
+                      autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True,
                       lstrip_blocks=True)
     env.globals["fmt_pct"] = lambda x: "n/a" if x is None else f"{x:.0f}%"
     env.globals["shared_reason"] = shared_reason
@@ -22,8 +33,8 @@ def _env() -> Environment:
     return env
 
 
-def _template(name: str) -> str:
-    return (resources.files("trustgap.report") / "templates" / name).read_text(encoding="utf-8")
+def _template(name: str) -> Template:
+    return _env().get_template(name)
 
 
 def render_plan_html(result: AssessmentResult) -> str:
@@ -32,28 +43,27 @@ def render_plan_html(result: AssessmentResult) -> str:
         return ""
     from trustgap.report.charts_plan import plan_context
 
-    env = _env()
-    return env.from_string(_template("_plan.html.j2")).render(plan=result.plan, **plan_context(result.plan))
+    return _template("_plan.html.j2").render(plan=result.plan, **plan_context(result.plan))
 
 
 def render_monitoring_html(monitoring: Any, view: Any) -> str:
     """The Type II over the period and trend section, when the stored run has monitoring to show."""
     if monitoring is None:
         return ""
-    return _env().from_string(_template("_monitoring.html.j2")).render(m=monitoring, v=view)
+    return _template("_monitoring.html.j2").render(m=monitoring, v=view)
 
 
 def render_html(result: AssessmentResult, run_id: str | None = None,
-                monitoring: Any = None) -> str:
+                monitoring: Any = None, findings: FindingDigest | None = None) -> str:
+    """``findings``: the digest of the run's findings when ``result`` is a stored run's outline (without them)."""
     from trustgap.catalog.loader import load_catalog
 
-    view = build_view(result, run_id)
+    view = build_view(result, run_id, findings=findings)
     cat = load_catalog()
     in_scope = [c for c in result.criteria if c.group in result.categories]
     matrix = [row for row in view.matrix if row.verdict.status != "not_applicable" or
               any(c in {x.id for x in in_scope} for c in row.verdict.criteria)]
-    env = _env()
-    return env.from_string(_template("report.html.j2")).render(
+    return _template("report.html.j2").render(
         r=result,
         v=view,
         charts=charts,

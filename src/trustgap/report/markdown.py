@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from trustgap.engine.models import GAP_KIND_LABELS, STATUS_LABELS, AssessmentResult
 from trustgap.report.safe import markdown_text
-from trustgap.report.view import build_view
+from trustgap.report.view import FindingDigest, build_view
 
 
 def _pct(x: float | None) -> str:
@@ -15,8 +15,10 @@ def _cell(text: object) -> str:
     return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(result: AssessmentResult, run_id: str | None = None) -> str:
-    v = build_view(result, run_id)
+def render_markdown(result: AssessmentResult, run_id: str | None = None,
+                    findings: FindingDigest | None = None) -> str:
+    """``findings``: the digest of the run's findings when ``result`` is a stored run's outline (without them)."""
+    v = build_view(result, run_id, findings=findings)
     r = result
     c = r.readiness.counts
     out: list[str] = []

@@ -171,11 +171,18 @@ def _trend_part(section: MonitoringSection, result: AssessmentResult, run_id: st
 
 
 def build_monitoring(result: AssessmentResult, run_id: str, *, store_url: str | None = None,
-                     snapshots: Any = None) -> MonitoringSection | None:
+                     snapshots: Any = None, reader: Any = None) -> MonitoringSection | None:
     """The monitoring section of the report of stored run ``run_id`` (None when there is nothing to show).
 
     ``snapshots``: an open :class:`~trustgap.store.snapshots.SnapshotStore` (else one is opened on
-    ``store_url``)."""
+    ``store_url``). ``reader``: a :class:`~trustgap.store.report_reader.ReportReader` on the same database; while
+    the organisation has no snapshot, the section is read through it alone (no store is opened)."""
+    if snapshots is None and reader is not None and reader.snapshot_folder(result.organisation) is None:
+        section = MonitoringSection(result.organisation)
+        _period_part(section, result, None, None)
+        _trend_part(section, result, run_id, None, reader,
+                    lambda rid: result.plan if rid == run_id else reader.plan_of(rid))
+        return None if section.empty else section
     from trustgap.store.snapshots import SnapshotStore
 
     own = snapshots is None

@@ -6,6 +6,7 @@ Nothing here decides a verdict; it arranges what the engine stored so templates 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,82 @@ class ControlGroup:
         for g in self.checks:
             words += [g.title, g.key, *(f.entity or "" for f in g.findings)]
         return " ".join(words).lower()
+
+
+@dataclass
+class FindingSample:
+    """One group of a run's findings: how many in all, the most severe of them, the controls they fall under, and
+    the first ``max_entities`` in stored order (the only ones a report shows)."""
+
+    total: int
+    severity: str
+    control_ids: list[str]
+    first: list[Finding]
+
+
+@dataclass
+class FindingDigest:
+    """What a report shows of a run's findings, grouped by (control, check) and by (severity, check), without
+    holding every finding: a 10,000-person run has tens of thousands, and the report names the first few of each
+    group and counts the rest (all are in the JSON and XLSX exports)."""
+
+    by_control: dict[tuple[str, str], FindingSample]
+    by_severity: dict[tuple[str, str], FindingSample]
+    total: int
+
+
+FindingKey = tuple[int, str, str | None, str]  # (stored position, control, check, severity)
+GroupCount = tuple[str, str | None, str, int, int]  # (control, check, severity, how many, first stored position)
+
+
+def group_key(control_id: str, check_id: str | None) -> str:
+    """The check a finding belongs to, or its control's answer when no check made it."""
+    return check_id or f"answer:{control_id}"
+
+
+def digest_findings(groups: Iterable[GroupCount], samples: Iterable[FindingKey],
+                    fetch: Callable[[list[int]], Mapping[int, Finding]],
+                    max_entities: int = MAX_ENTITIES_PER_GROUP) -> FindingDigest:
+    """The digest of a run's findings from their counts per (control, check, severity) and the keys of (at least)
+    the first ``max_entities`` findings of each (control, check) and each (severity, check), in any order;
+    ``fetch`` returns the findings at the positions the report shows, so only those are read whole."""
+    ctl: dict[tuple[str, str], list[Any]] = {}  # -> [count, (rank, first position, severity), positions]
+    sev: dict[tuple[str, str], list[Any]] = {}  # -> [count, controls, positions]
+    total = 0
+    for control_id, check_id, severity, n, first in groups:
+        total += n
+        key = group_key(control_id, check_id)
+        c = ctl.setdefault((control_id, key), [0, None, []])
+        c[0] += n
+        worst = (_severity_rank(severity), first, severity)  # the most severe; of equals, the first found
+        if c[1] is None or worst < c[1]:
+            c[1] = worst
+        g = sev.setdefault((severity, key), [0, set(), []])
+        g[0] += n
+        g[1].add(control_id)
+    for position, control_id, check_id, severity in sorted(samples):
+        key = group_key(control_id, check_id)
+        for shown in (ctl[(control_id, key)][2], sev[(severity, key)][2]):
+            if len(shown) < max_entities:
+                shown.append(position)
+    wanted = sorted({p for d in (ctl, sev) for entry in d.values() for p in entry[2]})
+    found = fetch(wanted) if wanted else {}
+    return FindingDigest(
+        by_control={k: FindingSample(n, worst[2], [k[0]], [found[p] for p in ps])
+                    for k, (n, worst, ps) in ctl.items()},
+        by_severity={k: FindingSample(n, k[0], sorted(cids), [found[p] for p in ps])
+                     for k, (n, cids, ps) in sev.items()},
+        total=total)
+
+
+def digest_of(findings: list[Finding], max_entities: int = MAX_ENTITIES_PER_GROUP) -> FindingDigest:
+    """The digest of findings held in memory (a result just assessed, or read whole)."""
+    counts: dict[tuple[str, str | None, str], list[int]] = {}
+    for i, f in enumerate(findings):
+        counts.setdefault((f.control_id, f.check_id, f.severity), [0, i])[0] += 1
+    groups = [(c, k, s, n, first) for (c, k, s), (n, first) in counts.items()]
+    keys = ((i, f.control_id, f.check_id, f.severity) for i, f in enumerate(findings))
+    return digest_findings(groups, keys, lambda positions: {p: findings[p] for p in positions}, max_entities)
 
 
 def shared_reason(findings: list[Finding]) -> str | None:
@@ -109,6 +186,7 @@ class ReportView:
         "answers": "answers file(s)", "scope": "scope file", "parsed": "parsed", "failed": "failed",
         "parsed_with_errors": "parsed with errors", "not_recognised": "not recognised"})
     method: list[str] = field(default_factory=list)
+    finding_total: int = 0
 
 
 def interview_line(summary: dict[str, Any] | None) -> str | None:
@@ -147,36 +225,35 @@ def method_notes(result: AssessmentResult) -> list[str]:
     ]
 
 
-def build_view(result: AssessmentResult, run_id: str | None = None,
-               max_entities: int = MAX_ENTITIES_PER_GROUP) -> ReportView:
+def build_view(result: AssessmentResult, run_id: str | None = None, max_entities: int = MAX_ENTITIES_PER_GROUP,
+               findings: FindingDigest | None = None) -> ReportView:
+    """``findings``: the digest of the run's findings when ``result`` does not hold them (a stored run's outline)."""
     view = ReportView(result=result, run_id=run_id)
+    digest = findings if findings is not None else digest_of(result.findings, max_entities)
+    view.finding_total = digest.total
     view.evidence_names = {e.sha256: e.name for e in result.evidence if e.sha256}
     view.interview_line = interview_line(result.interview)
     view.method = method_notes(result)
     for e in result.evidence:
         view.evidence_status[e.status] = view.evidence_status.get(e.status, 0) + 1
 
-    grouped: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        grouped[(f.severity, f.check_id or f"answer:{f.control_id}")].append(f)
     for sev in SEVERITIES:
         groups = []
-        for (s, key), items in sorted(grouped.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        for (s, key), sample in sorted(digest.by_severity.items(), key=lambda kv: (kv[0][1], kv[0][0])):
             if s != sev:
                 continue
-            first = items[0]
+            first = sample.first[0]
             groups.append(FindingGroup(
-                key=key, title=first.title, severity=sev,
-                control_ids=sorted({f.control_id for f in items}), criteria=first.criteria,
-                gap_kind=first.gap_kind, remediation=first.remediation, findings=items[:max_entities],
-                total=len(items), promise=first.promise,
+                key=key, title=first.title, severity=sev, control_ids=sample.control_ids, criteria=first.criteria,
+                gap_kind=first.gap_kind, remediation=first.remediation, findings=sample.first,
+                total=sample.total, promise=first.promise,
             ))
         groups.sort(key=lambda g: (-g.total, g.key))
         view.groups_by_severity[sev] = groups
         view.severity_counts[sev] = sum(g.total for g in groups)
 
     by_control = {v.control_id: v for v in result.verdicts}
-    view.controls_by_severity = control_groups(result, by_control, max_entities)
+    view.controls_by_severity = control_groups(digest, by_control)
     crit_titles = {c.id: c.title for c in result.criteria}
     for ru in result.criteria:
         first_row = True
@@ -201,19 +278,14 @@ def build_view(result: AssessmentResult, run_id: str | None = None,
     return view
 
 
-def control_groups(result: AssessmentResult, verdicts: dict[str, Verdict],
-                   max_entities: int = MAX_ENTITIES_PER_GROUP) -> dict[str, list[ControlGroup]]:
+def control_groups(digest: FindingDigest, verdicts: dict[str, Verdict]) -> dict[str, list[ControlGroup]]:
     """The findings gathered by control (then by check), each control under its most severe finding."""
-    by_key: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in result.findings:
-        by_key[(f.control_id, f.check_id or f"answer:{f.control_id}")].append(f)
     per_control: dict[str, list[FindingGroup]] = defaultdict(list)
-    for (cid, key), items in sorted(by_key.items()):
-        first = items[0]
-        sev = min((f.severity for f in items), key=_severity_rank)
+    for (cid, key), sample in sorted(digest.by_control.items(), key=lambda kv: kv[0]):
+        first = sample.first[0]
         per_control[cid].append(FindingGroup(
-            key=key, title=first.title, severity=sev, control_ids=[cid], criteria=first.criteria,
-            gap_kind=first.gap_kind, remediation=first.remediation, findings=items[:max_entities], total=len(items),
+            key=key, title=first.title, severity=sample.severity, control_ids=[cid], criteria=first.criteria,
+            gap_kind=first.gap_kind, remediation=first.remediation, findings=sample.first, total=sample.total,
             promise=first.promise))
     out: dict[str, list[ControlGroup]] = {sev: [] for sev in SEVERITIES}
     for cid, groups in per_control.items():

@@ -115,7 +115,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def _at_head(engine: Engine) -> bool:
     """True when the database is known to be at the newest migration (read without loading Alembic)."""
-    from trustgap.store.listing import schema_heads
+    from trustgap.store.fastdb import schema_heads
 
     try:
         with engine.connect() as conn:

@@ -1,21 +1,33 @@
 """Drift between two stored runs read from their rows, never from their result JSON.
 
 The same :class:`~trustgap.engine.drift.Drift` as :func:`trustgap.engine.drift.compare` over the two whole results
-(a test holds them equal): the verdicts of both runs (a few hundred rows), the findings of one run missing from the
-other (through the ``(run_id, finding_id)`` index) and a count of the findings carried over. With tens of thousands
-of findings per run that is a fraction of a second instead of parsing two large JSON documents.
+(a test holds them equal): the verdicts of both runs (a few hundred rows), the ids of the findings of one run missing
+from the other (through the ``(run_id, finding_id)`` index alone; the findings themselves are read only when there
+are some) and the number of findings carried over. With tens of thousands of findings per run that is a fraction
+of a second instead of parsing two large JSON documents.
+
+The queries are plain SQL, run through SQLAlchemy by :class:`~trustgap.store.runs.RunStore` (:func:`stored_drift`)
+or straight through the driver by ``trustgap diff`` (:func:`fast_drift`), which then needs neither SQLAlchemy nor
+the result models (unless findings are new or resolved).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import Connection, exists, func, select
-from sqlalchemy.orm import aliased
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from trustgap.engine.drift import ControlChange, Drift, _direction
-from trustgap.engine.models import Finding
-from trustgap.store.models import FindingRow, VerdictRow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from trustgap.engine.models import Finding
+    from trustgap.store.fastdb import Light
+
+Rows = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]  # SQL with ? for parameters -> rows
+
+_MISSING_FROM = "FROM findings f WHERE f.run_id = ? AND NOT EXISTS " \
+                "(SELECT 1 FROM findings o WHERE o.run_id = ? AND o.finding_id = f.finding_id)"
 
 
 def _head(run: Any) -> dict[str, Any]:
@@ -23,32 +35,32 @@ def _head(run: Any) -> dict[str, Any]:
             "organisation": run.organisation}
 
 
-def _only_in(conn: Connection, run_id: str, other_id: str) -> list[Finding] | None:
-    """Findings of ``run_id`` whose id ``other_id`` lacks, in the run's order (None: a row without its record)."""
-    other = aliased(FindingRow)
-    rows = conn.execute(
-        select(FindingRow.finding_id, FindingRow.finding_json)
-        .where(FindingRow.run_id == run_id,
-               ~exists().where(other.run_id == other_id, other.finding_id == FindingRow.finding_id))
-        .order_by(FindingRow.position)).all()
-    if any(r[1] is None for r in rows):
-        return None
+def _only_in(rows: Rows, run_id: str, other_id: str) -> tuple[list[Finding] | None, int]:
+    """Findings of ``run_id`` whose id ``other_id`` lacks, in the run's order, and how many distinct ids they have
+    (None: a row without its record)."""
+    if not rows(f"SELECT f.finding_id {_MISSING_FROM}", [run_id, other_id]):  # index only: nothing to read
+        return [], 0
+    found = rows(f"SELECT f.finding_id, f.finding_json {_MISSING_FROM} ORDER BY f.position",  # noqa: S608
+                 [run_id, other_id])
+    if any(r[1] is None for r in found):
+        return None, 0
     by_id: dict[str, str | None] = {}
-    for fid, text in rows:  # one per id: the first one's place, the last one's record (as a dict of the list)
+    for fid, text in found:  # one per id: the first one's place, the last one's record (as a dict of the list)
         by_id[fid] = text
-    return [Finding.model_validate_json(text or "") for text in by_id.values()]
+    from trustgap.engine.models import Finding
+
+    return [Finding.model_validate_json(text or "") for text in by_id.values()], len(by_id)
 
 
-def stored_drift(conn: Connection, older: Any, newer: Any) -> Drift | None:
-    """The drift from stored run ``older`` to ``newer`` (:class:`~trustgap.store.runs.RunRecord` s); None when the
-    rows of either run lack what drift needs (a run stored before they were kept and not moved)."""
-    before = {cid: status for cid, status in conn.execute(
-        select(VerdictRow.control_id, VerdictRow.status).where(VerdictRow.run_id == older.id)
-        .order_by(VerdictRow.position))}
+def drift_from_rows(rows: Rows, older: Any, newer: Any) -> Drift | None:
+    """The drift from stored run ``older`` to ``newer`` (records with ``id``, ``as_of``, ``readiness`` and
+    ``organisation``); None when the rows of either run lack what drift needs (a run stored before they were kept
+    and not moved)."""
+    before = {cid: status for cid, status in rows(
+        "SELECT control_id, status FROM verdicts WHERE run_id = ? ORDER BY position", [older.id])}
     changes: list[ControlChange] = []
-    for cid, status, title, reason in conn.execute(
-            select(VerdictRow.control_id, VerdictRow.status, VerdictRow.title, VerdictRow.reason)
-            .where(VerdictRow.run_id == newer.id).order_by(VerdictRow.position)):
+    for cid, status, title, reason in rows(
+            "SELECT control_id, status, title, reason FROM verdicts WHERE run_id = ? ORDER BY position", [newer.id]):
         old = before.get(cid)
         if old is not None and old == status:
             continue
@@ -57,15 +69,73 @@ def stored_drift(conn: Connection, older: Any, newer: Any) -> Drift | None:
         changes.append(ControlChange(cid, title, old, status, _direction(old, status), reason))
     order = {"regressed": 0, "improved": 1, "changed": 2}
     changes.sort(key=lambda c: (order[c.direction], c.control_id))
-    new = _only_in(conn, newer.id, older.id)
-    resolved = _only_in(conn, older.id, newer.id)
+    new, new_ids = _only_in(rows, newer.id, older.id)
+    resolved, _ = _only_in(rows, older.id, newer.id)
     if new is None or resolved is None:
         return None
-    other = aliased(FindingRow)
-    carried = conn.scalar(
-        select(func.count(func.distinct(FindingRow.finding_id)))
-        .where(FindingRow.run_id == newer.id,
-               exists().where(other.run_id == older.id, other.finding_id == FindingRow.finding_id)))
+    # carried over: the newer run's distinct finding ids less those the older run lacks
+    distinct = rows("SELECT count(DISTINCT finding_id) FROM findings WHERE run_id = ?", [newer.id])[0][0]
     delta = None if older.readiness is None or newer.readiness is None else round(newer.readiness - older.readiness, 1)
     return Drift(older=_head(older), newer=_head(newer), readiness_delta=delta, changes=changes,
-                 new_findings=new, resolved_findings=resolved, carried_findings=int(carried or 0))
+                 new_findings=new, resolved_findings=resolved, carried_findings=int(distinct or 0) - new_ids)
+
+
+def stored_drift(conn: Connection, older: Any, newer: Any) -> Drift | None:
+    """:func:`drift_from_rows` over a SQLAlchemy connection (:class:`~trustgap.store.runs.RunRecord` s)."""
+    qmark = conn.dialect.paramstyle == "qmark"
+
+    def rows(sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in conn.exec_driver_sql(sql if qmark else sql.replace("?", "%s"), tuple(args))]
+
+    return drift_from_rows(rows, older, newer)
+
+
+# -- trustgap diff, straight through the driver ----------------------------------------------------------------
+
+
+def _find(conn: Light, ref: str) -> Any | None:
+    """The run named by ``ref`` as :meth:`RunStore._resolve` finds it; None when that would be an error (the full
+    store then says which)."""
+    from trustgap.store.listing import HEADLINE, _record
+
+    ref = ref.strip()
+    cols = ", ".join(HEADLINE)
+    if not ref:
+        return None
+    if ref == "latest":
+        found = conn.rows(f"SELECT {cols} FROM runs ORDER BY created_at DESC, id DESC LIMIT 1")  # noqa: S608
+    else:
+        found = conn.rows(f"SELECT {cols} FROM runs WHERE id = ?", [ref])  # noqa: S608
+        if not found:  # a unique prefix, matched as the store matches it (LIKE, with / escaping)
+            pattern = ref.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+            found = conn.rows(f"SELECT {cols} FROM runs WHERE id LIKE ? ESCAPE '/' ORDER BY id LIMIT 2",  # noqa: S608
+                              [pattern])
+    return _record(found[0]) if len(found) == 1 else None
+
+
+def fast_drift(url: str, older_ref: str | None, newer_ref: str) -> Drift | None:
+    """The drift ``trustgap diff`` shows (``older_ref`` None: the run stored just before the newer one), read through
+    the driver; None when this path cannot serve (see :mod:`trustgap.store.fastdb`): the full store then does."""
+    from trustgap.store.fastdb import open_current
+
+    conn = open_current(url)
+    if conn is None:
+        return None
+    try:
+        newer = _find(conn, newer_ref)
+        if newer is None:
+            return None
+        if older_ref is None:  # as RunStore.previous: same organisation, stored just before, in `runs` order
+            before = conn.rows(
+                "SELECT r.id FROM runs r JOIN runs t ON t.id = ? WHERE r.organisation = t.organisation AND "
+                "(r.created_at < t.created_at OR (r.created_at = t.created_at AND r.id < t.id)) "
+                "ORDER BY r.created_at DESC, r.id DESC LIMIT 1", [newer.id])
+            older_ref = before[0][0] if before else None
+        older = None if older_ref is None else _find(conn, older_ref)
+        if older is None:
+            return None
+        return drift_from_rows(conn.rows, older, newer)
+    except Exception:  # noqa: BLE001 - an unexpected schema or driver error: the full store decides
+        return None
+    finally:
+        conn.close()

@@ -1,11 +1,11 @@
 """Database tables for stored assessment runs.
 
-``runs.result_json`` holds the full :class:`~trustgap.engine.models.AssessmentResult` JSON and is the
-source of truth for every report. The ``evidence``, ``verdicts`` and ``findings`` tables repeat the
-parts that later queries need without parsing JSON: drift between runs of one organisation, the web
-app's per-control views. Their rows are keyed by ``(run_id, position)`` where ``position`` is the
-item's place in the result's list, so the primary key also serves as the per-run index and keeps the
-original order.
+``runs.result_json`` holds the full :class:`~trustgap.engine.models.AssessmentResult` JSON, the source of truth
+and the export; reports read the run's outline (that JSON without its findings, :mod:`trustgap.store.outlines`)
+and the finding rows they show. The ``evidence``, ``verdicts`` and ``findings`` tables repeat the parts that
+later queries need without parsing JSON: drift between runs of one organisation, the web app's per-control
+views. Their rows are keyed by ``(run_id, position)`` where ``position`` is the item's place in the result's
+list, so the primary key also serves as the per-run index and keeps the original order.
 
 Timestamps are stored as naive UTC (the same on SQLite and PostgreSQL); :mod:`trustgap.store.runs`
 converts at the edges. Any schema change here needs a new migration in ``migrations/versions``.
@@ -123,6 +123,9 @@ class FindingRow(Base):
 
 # tables of continuous monitoring live in their own module; imported here so that Base.metadata holds them
 from trustgap.store import monitor_models as _monitor_models  # noqa: E402,F401
+
+# each run's result without its findings, what reports read (migration 0004)
+from trustgap.store import outlines as _outlines  # noqa: E402,F401
 
 # the web app's tables share this metadata (migrations compare against all of it)
 from trustgap.store import web_models as _web_models  # noqa: E402,F401

@@ -3,7 +3,8 @@
 Routes never query tables or parse result JSON themselves: they call :class:`RunQueries`. Lists (findings,
 evidence, history across runs) come from the per-run rows; the parts of a run a page shows besides them
 (roll-ups, verdict details, checks, plan and risk register) come from a compact summary derived once from the
-result JSON (verified against its SHA-256) and kept in ``web_run_summaries``. When the stored runs move to
+run's outline (its result without the findings, :mod:`trustgap.store.outlines`) and finding rows, and kept in
+``web_run_summaries``. When the stored runs move to
 fully indexed tables, only this module changes.
 """
 
@@ -15,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -24,8 +25,12 @@ from trustgap.engine.drift import Drift
 from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+from trustgap.store.report_reader import EngineLight, ReportReader
 from trustgap.store.runs import RunRecord, RunStore, _headline_columns, _record_from_mapping
 from trustgap.store.web_models import RunSummaryRow
+
+if TYPE_CHECKING:
+    from trustgap.report.stored import StoredRun
 
 SUMMARY_KEYS = ("as_of", "organisation", "report_type", "period_start", "period_end", "target_audit_date",
                 "categories", "readiness", "category_rollups", "criteria", "frameworks", "verdicts", "checks",
@@ -160,6 +165,12 @@ class RunQueries:
     def result_json(self, run: RunRecord) -> str:
         return self._runs.get_json(run.id)[1]
 
+    def report_run(self, run: RunRecord) -> StoredRun:
+        """The run as its report reads it: the outline and a digest of the findings (not the whole result)."""
+        from trustgap.report.stored import load_stored
+
+        return load_stored(self._runs, run.id)
+
     def result(self, run: RunRecord) -> AssessmentResult:
         """The whole stored result (reports, drift, the evidence package): verified against its SHA-256."""
         return AssessmentResult.from_json(self.result_json(run))
@@ -189,14 +200,25 @@ class RunQueries:
         return RunSummary(run, data)
 
     def build_summary(self, run: RunRecord) -> dict[str, Any]:
-        """Derive (and keep) the summary of a run from its verified result JSON."""
-        full = json.loads(self.result_json(run))
+        """Derive (and keep) the summary of a run from its verified outline and its finding rows (from its verified
+        result JSON when it has no outline)."""
+        severities: dict[str, int] = {}
+        by_control: dict[str, int] = {}
+        reader = ReportReader(EngineLight(self._engine))
+        try:
+            outline = reader.outline(run)
+            if outline is not None:
+                for control_id, _check, severity, n, _first in sorted(reader.finding_groups(run.id),
+                                                                      key=lambda g: g[4]):
+                    severities[severity] = severities.get(severity, 0) + n
+                    by_control[control_id] = by_control.get(control_id, 0) + n
+        finally:
+            reader.close()
+        full = json.loads(outline if outline is not None else self.result_json(run))
         data = {k: full.get(k) for k in SUMMARY_KEYS}
         for c in data.get("checks") or []:
             c.pop("passing", None)
         data["version"] = SUMMARY_VERSION
-        severities: dict[str, int] = {}
-        by_control: dict[str, int] = {}
         for f in full.get("findings", []):
             severities[f["severity"]] = severities.get(f["severity"], 0) + 1
             by_control[f["control_id"]] = by_control.get(f["control_id"], 0) + 1

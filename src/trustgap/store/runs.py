@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Engine, Table, and_, delete, func, insert, or_, select
+from sqlalchemy import Connection, Engine, LargeBinary, Table, Text, and_, delete, func, insert, literal, or_, select
+from sqlalchemy import cast as sa_cast
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from trustgap import config
@@ -22,6 +23,7 @@ from trustgap.engine.models import AssessmentResult
 from trustgap.errors import TrustgapError
 from trustgap.store.db import create_store_engine, upgrade_to_head
 from trustgap.store.models import EvidenceRow, FindingRow, RunRow, VerdictRow
+from trustgap.store.outlines import RunOutlineRow, outline_text, outline_values
 from trustgap.store.records import STATUSES, RunRecord
 
 if TYPE_CHECKING:
@@ -76,6 +78,19 @@ def _finding_rows(run_id: str, result: AssessmentResult) -> Iterator[dict[str, A
                "evidence_sha256s": " ".join(link.sha256 for link in f.evidence), "finding_json": f.model_dump_json()}
 
 
+def _json_column(conn: Connection, data: str | bytes | bytearray) -> Any:
+    """The value of ``runs.result_json``: UTF-8 bytes are bound as they are and taken as text by the database
+    (SQLite reads a blob cast to text as UTF-8; PostgreSQL converts it), not decoded into a string here first."""
+    if isinstance(data, str):
+        return data
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        return sa_cast(literal(data, LargeBinary), Text)
+    if dialect == "postgresql":
+        return func.convert_from(literal(data, LargeBinary), "UTF8")
+    return bytes(data).decode("utf-8")
+
+
 class RunStore:
     """Saved runs in one database (SQLite file or PostgreSQL). Open with :meth:`RunStore.open`."""
 
@@ -111,14 +126,16 @@ class RunStore:
     # -- writing ---------------------------------------------------------------------------------
 
     def save(self, result: AssessmentResult, *, created_at: datetime, source: str | None = None,
-             text: str | None = None, _attempt: int = 1) -> RunRecord:
+             text: str | bytes | bytearray | None = None, _attempt: int = 1) -> RunRecord:
         """Store ``result`` as a new run created at ``created_at`` (the caller's clock) and return its record.
-        ``text``: the result's JSON when the caller has it already (``result.to_json()``).
+        ``text``: the result's JSON when the caller has it already (``result.to_json()``, or its UTF-8 encoding
+        ``result.to_json_bytes()``, which is what is made when it is not given: handed to the database as bytes,
+        the JSON of a large run is not held a second time as a string).
 
         Two processes saving the same result in the same second pick the same id; the second one's insert then
         fails on the primary key, and it tries again with the next free suffix (``-2``)."""
-        text = text if text is not None else result.to_json()
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        data = text if text is not None else result.to_json_bytes()
+        digest = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
         counts = result.readiness.counts
         base_id = make_run_id(created_at, digest)
         try:
@@ -135,17 +152,19 @@ class RunStore:
                     catalog_version=result.catalog_version, readiness_score=result.readiness.score,
                     readiness_assessed_score=result.readiness.assessed_score,
                     **{s: getattr(counts, s) for s in _STATUSES},
-                    source=source, result_sha256=digest, result_json=text,
+                    source=source, result_sha256=digest, result_json=_json_column(conn, data),
                 ))
                 for table, rows in ((EvidenceRow, _evidence_rows(run_id, result)),
                                     (VerdictRow, _verdict_rows(run_id, result)),
                                     (FindingRow, _finding_rows(run_id, result))):
                     for batch in _chunks(rows):
                         conn.execute(insert(cast(Table, table.__table__)), batch)
+                conn.execute(insert(RunOutlineRow).values(**outline_values(run_id, digest, outline_text(result),
+                                                                          result.plan)))
         except IntegrityError as exc:  # another process took this id between our look-up and our insert
             if _attempt >= 50:  # one more attempt per process racing for the same second
                 raise self._fail("save the run", exc) from None
-            return self.save(result, created_at=created_at, source=source, text=text, _attempt=_attempt + 1)
+            return self.save(result, created_at=created_at, source=source, text=data, _attempt=_attempt + 1)
         except SQLAlchemyError as exc:
             raise self._fail("save the run", exc) from None
         return self._row_record(run_id)

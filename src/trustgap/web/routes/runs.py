@@ -33,8 +33,9 @@ def report(request: Request, run_id: str, access: OrgAccess = Depends(need("read
 
     svc = services(request)
     rec = svc.queries.run(access.org.name, run_id)
-    result = svc.queries.result(rec)
-    return HTMLResponse(render_html(result, run_id=rec.id, monitoring=svc.monitor_views.report_section(result, rec.id)),
+    stored = svc.queries.report_run(rec)  # the outline and the findings shown, not the whole result
+    return HTMLResponse(render_html(stored.result, run_id=rec.id, findings=stored.findings,
+                                    monitoring=svc.monitor_views.report_section(stored.result, rec.id)),
                         headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
                                                             "img-src data:; frame-ancestors 'none'"})
 

@@ -196,7 +196,8 @@ def assess(
     period = scope.report.period if scope.report.type == "type2" else None
     say("checks", "running automated checks")
     registry = load_checks()
-    session = check_cache.session(ctx, sources.items, scope.parsers) if check_cache is not None else None
+    session = (check_cache.session(ctx, sources.items, scope.parsers, passing_kept=PASSING_EXAMPLES)
+               if check_cache is not None else None)
     results = run_checks(ctx, registry.values(), runner=session, passing_kept=PASSING_EXAMPLES)
     if session is not None:
         session.close()

@@ -210,13 +210,14 @@ class CheckCache:
         self.root = store.root / FOLDER if store.root is not None else None
         self.code = package_fingerprint() if self.root is not None else ""
 
-    def session(self, ctx: CheckContext, items: Iterable[EvidenceItem], parse_options: Any = None
-                ) -> CheckSession | None:
+    def session(self, ctx: CheckContext, items: Iterable[EvidenceItem], parse_options: Any = None, *,
+                passing_kept: int | None = None) -> CheckSession | None:
         """The cache as seen by one run's checks (None when the store keeps nothing). ``parse_options``: the
-        scope's options of the formats (they decide what a file's facts are, as its bytes do)."""
+        scope's options of the formats (they decide what a file's facts are, as its bytes do). ``passing_kept``:
+        results are kept (and given) compacted so (see :func:`trustgap.checks.base.compact`)."""
         if self.root is None:
             return None
-        return CheckSession(self, ctx, list(items), parse_options)
+        return CheckSession(self, ctx, list(items), parse_options, passing_kept)
 
     # storage: <root>/<key[:2]>/<key>, a pickled (format, key, payload)
 
@@ -274,14 +275,16 @@ class CheckCache:
 class CheckSession:
     """One run's checks: each given from the cache when what it read last time is unchanged, else run."""
 
-    def __init__(self, cache: CheckCache, ctx: CheckContext, items: list[EvidenceItem], parse_options: Any) -> None:
+    def __init__(self, cache: CheckCache, ctx: CheckContext, items: list[EvidenceItem], parse_options: Any,
+                 passing_kept: int | None = None) -> None:
         from trustgap.evidence import limits
 
         self.cache = cache
+        self.passing_kept = passing_kept
         self.inputs = _Inputs(ctx.facts, ctx.thresholds, items)
         # what decides how every file reads: the organisation's own formats, the formats' options, the limits
         specs = sorted(i.sha256 for i in items if i.status == "format_spec")
-        self.context = _h(_context_digest(ctx), specs, repr(parse_options), repr(limits.current()))
+        self.context = _h(_context_digest(ctx), specs, repr(parse_options), repr(limits.current()), passing_kept)
         self.made_from: dict[Any, frozenset[str]] = {}
         self.used: set[str] = set()
         self.ran: list[str] = []  # ids of the checks that ran (the others were given from the cache)
@@ -300,6 +303,10 @@ class CheckSession:
         seen = Reads()
         view = FactsView(ctx.facts, seen, self.made_from)
         res = run_one(_with(ctx, view, ThresholdsView(ctx.thresholds, seen)), chk)
+        if self.passing_kept is not None:
+            from trustgap.checks.base import compact
+
+            res = compact(res, self.passing_kept)
         self.ran.append(chk.meta.id)
         read = tuple(sorted(seen.tokens))
         self.cache.save(inputs_key, read)

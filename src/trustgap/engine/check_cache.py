@@ -294,7 +294,7 @@ class CheckSession:
         reads = self.cache.load(inputs_key)
         if isinstance(reads, tuple) and EVERYTHING not in reads:
             key = self._result_key(inputs_key, reads)
-            with _no_collection():
+            with paused_collection():
                 hit = self.cache.load(key)
                 res = _unpack(hit) if isinstance(hit, tuple) else None
             if res is not None:
@@ -313,7 +313,7 @@ class CheckSession:
         self.used.add(inputs_key)
         if EVERYTHING not in read:
             key = self._result_key(inputs_key, read)
-            with _no_collection():
+            with paused_collection():
                 self.cache.save(key, _pack(res))
             self.used.add(key)
         return res
@@ -326,9 +326,10 @@ class CheckSession:
 
 
 @contextmanager
-def _no_collection() -> Iterator[None]:
-    """No cycle collection while a kept result is read or written: the objects made are many and all live on,
-    and each full collection would walk every fact of the run again (several times the cost of the reading)."""
+def paused_collection() -> Iterator[None]:
+    """No cycle collection while many objects that all live on are made (kept results read back, the facts of
+    every file loaded): each full collection would walk every object made so far again, several times the cost of
+    the reading itself. What the paused stretch left unreachable is collected after it, as usual."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -20,7 +20,7 @@ from trustgap.answers import Assertion, load_answers
 from trustgap.catalog.loader import Catalog, load_catalog
 from trustgap.checks.base import Check, CheckContext, CheckResult, load_checks, run_checks
 from trustgap.conflicts import conflicts_by_src, observed_times, reconcile
-from trustgap.engine.check_cache import CheckCache
+from trustgap.engine.check_cache import CheckCache, paused_collection
 from trustgap.engine.evaluate import PASSING_EXAMPLES, EvaluationInput, evaluate
 from trustgap.engine.models import AssessmentResult, ErrorInfo, EvidenceItem
 from trustgap.engine.rollup import readiness_of, rollup_categories, rollup_criteria, rollup_frameworks
@@ -196,7 +196,8 @@ def assess(
     period = scope.report.period if scope.report.type == "type2" else None
     say("checks", "running automated checks")
     registry = load_checks()
-    session = check_cache.session(ctx, sources.items, scope.parsers) if check_cache is not None else None
+    session = (check_cache.session(ctx, sources.items, scope.parsers, passing_kept=PASSING_EXAMPLES)
+               if check_cache is not None else None)
     results = run_checks(ctx, registry.values(), runner=session, passing_kept=PASSING_EXAMPLES)
     if session is not None:
         session.close()
@@ -402,8 +403,9 @@ def run_assessment(
             say("save", "saving the run")
         return reused, save_run(reused, source=source, store_url=store_url, created_at=created_at,
                                 text=text) if save else None
-    got = gather_sources(scope_path, evidence_dir=evidence_dir, answers=answers, as_of=as_of, store=store,
-                         collect=collect, collected=collected, progress=progress)
+    with paused_collection():  # the facts of every file are loaded: all live on (see paused_collection)
+        got = gather_sources(scope_path, evidence_dir=evidence_dir, answers=answers, as_of=as_of, store=store,
+                             collect=collect, collected=collected, progress=progress)
     got.sources.assertions.extend(extra_assertions)
     result = assess(got.loaded, got.sources, as_of=as_of, extra_promises=[*got.answer_promises, *extra_promises],
                     catalog=got.catalog, progress=progress, release_facts=True,

@@ -27,18 +27,20 @@ kept. An entry that cannot be read is a miss: the check runs.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import marshal
 import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from trustgap.facts import AccountEvent, FactSet, Person, Src
+from trustgap.engine.check_reads import EVERYTHING, FactsView, Reads, ThresholdsView
+from trustgap.facts import FactSet, Src
 
 if TYPE_CHECKING:
     from trustgap.checks.base import Check, CheckContext, CheckResult
@@ -49,192 +51,12 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 FOLDER = "checks"
 KEPT_RUNS = 4
-EVERYTHING = "*"
 
 RunOne = Callable[["CheckContext", "Check"], "CheckResult"]
 
 
 def _h(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-# ---------------------------------------------------------------------------------------------- reading views
-
-
-class _Reads:
-    """What one check read: kinds of facts, thresholds, observation times, or everything."""
-
-    def __init__(self) -> None:
-        self.tokens: set[str] = set()
-
-    def add(self, token: str) -> None:
-        self.tokens.add(token)
-
-
-class _TypesView(dict[type, list[Any]]):
-    """The run's facts by kind, noting each kind asked for (a walk over all kinds notes everything)."""
-
-    def __init__(self, real: dict[type, list[Any]], reads: _Reads) -> None:
-        super().__init__()
-        self._real = real
-        self._reads = reads
-
-    def get(self, cls: Any, default: Any = None) -> Any:  # type: ignore[override]
-        self._reads.add(f"type:{cls.__module__}.{cls.__qualname__}")
-        return self._real.get(cls, default)
-
-    def __getitem__(self, cls: type) -> list[Any]:
-        self._reads.add(f"type:{cls.__module__}.{cls.__qualname__}")
-        return self._real[cls]
-
-    def __contains__(self, cls: object) -> bool:
-        if isinstance(cls, type):
-            self._reads.add(f"type:{cls.__module__}.{cls.__qualname__}")
-        return cls in self._real
-
-    def _all(self) -> dict[type, list[Any]]:
-        self._reads.add(EVERYTHING)
-        return self._real
-
-    def __iter__(self) -> Iterator[type]:
-        return iter(self._all())
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def keys(self) -> Any:
-        return self._all().keys()
-
-    def values(self) -> Any:
-        return self._all().values()
-
-    def items(self) -> Any:
-        return self._all().items()
-
-
-class _ObservedView(Mapping[str, datetime]):
-    """When each piece of evidence describes the world, noting which were asked for."""
-
-    def __init__(self, real: Mapping[str, datetime], reads: _Reads) -> None:
-        self._real = real
-        self._reads = reads
-
-    def __getitem__(self, sha: str) -> datetime:
-        self._reads.add(f"observed:{sha}")
-        return self._real[sha]
-
-    def get(self, sha: str, default: Any = None) -> Any:  # type: ignore[override]
-        self._reads.add(f"observed:{sha}")
-        return self._real.get(sha, default)
-
-    def __contains__(self, sha: object) -> bool:
-        self._reads.add(f"observed:{sha}")
-        return sha in self._real
-
-    def __iter__(self) -> Iterator[str]:
-        self._reads.add(EVERYTHING)
-        return iter(self._real)
-
-    def __len__(self) -> int:
-        self._reads.add(EVERYTHING)
-        return len(self._real)
-
-
-class _DerivedView(dict[Any, Any]):
-    """Values shared between checks (derived once per run): a check that takes one made by another reads what the
-    other had read when it made it."""
-
-    def __init__(self, real: dict[Any, Any], made_from: dict[Any, frozenset[str]], reads: _Reads) -> None:
-        super().__init__()
-        self._real = real
-        self._made_from = made_from
-        self._reads = reads
-
-    def _took(self, key: Any) -> None:
-        self._reads.tokens.update(self._made_from.get(key, (EVERYTHING,)))
-
-    def get(self, key: Any, default: Any = None) -> Any:  # type: ignore[override]
-        if key in self._real:
-            self._took(key)
-            return self._real[key]
-        return default
-
-    def __getitem__(self, key: Any) -> Any:
-        value = self._real[key]
-        self._took(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        if key in self._real:
-            self._took(key)
-            return True
-        return False
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._real[key] = value
-        self._made_from[key] = frozenset(self._reads.tokens)
-
-    def __iter__(self) -> Iterator[Any]:
-        self._reads.add(EVERYTHING)
-        return iter(self._real)
-
-    def __len__(self) -> int:
-        self._reads.add(EVERYTHING)
-        return len(self._real)
-
-
-class _FactsView(FactSet):
-    """The run's facts as one check sees them: the same objects, with every read noted."""
-
-    def __init__(self, real: FactSet, reads: _Reads, made_from: dict[Any, frozenset[str]]) -> None:  # noqa: D107
-        self.__dict__.update(real.__dict__)  # no FactSet.__init__: the facts are shared, not copied
-        self._real = real
-        self._reads = reads
-        self._by_type = _TypesView(real._by_type, reads)
-        self.observed = _ObservedView(real.observed, reads)
-        self.derived = _DerivedView(real.derived, made_from, reads)
-
-    @property
-    def identity(self) -> Any:
-        for cls in (Person, AccountEvent):
-            self._reads.add(f"type:{cls.__module__}.{cls.__qualname__}")
-        self._reads.add("identity")
-        return self._real.identity
-
-    @property  # type: ignore[override]
-    def conflicts(self) -> Any:  # reconciled across every kind: no one kind accounts for them
-        self._reads.add(EVERYTHING)
-        return self._real.conflicts
-
-    @conflicts.setter
-    def conflicts(self, value: Any) -> None:
-        self.__dict__["conflicts"] = value
-
-    def add(self, fact: Any) -> None:
-        raise TypeError("a check cannot add facts")
-
-    def extend(self, facts: Iterable[Any]) -> None:
-        raise TypeError("a check cannot add facts")
-
-
-class _ThresholdsView:
-    """The run's thresholds, noting each one asked for by name."""
-
-    def __init__(self, real: ResolvedThresholds, reads: _Reads) -> None:
-        self._real = real
-        self._reads = reads
-
-    def get(self, key: str) -> Any:
-        self._reads.add(f"threshold:{key}")
-        return self._real.get(key)
-
-    def __getattr__(self, key: str) -> Any:
-        real = self.__dict__["_real"]
-        if key in real._values:
-            self._reads.add(f"threshold:{key}")
-            return real._values[key].value
-        self._reads.add(EVERYTHING)
-        return getattr(real, key)
 
 
 # ---------------------------------------------------------------------------------------------- digests
@@ -388,13 +210,14 @@ class CheckCache:
         self.root = store.root / FOLDER if store.root is not None else None
         self.code = package_fingerprint() if self.root is not None else ""
 
-    def session(self, ctx: CheckContext, items: Iterable[EvidenceItem], parse_options: Any = None
-                ) -> CheckSession | None:
+    def session(self, ctx: CheckContext, items: Iterable[EvidenceItem], parse_options: Any = None, *,
+                passing_kept: int | None = None) -> CheckSession | None:
         """The cache as seen by one run's checks (None when the store keeps nothing). ``parse_options``: the
-        scope's options of the formats (they decide what a file's facts are, as its bytes do)."""
+        scope's options of the formats (they decide what a file's facts are, as its bytes do). ``passing_kept``:
+        results are kept (and given) compacted so (see :func:`trustgap.checks.base.compact`)."""
         if self.root is None:
             return None
-        return CheckSession(self, ctx, list(items), parse_options)
+        return CheckSession(self, ctx, list(items), parse_options, passing_kept)
 
     # storage: <root>/<key[:2]>/<key>, a pickled (format, key, payload)
 
@@ -452,14 +275,16 @@ class CheckCache:
 class CheckSession:
     """One run's checks: each given from the cache when what it read last time is unchanged, else run."""
 
-    def __init__(self, cache: CheckCache, ctx: CheckContext, items: list[EvidenceItem], parse_options: Any) -> None:
+    def __init__(self, cache: CheckCache, ctx: CheckContext, items: list[EvidenceItem], parse_options: Any,
+                 passing_kept: int | None = None) -> None:
         from trustgap.evidence import limits
 
         self.cache = cache
+        self.passing_kept = passing_kept
         self.inputs = _Inputs(ctx.facts, ctx.thresholds, items)
         # what decides how every file reads: the organisation's own formats, the formats' options, the limits
         specs = sorted(i.sha256 for i in items if i.status == "format_spec")
-        self.context = _h(_context_digest(ctx), specs, repr(parse_options), repr(limits.current()))
+        self.context = _h(_context_digest(ctx), specs, repr(parse_options), repr(limits.current()), passing_kept)
         self.made_from: dict[Any, frozenset[str]] = {}
         self.used: set[str] = set()
         self.ran: list[str] = []  # ids of the checks that ran (the others were given from the cache)
@@ -469,20 +294,27 @@ class CheckSession:
         reads = self.cache.load(inputs_key)
         if isinstance(reads, tuple) and EVERYTHING not in reads:
             key = self._result_key(inputs_key, reads)
-            hit = self.cache.load(key)
-            if isinstance(hit, tuple):
+            with paused_collection():
+                hit = self.cache.load(key)
+                res = _unpack(hit) if isinstance(hit, tuple) else None
+            if res is not None:
                 self.used.update((inputs_key, key))
-                return _unpack(hit)
-        seen = _Reads()
-        view = _FactsView(ctx.facts, seen, self.made_from)
-        res = run_one(_with(ctx, view, _ThresholdsView(ctx.thresholds, seen)), chk)
+                return res
+        seen = Reads()
+        view = FactsView(ctx.facts, seen, self.made_from)
+        res = run_one(_with(ctx, view, ThresholdsView(ctx.thresholds, seen)), chk)
+        if self.passing_kept is not None:
+            from trustgap.checks.base import compact
+
+            res = compact(res, self.passing_kept)
         self.ran.append(chk.meta.id)
         read = tuple(sorted(seen.tokens))
         self.cache.save(inputs_key, read)
         self.used.add(inputs_key)
         if EVERYTHING not in read:
             key = self._result_key(inputs_key, read)
-            self.cache.save(key, _pack(res))
+            with paused_collection():
+                self.cache.save(key, _pack(res))
             self.used.add(key)
         return res
 
@@ -491,6 +323,20 @@ class CheckSession:
 
     def close(self) -> None:
         self.cache.keep_only(self.used)
+
+
+@contextmanager
+def paused_collection() -> Iterator[None]:
+    """No cycle collection while many objects that all live on are made (kept results read back, the facts of
+    every file loaded): each full collection would walk every object made so far again, several times the cost of
+    the reading itself. What the paused stretch left unreachable is collected after it, as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _with(ctx: CheckContext, facts: FactSet, thresholds: Any) -> CheckContext:

@@ -134,13 +134,10 @@ def _leaf(desc: Any, annotation: Any, value: Any, param: Any, ctx: Any, *, alone
             return value
         return _SLOW
     if annotation is Path and info.path_type is None and type(value) is str and value:
-        try:
-            from typer._param_types import coerce_cli_path
+        from typer._param_types import coerce_cli_path
 
-            # typer's own path checks, given the Path its pydantic step would make; a refusal is said by typer
-            return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
-        except Exception:  # noqa: BLE001 - typer words the error (with the value as typed)
-            return _SLOW
+        # typer's own path checks, given the Path its pydantic step would make (a refusal: typer words it)
+        return coerce_cli_path(Path(value), info, path_type=Path, param=param, ctx=ctx)
     return _SLOW
 
 
@@ -155,7 +152,10 @@ class _FastRuntime:
         multi = param.multiple or param.nargs == -1
         if value is None:  # as typer's conversion: nothing given is None, or () for a repeatable parameter
             return () if multi else None
-        converted = self._fast(value, param, ctx, multi)
+        try:
+            converted = self._fast(value, param, ctx, multi)
+        except Exception:  # noqa: BLE001 - a refusal, or a typer whose internals moved: typer's own conversion decides
+            converted = _SLOW
         if converted is _SLOW:
             return self._slow().coerce(value, param=param, ctx=ctx)
         return converted
@@ -168,10 +168,7 @@ class _FastRuntime:
         if parser is not None:
             if multi or desc.is_list:
                 return _SLOW
-            try:
-                return parser(value)
-            except (ValueError, AssertionError):  # typer reports these through pydantic: let it
-                return _SLOW
+            return parser(value)  # when it refuses the value, typer's own conversion words the error
         if desc.is_list:
             if not (multi and isinstance(value, (list, tuple))):
                 return _SLOW

@@ -2,9 +2,9 @@
 
 ``runs.result_json`` holds the full :class:`~trustgap.engine.models.AssessmentResult` JSON, the source of
 truth and the export; reports read the run's outline (that JSON without its findings,
-:mod:`trustgap.store.outlines`) and the finding rows they show. The ``evidence``, ``verdicts`` and ``findings`` tables repeat the
-parts that later queries need without parsing JSON: drift between runs of one organisation, the web
-app's per-control views. Their rows are keyed by ``(run_id, position)`` where ``position`` is the
+:mod:`trustgap.store.outlines`) and the finding rows they show. The ``evidence``, ``verdicts`` and
+``findings`` tables repeat the parts that later queries need without parsing JSON: drift between runs of one
+organisation, the web app's per-control views. Their rows are keyed by ``(run_id, position)`` where ``position`` is the
 item's place in the result's list, so the primary key also serves as the per-run index and keeps the
 original order.
 

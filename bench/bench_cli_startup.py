@@ -1,7 +1,8 @@
 """How fast commands start (target: under 0.3 s). Run: python bench/bench_cli_startup.py [runs] [--postgres URL]
 
-Measures a fresh interpreter running ``trustgap --help``, and ``trustgap runs`` over 100 stored runs on SQLite and
-(with ``--postgres URL`` or ``TRUSTGAP_TEST_POSTGRES_URL``) on PostgreSQL in a schema of its own, dropped afterwards:
+Measures a fresh interpreter running ``trustgap --help``, ``trustgap --version``, and ``trustgap runs`` over 100
+stored runs on SQLite and (with ``--postgres URL`` or ``TRUSTGAP_TEST_POSTGRES_URL``) on PostgreSQL in a schema of
+its own, dropped afterwards:
 best and median wall time of N runs and the median CPU time (user + system; wall time is noisy on a shared machine).
 Lists the slowest imports of one ``--help`` run (python -X importtime) so a regression is easy to find.
 """
@@ -104,7 +105,7 @@ def main() -> int:
     ap.add_argument("--stored", type=int, default=STORED_RUNS, help="runs stored before listing them")
     a = ap.parse_args()
     n = a.runs
-    cpus = [measure("trustgap --help", ["--help"], n)]
+    cpus = [measure("trustgap --help", ["--help"], n), measure("trustgap --version", ["--version"], n)]
     with tempfile.TemporaryDirectory(prefix="trustgap-startup-") as home:
         url = f"sqlite:///{Path(home) / 'trustgap.db'}"
         fill(url, a.stored)

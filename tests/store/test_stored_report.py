@@ -248,3 +248,29 @@ def test_deleting_a_run_deletes_its_outline(db_url: str) -> None:
         store.delete(rec.id)
         with store._engine.connect() as conn:
             assert conn.execute(select(RunOutlineRow.run_id)).all() == []
+
+
+def test_reader_and_full_store_agree(db_url: str) -> None:
+    """The report's plain-SQL reads give what the full store's queries give (run look-up, verdict history)."""
+    from trustgap.store.fastdb import open_current
+    from trustgap.store.report_reader import EngineLight, ReportReader
+    from trustgap.store.snapshots import SnapshotStore
+
+    with RunStore.open(db_url) as store:
+        first = store.save(make_result(), created_at=T0)
+        second = store.save(make_result(statuses=("implemented", "gap", "partial")),
+                            created_at=datetime(2026, 11, 3, 9, 30, tzinfo=UTC))
+        store.save(make_result(organisation="Other Org"), created_at=datetime(2026, 11, 4, tzinfo=UTC))
+        light = open_current(db_url)
+        assert light is not None
+        for reader in (ReportReader(EngineLight(store._engine)), ReportReader(light)):  # an open store, the driver
+            try:
+                for ref in ("latest", first.id, second.id, first.id[:12], second.id[:-2]):
+                    found = reader.resolve(ref)
+                    assert found is not None and found == store._resolve(ref), ref
+                assert reader.resolve("r2026") is None  # three runs match: the full store says so
+                with SnapshotStore.open(db_url) as snaps:
+                    assert reader.verdict_history("Northwind Traders") == snaps.verdict_history("Northwind Traders")
+                    assert reader.snapshot_folder("Northwind Traders") is None
+            finally:
+                reader.close()

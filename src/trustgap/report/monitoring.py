@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trustgap.engine.models import AssessmentResult
-from trustgap.engine.timeline import Hole, Lapse, PeriodResult
 from trustgap.errors import TrustgapError
-from trustgap.monitor.trend import TrendPoint, TrendReport
+
+if TYPE_CHECKING:  # types only: a report without snapshots never computes a Type II timeline
+    from trustgap.engine.models import AssessmentResult
+    from trustgap.engine.timeline import Hole, Lapse, PeriodResult
+    from trustgap.monitor.trend import TrendPoint, TrendReport
 
 MAX_TREND_ROWS = 12
 FORECAST_WORDS = {True: "On track", False: "Not on track", None: "Cannot tell yet"}
@@ -105,9 +107,6 @@ def _folder_of(snapshots: Any, organisation: str) -> Path | None:
 
 
 def _period_part(section: MonitoringSection, result: AssessmentResult, folder: Path | None, snapshots: Any) -> None:
-    from trustgap.monitor.period import period_report
-    from trustgap.monitor.render import listed_controls, period_svg
-
     if result.report_type != "type2" or result.period_start is None or result.period_end is None:
         return
     if folder is None:
@@ -116,6 +115,9 @@ def _period_part(section: MonitoringSection, result: AssessmentResult, folder: P
                                "records of the period as of one date. Schedule snapshots (scope.yaml, "
                                "monitor.schedules) to follow each control over the period.")
         return
+    from trustgap.monitor.period import period_report
+    from trustgap.monitor.render import listed_controls, period_svg
+
     try:
         period, ctx = period_report(folder, start=result.period_start, end=result.period_end, snapshots=snapshots)
     except (TrustgapError, OSError) as exc:
@@ -140,7 +142,6 @@ def _period_part(section: MonitoringSection, result: AssessmentResult, folder: P
 def _trend_part(section: MonitoringSection, result: AssessmentResult, run_id: str, folder: Path | None,
                 snapshots: Any, plan_of: Any) -> None:
     from trustgap.catalog.loader import load_catalog
-    from trustgap.monitor.render import burn_svg, trend_svg
     from trustgap.monitor.trend import trend_of, trend_report
 
     report: TrendReport | None = None
@@ -162,6 +163,8 @@ def _trend_part(section: MonitoringSection, result: AssessmentResult, run_id: st
                           baseline_run=baseline, target=target, target_audit_date=result.target_audit_date)
     if len(report.points) < 2:
         return  # one day of runs: no trend to show
+    from trustgap.monitor.render import burn_svg, trend_svg
+
     section.trend = report
     section.trend_rows = list(reversed(_spread(report.points, MAX_TREND_ROWS)))
     section.categories = list(report.points[-1].categories)

@@ -1,7 +1,10 @@
-"""A year of daily snapshots with planted lapses: the Type II verdicts and deviations match the plan exactly.
+"""A year of snapshots with planted lapses: the Type II verdicts and deviations match the plan exactly.
 
-365 real snapshots: each day's evidence folder (yeargen) goes through the monitor job (ingest, checks,
-verdicts, stored run, hashed snapshot), then the period is judged from the store.
+Real snapshots: each day's evidence folder (yeargen) goes through the monitor job (ingest, checks, verdicts,
+stored run, hashed snapshot), then the period is judged from the store. The default run takes the audit
+period daily (with a week either side) and the months around it weekly plus every planted change
+(yeargen.sampled_days: 233 snapshots); the run marked slow takes all 365 days. Both must give the same
+period.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from trustgap.monitor.jobs import run_snapshot
 from trustgap.monitor.period import period_report
 from trustgap.store.snapshots import SnapshotStore
 
+Year = tuple[Path, str, PeriodResult, list[date]]
 
-@pytest.fixture(scope="module")
-def year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, PeriodResult]]:
+
+@pytest.fixture(scope="module", params=[pytest.param("sampled"), pytest.param("daily", marks=pytest.mark.slow)])
+def year(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Year]:
+    snapshot_days = yg.days() if request.param == "daily" else yg.sampled_days()
     home = tmp_path_factory.mktemp("year-home")
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):  # 365 commits: in memory when the machine offers it
@@ -35,14 +41,14 @@ def year(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str, 
     url = f"sqlite:///{home / 'runs.db'}"
     store = EvidenceStore(home / "evidence")
     folder = home / "yearly"
-    for day in yg.days():
+    for day in snapshot_days:
         yg.write_day(folder, day)
         at = datetime.combine(day, time(6), UTC)
         out = run_snapshot(folder, "daily", scheduled_for=at, store_url=url, evidence_store=store,
                            clock=lambda at=at: at + timedelta(minutes=3))
         assert out.created and out.snapshot.status == "ok", (day, out.snapshot.error)
     result, _ = period_report(folder, store_url=url)
-    yield folder, url, result
+    yield folder, url, result, snapshot_days
     shutil.rmtree(home, ignore_errors=True)
 
 
@@ -70,8 +76,8 @@ def expected_lapses() -> set[tuple[str, str, str, date, date | None, str]]:
     return out
 
 
-def test_lapses_and_deviations_match_the_plan_exactly(year: tuple[Path, str, PeriodResult]) -> None:
-    _, _, result = year
+def test_lapses_and_deviations_match_the_plan_exactly(year: Year) -> None:
+    _, _, result, _ = year
     got = {_key(x) for c in result.controls.values() for x in c.lapses}
     assert got == expected_lapses()
     deviations = {_key(x) for x in result.deviations}
@@ -84,8 +90,8 @@ def test_lapses_and_deviations_match_the_plan_exactly(year: tuple[Path, str, Per
     assert carol.days_open == 14  # the broken Google export on 2026-06-05 neither ended nor split the lapse
 
 
-def test_period_verdicts(year: tuple[Path, str, PeriodResult]) -> None:
-    _, _, result = year
+def test_period_verdicts(year: Year) -> None:
+    _, _, result, _ = year
     c = result.controls
     assert (c["AC-04"].status, c["AC-04"].gap_kind) == ("gap", "not_operating")
     assert (c["AC-08"].status, c["AC-08"].gap_kind) == ("gap", "not_operating")
@@ -103,8 +109,8 @@ def test_period_verdicts(year: tuple[Path, str, PeriodResult]) -> None:
     assert result.snapshots_in_period == (yg.PERIOD[1] - yg.PERIOD[0]).days + 1
 
 
-def test_deviations_name_the_snapshots_that_prove_them(year: tuple[Path, str, PeriodResult]) -> None:
-    _, url, result = year
+def test_deviations_name_the_snapshots_that_prove_them(year: Year) -> None:
+    _, url, result, _ = year
     with SnapshotStore.open(url) as snaps:
         for x in result.deviations:
             first = snaps.get(x.first_seen.snapshot_id)
@@ -119,8 +125,8 @@ def test_deviations_name_the_snapshots_that_prove_them(year: tuple[Path, str, Pe
     assert carol.last_clean is not None and carol.last_clean.day == date(2026, 5, 31)
 
 
-def test_timeline_segments_follow_the_snapshots(year: tuple[Path, str, PeriodResult]) -> None:
-    _, _, result = year
+def test_timeline_segments_follow_the_snapshots(year: Year) -> None:
+    _, _, result, _ = year
     segs = result.controls["AC-04"].segments
     assert segs[0].start == yg.PERIOD[0] and segs[-1].end == yg.PERIOD[1]
     assert sum(s.snapshots for s in segs) == result.snapshots_in_period
@@ -129,10 +135,10 @@ def test_timeline_segments_follow_the_snapshots(year: tuple[Path, str, PeriodRes
     assert {s.status for s in segs if s.start == date(2026, 5, 12)} == {"implemented"}
 
 
-def test_cli_timeline_json_html_and_table(year: tuple[Path, str, PeriodResult], tmp_path: Path) -> None:
+def test_cli_timeline_json_html_and_table(year: Year, tmp_path: Path) -> None:
     from trustgap.cli import app
 
-    folder, url, result = year
+    folder, url, result, _ = year
     env = {**os.environ, "TRUSTGAP_DATABASE_URL": url}
     runner = CliRunner()
     out = runner.invoke(app, ["timeline", str(folder), "--format", "json"], env=env)
@@ -150,8 +156,8 @@ def test_cli_timeline_json_html_and_table(year: tuple[Path, str, PeriodResult], 
     assert "dave@yearly.example" in out.output and "AC-08" not in out.output
 
 
-def test_rerunning_a_day_changes_nothing(year: tuple[Path, str, PeriodResult]) -> None:
-    folder, url, _ = year
+def test_rerunning_a_day_changes_nothing(year: Year) -> None:
+    folder, url, _, _ = year
     with SnapshotStore.open(url) as snaps:
         before = snaps.history("Yearly Ltd")
     at = datetime.combine(date(2026, 6, 1), time(6), UTC)
@@ -161,12 +167,12 @@ def test_rerunning_a_day_changes_nothing(year: tuple[Path, str, PeriodResult]) -
         assert snaps.history("Yearly Ltd") == before
 
 
-def test_trend_over_the_year(year: tuple[Path, str, PeriodResult]) -> None:
+def test_trend_over_the_year(year: Year) -> None:
     from trustgap.monitor.trend import trend_report
 
-    folder, url, _ = year
+    folder, url, _, snapshot_days = year
     report = trend_report(folder, store_url=url)
-    assert len(report.points) == 365 and report.points[0].as_of == date(2026, 1, 1)
+    assert [p.as_of for p in report.points] == snapshot_days and snapshot_days[0] == date(2026, 1, 1)
     assert set(report.points[0].categories) == {"security"}
     by_day = {p.as_of: p for p in report.points}
     # bob's lapse costs readiness on the days it lasts, and it comes back when he is fixed

@@ -17,6 +17,10 @@ is what an export taken that morning would hold. The plan plants, against the au
 
 A lapse is written as [first failing day, day the fix is seen): the entity fails on the first day and is
 fixed on the second.
+
+Everyone signs in at least once a week: the exports show each person's (and the AWS user's) last sign-in as
+the Sunday before the export, so on most mornings the folder holds the same files as the day before (as a
+real organisation's daily exports often do), and only the planted changes and the weekly sign-ins differ.
 """
 
 from __future__ import annotations
@@ -78,6 +82,11 @@ def email(who: str) -> str:
     return f"{who}@{DOMAIN}"
 
 
+def last_sign_in(day: date) -> date:
+    """The Sunday before ``day`` (a week before, when ``day`` is a Sunday)."""
+    return day - timedelta(days=day.weekday() + 1)
+
+
 def failing(p: Planted, day: date) -> bool:
     return p.start <= day and (p.fixed is None or day < p.fixed)
 
@@ -102,7 +111,7 @@ def google_users(day: date) -> str:
             "kind": "admin#directory#user", "id": str(200000000000000000000 + i), "primaryEmail": email(who),
             "name": {"givenName": who.title(), "familyName": "Example", "fullName": f"{who.title()} Example"},
             "isAdmin": False, "isDelegatedAdmin": False,
-            "lastLoginTime": f"{day - timedelta(days=1)}T08:00:00.000Z", "creationTime": "2024-01-15T09:00:00.000Z",
+            "lastLoginTime": f"{last_sign_in(day)}T08:00:00.000Z", "creationTime": "2024-01-15T09:00:00.000Z",
             "suspended": False, "archived": False, "isEnrolledIn2Sv": enrolled, "isEnforcedIn2Sv": True,
             "orgUnitPath": "/Staff", "customerId": "C0yearly1",
         })
@@ -118,7 +127,7 @@ CRED_HEADER = ("user,arn,user_creation_time,password_enabled,password_last_used,
 
 
 def credential_report(day: date) -> str:
-    used = f"{day - timedelta(days=1)}T09:00:00+00:00"
+    used = f"{last_sign_in(day)}T09:00:00+00:00"
     rows = [
         f"<root_account>,arn:aws:iam::111122223333:root,2024-01-01T10:00:00+00:00,not_supported,{used},"
         "not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
@@ -160,3 +169,24 @@ def write_day(folder: Path, day: date) -> None:
 
 def days(start: date = YEAR[0], end: date = YEAR[1], step: int = 1) -> list[date]:
     return [start + timedelta(days=i) for i in range(0, (end - start).days + 1, step)]
+
+
+def changes() -> set[date]:
+    """The days on which a planted change starts or ends (a lapse, the broken export, the missing AWS report,
+    a review)."""
+    out = {GOOGLE_BROKEN, GOOGLE_BROKEN + timedelta(days=1), AWS_MISSING[0], AWS_MISSING[1] + timedelta(days=1),
+           *REVIEWS}
+    for p in [*MFA_LAPSES, ORPHAN]:
+        out |= {p.start} | ({p.fixed} if p.fixed else set())
+    return out
+
+
+def sampled_days(margin: int = 7) -> list[date]:
+    """The year as the audit period sees it: every day from ``margin`` days before the period to ``margin``
+    days after it; outside that window every Thursday, plus each day a planted change starts or ends and the
+    day before it. Holes are judged inside the period only, so the period reads exactly what the daily year
+    gives it; the months around it keep every planted event (the lapses before and after the period)."""
+    window = set(days(PERIOD[0] - timedelta(days=margin), PERIOD[1] + timedelta(days=margin)))
+    weekly = {d for d in days() if d.weekday() == 3}
+    edges = {d - timedelta(days=k) for d in changes() for k in (0, 1)}
+    return sorted(d for d in window | weekly | edges | {YEAR[0], YEAR[1]} if YEAR[0] <= d <= YEAR[1])

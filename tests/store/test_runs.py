@@ -206,3 +206,52 @@ def test_a_run_saved_from_its_utf8_encoding_reads_back_as_the_same_text(db_url: 
         _, raw_again = store.get_json(again.id)
     assert raw == raw_again == result.to_json()
     assert rec.result_sha256 == hashlib.sha256(raw.encode("utf-8")).hexdigest() == again.result_sha256
+
+
+def _without(rows: list[dict], *keys: str) -> list[dict]:
+    return [{k: v for k, v in r.items() if k not in keys} for r in rows]
+
+
+def test_a_result_stored_before_is_copied_by_the_database_not_rebuilt(db_url: str, monkeypatch) -> None:  # noqa: ANN001
+    from trustgap.store import runs as runs_module
+    from trustgap.store.outlines import RunOutlineRow
+
+    result = make_result()
+    with RunStore.open(db_url) as store:
+        first = store.save(result, created_at=T0, source="/a")
+        built: list[str] = []
+        real = runs_module._finding_rows
+        monkeypatch.setattr(runs_module, "_finding_rows", lambda rid, res: built.append(rid) or real(rid, res))
+        second = store.save(result, created_at=T0 + timedelta(days=1), source="/b")
+        assert built == []  # no row of the second run was made in Python
+        assert second.id != first.id and second.source == "/b" and second.created_at == T0 + timedelta(days=1)
+        same = ("organisation", "as_of", "report_type", "readiness", "counts", "result_sha256", "assessed_readiness",
+                "period_start", "period_end", "tool_version", "catalog_version")
+        assert [getattr(second, k) for k in same] == [getattr(first, k) for k in same]
+        assert store.get_json(second.id)[1] == result.to_json()
+        assert store.get(second.id)[1] == result
+        assert [r.id for r in store.list()][:2] == [second.id, first.id]
+    for table in (EvidenceRow, VerdictRow, FindingRow):
+        a, b = _rows(db_url, table, first.id), _rows(db_url, table, second.id)
+        assert a and _without(a, "run_id") == _without(b, "run_id")
+    engine = create_engine(normalise_url(db_url))
+    try:
+        with engine.connect() as conn:
+            outlines = {r.run_id: (r.outline_json, r.plan_json, r.result_sha256)
+                        for r in conn.execute(select(RunOutlineRow))}
+    finally:
+        engine.dispose()
+    assert outlines[first.id] == outlines[second.id]
+
+
+def test_a_damaged_earlier_copy_is_not_copied(db_url: str) -> None:
+    result = make_result()
+    with RunStore.open(db_url) as store:
+        first = store.save(result, created_at=T0)
+        with store._engine.begin() as conn:  # the stored JSON altered after the save
+            conn.execute(RunRow.__table__.update().where(RunRow.id == first.id).values(result_json="{}"))
+        second = store.save(result, created_at=T0 + timedelta(hours=1))
+        assert store.get_json(second.id)[1] == result.to_json()  # rebuilt from the result, not from the damage
+        with pytest.raises(TrustgapError, match="damaged"):
+            store.get(first.id)
+    assert len(_rows(db_url, FindingRow, second.id)) == len(result.findings)

@@ -129,6 +129,32 @@ def _write_json(conn: Connection, run_id: str, data: str | bytes | bytearray) ->
             blob.write(view[start:start + _BLOB_PIECE])
 
 
+def _identical_run(conn: Connection, digest: str, data: str | bytes | bytearray) -> str | None:
+    """A stored run whose result is byte for byte ``data`` (same SHA-256, its stored JSON checked, its outline
+    present), or None. A re-run over unchanged inputs gives the same result: its rows need not be rebuilt."""
+    for run_id in conn.scalars(select(RunRow.id).where(RunRow.result_sha256 == digest).order_by(RunRow.id.desc())):
+        if conn.scalar(select(func.count()).select_from(RunOutlineRow).where(RunOutlineRow.run_id == run_id)) != 1:
+            continue
+        stored = conn.scalar(select(RunRow.result_json).where(RunRow.id == run_id))
+        raw = stored.encode("utf-8") if isinstance(stored, str) else stored
+        if raw is not None and hashlib.sha256(raw).hexdigest() == digest:  # not damaged since it was saved
+            return run_id
+    return None
+
+
+def _copy_run(conn: Connection, source_id: str, run_id: str, *, created_at: datetime, source: str | None) -> None:
+    """Store run ``run_id`` as a copy of run ``source_id`` (its result and every row of it), made by the database
+    (INSERT ... SELECT): nothing of the result passes through Python again."""
+    copies: list[tuple[Any, str, dict[str, Any]]] = [
+        (RunRow, "id", {"id": run_id, "created_at": created_at, "source": source}),
+        *((r, "run_id", {"run_id": run_id}) for r in (EvidenceRow, VerdictRow, FindingRow, RunOutlineRow))]
+    for row, key, fresh in copies:
+        table = cast(Table, row.__table__)
+        values = [literal(fresh[c.name], c.type).label(c.name) if c.name in fresh else c for c in table.columns]
+        conn.execute(insert(table).from_select([c.name for c in table.columns],
+                                               select(*values).where(table.c[key] == source_id)))
+
+
 class RunStore:
     """Saved runs in one database (SQLite file or PostgreSQL). Open with :meth:`RunStore.open`."""
 
@@ -174,7 +200,6 @@ class RunStore:
         fails on the primary key, and it tries again with the next free suffix (``-2``)."""
         data = text if text is not None else result.to_json_bytes()
         digest = hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
-        counts = result.readiness.counts
         base_id = make_run_id(created_at, digest)
         try:
             with self._engine.begin() as conn:
@@ -183,23 +208,11 @@ class RunStore:
                 while run_id in taken:
                     n += 1
                     run_id = f"{base_id}-{n}"
-                conn.execute(insert(RunRow).values(
-                    id=run_id, organisation=result.organisation, as_of=result.as_of,
-                    report_type=result.report_type, period_start=result.period_start, period_end=result.period_end,
-                    created_at=_utc_naive(created_at), tool_version=result.tool_version,
-                    catalog_version=result.catalog_version, readiness_score=result.readiness.score,
-                    readiness_assessed_score=result.readiness.assessed_score,
-                    **{s: getattr(counts, s) for s in _STATUSES},
-                    source=source, result_sha256=digest, result_json=_json_column(conn, data),
-                ))
-                _write_json(conn, run_id, data)
-                for table, rows in ((EvidenceRow, _evidence_rows(run_id, result)),
-                                    (VerdictRow, _verdict_rows(run_id, result)),
-                                    (FindingRow, _finding_rows(run_id, result))):
-                    for batch in _chunks(rows):
-                        conn.execute(insert(cast(Table, table.__table__)), batch)
-                conn.execute(insert(RunOutlineRow).values(**outline_values(run_id, digest, outline_text(result),
-                                                                          result.plan)))
+                same = _identical_run(conn, digest, data)
+                if same is not None:  # a run of this very result is stored: its rows are copied inside the database
+                    _copy_run(conn, same, run_id, created_at=_utc_naive(created_at), source=source)
+                else:
+                    self._insert(conn, result, run_id, digest, data, created_at=created_at, source=source)
         except IntegrityError as exc:  # another process took this id between our look-up and our insert
             if _attempt >= 50:  # one more attempt per process racing for the same second
                 raise self._fail("save the run", exc) from None
@@ -207,6 +220,28 @@ class RunStore:
         except SQLAlchemyError as exc:
             raise self._fail("save the run", exc) from None
         return self._row_record(run_id)
+
+    def _insert(self, conn: Connection, result: AssessmentResult, run_id: str, digest: str,
+                data: str | bytes | bytearray, *, created_at: datetime, source: str | None) -> None:
+        """The run's row, its result JSON and every row made from the result."""
+        counts = result.readiness.counts
+        conn.execute(insert(RunRow).values(
+            id=run_id, organisation=result.organisation, as_of=result.as_of,
+            report_type=result.report_type, period_start=result.period_start, period_end=result.period_end,
+            created_at=_utc_naive(created_at), tool_version=result.tool_version,
+            catalog_version=result.catalog_version, readiness_score=result.readiness.score,
+            readiness_assessed_score=result.readiness.assessed_score,
+            **{s: getattr(counts, s) for s in _STATUSES},
+            source=source, result_sha256=digest, result_json=_json_column(conn, data),
+        ))
+        _write_json(conn, run_id, data)
+        for table, rows in ((EvidenceRow, _evidence_rows(run_id, result)),
+                            (VerdictRow, _verdict_rows(run_id, result)),
+                            (FindingRow, _finding_rows(run_id, result))):
+            for batch in _chunks(rows):
+                conn.execute(insert(cast(Table, table.__table__)), batch)
+        conn.execute(insert(RunOutlineRow).values(**outline_values(run_id, digest, outline_text(result),
+                                                                  result.plan)))
 
     def delete(self, ref: str) -> RunRecord:
         """Remove a run (and its rows) named by id, unique prefix or ``latest``; returns what was removed."""

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from trustgap.evidence.detect import ParseContext, parse_with
-from trustgap.evidence.parsers import github
+from trustgap.evidence.parsers import github, google_users, okta
 from trustgap.evidence.parsers._json_items import NotStreamable, object_items
 from trustgap.evidence.store import EvidenceStore
 
@@ -54,10 +54,10 @@ VARIANTS = {
 }
 
 
-def _parse(data: bytes, tmp_path: Path) -> tuple[list[str], list[str]]:
-    ref = EvidenceStore(tmp_path / "store").put(data, name="pulls.json", source="file",
+def _parse(data: bytes, tmp_path: Path, module: Any = github) -> tuple[list[str], list[str]]:
+    ref = EvidenceStore(tmp_path / "store").put(data, name="export.json", source="file",
                                                 collected_at=datetime(2026, 11, 1))
-    res = parse_with(github.PARSER, data, ParseContext(ref=ref, path="github/pulls.json", as_of=AS_OF))
+    res = parse_with(module.PARSER, data, ParseContext(ref=ref, path="identity/export.json", as_of=AS_OF))
     return [repr(f) for f in res.facts], [repr(e) for e in res.errors]
 
 
@@ -80,3 +80,43 @@ def test_items_are_read_as_asked() -> None:
         list(items)
     with pytest.raises(NotStreamable):
         object_items(b"[1, 2]", "x.json", "pulls")
+
+
+def _okta_user(i: int) -> dict[str, Any]:
+    return {"id": f"00u{i}", "status": "ACTIVE" if i % 3 else "DEPROVISIONED", "created": "2024-01-01T00:00:00.000Z",
+            "lastLogin": None if i % 4 == 0 else "2026-10-01T00:00:00.000Z", "statusChanged": "not a date" if i == 5
+            else "2026-01-01T00:00:00.000Z", "profile": {"login": f"u{i}@acme.io", "email": f"u{i}@acme.io"}}
+
+
+def _google_user(i: int) -> dict[str, Any]:
+    return {"kind": "admin#directory#user", "id": str(i), "primaryEmail": f"u{i}@acme.io",
+            "name": {"fullName": f"U {i}"}, "isAdmin": i == 1, "suspended": i % 5 == 0, "isEnrolledIn2Sv": i % 2 == 0,
+            "creationTime": "2024-01-01T00:00:00.000Z", "lastLoginTime": "bad" if i == 3 else "2026-10-01T00:00:00Z"}
+
+
+OKTA = json.dumps([_okta_user(i) for i in range(30)])
+GOOGLE = json.dumps({"kind": "admin#directory#users", "users": [_google_user(i) for i in range(30)]})
+USERS = {
+    "okta users": (okta, OKTA),
+    "okta pages": (okta, json.dumps([[_okta_user(1)], [_okta_user(2)]])),
+    "okta null first": (okta, json.dumps([None, _okta_user(1)])),
+    "okta cut off": (okta, OKTA[:-20]),
+    "okta two documents": (okta, OKTA + "\n" + OKTA),
+    "okta factors": (okta, json.dumps([{"id": "f1", "factorType": "push", "status": "ACTIVE"}])),
+    "google page": (google_users, GOOGLE),
+    "google token after": (google_users, GOOGLE[:-1] + ', "nextPageToken": "x"}'),
+    "google pages": (google_users, json.dumps({"pages": [json.loads(GOOGLE)], "users": []})),
+    "google syntax error": (google_users, GOOGLE.replace("u7@", "u7@\"", 1)),
+    "google not objects": (google_users, json.dumps({"users": [1, _google_user(2)]})),
+}
+
+
+@pytest.mark.parametrize("name", sorted(USERS))
+def test_streamed_users_equal_whole(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module, text = USERS[name]
+    data = text.encode("utf-8")
+    streamed = _parse(data, tmp_path, module)
+    monkeypatch.setattr(module, "_streamed_users", lambda d, c: None)
+    assert streamed == _parse(data, tmp_path, module)
+    if name in ("okta users", "google page"):
+        assert len(streamed[0]) == 30 and streamed[1]  # every user read, the bad date reported

@@ -3,7 +3,7 @@
 A pull request export of a large organisation is tens of megabytes of JSON; decoded whole it takes ten times that
 as Python objects, on top of the facts read from it. :func:`object_items` reads an object whose one large array
 comes last (``{"repository": ..., "pulls": [...]}``): the keys before it are decoded at once, the array's items
-one by one as the caller asks for them.
+one by one as the caller asks for them; :func:`array_items` reads a top-level array the same way.
 
 Only that simple shape is read this way. Anything else (another key after the array, a syntax error anywhere, a
 second document after the first) raises :class:`NotStreamable` as soon as it is met: the caller then drops what
@@ -66,13 +66,23 @@ def object_items(data: bytes, path: str, key: str) -> tuple[dict[str, Any], Iter
         raise NotStreamable from None
     if not text.startswith("[", pos):
         raise NotStreamable
-    return head, _items(text, pos + 1)
+    return head, _items(text, pos + 1, "}")
 
 
-def _items(text: str, pos: int) -> Iterator[Any]:
+def array_items(data: bytes, path: str) -> Iterator[Any]:
+    """The items of a top-level JSON array, decoded as they are iterated (raising :class:`NotStreamable` where the
+    document is not one array)."""
+    text = decode(data, path)
+    pos = _skip(text, 0)
+    if not text.startswith("[", pos):
+        raise NotStreamable
+    return _items(text, pos + 1, "")
+
+
+def _items(text: str, pos: int, closing: str) -> Iterator[Any]:
     pos = _skip(text, pos)
     if text.startswith("]", pos):
-        _tail(text, pos + 1)
+        _tail(text, pos + 1, closing)
         return
     while True:
         try:
@@ -82,15 +92,15 @@ def _items(text: str, pos: int) -> Iterator[Any]:
         yield item
         pos = _skip(text, pos)
         if text.startswith("]", pos):
-            _tail(text, pos + 1)
+            _tail(text, pos + 1, closing)
             return
         if not text.startswith(",", pos):
             raise NotStreamable
         pos = _skip(text, pos + 1)
 
 
-def _tail(text: str, pos: int) -> None:
-    """After the array: the object's end, and nothing but white space after it."""
+def _tail(text: str, pos: int, closing: str) -> None:
+    """After the array: the end of the object holding it (``closing``), and nothing but white space after it."""
     pos = _skip(text, pos)
-    if not text.startswith("}", pos) or _skip(text, pos + 1) != len(text):
+    if not text.startswith(closing, pos) or _skip(text, pos + len(closing)) != len(text):
         raise NotStreamable

@@ -19,8 +19,8 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, cast
 
-TRIAL = 2048  # values of a field looked up before deciding whether sharing pays
-MIN_SHARED = TRIAL // 8  # below this many repeats in the trial, the field's values are left as they are
+TRIAL = 2048  # values of a field looked up before deciding (again) whether sharing pays
+MIN_SHARED = TRIAL // 8  # below this many copies replaced in a window, the field's values are left alone
 
 
 @cache
@@ -39,10 +39,11 @@ class Interner:
     __slots__ = ("_plans", "_values")
 
     def __init__(self) -> None:
-        # value (or for a datetime: (datetime, fold)) -> the one object kept for it; strings, UTC datetimes,
-        # dates and tuples of strings never compare equal to one another, so one table serves them all
+        # value -> the one object kept for it; strings, UTC datetimes, dates and tuples of strings never compare
+        # equal to one another, so one table serves them all
         self._values: dict[Any, Any] = {}
-        # class -> (field, trial) of the fields still looked at; a trial is [values seen, copies replaced]
+        # class -> (field, trial) of the fields still looked at; a trial is [values seen, copies replaced] of the
+        # current window of TRIAL values
         self._plans: dict[type, tuple[tuple[str, list[int]], ...]] = {}
 
     def facts(self, facts: Iterable[Any]) -> None:
@@ -72,7 +73,8 @@ class Interner:
             kind = type(value)
             key: Any = value
             if kind is datetime:
-                key = (value, value.fold) if value.tzinfo is UTC else None  # other zones keep their own object
+                # a UTC instant is one value (other zones, and the rare fold=1, keep their own object)
+                key = value if value.tzinfo is UTC and not value.fold else None
             elif kind is tuple:
                 if value and type(value[0]) is not str:
                     for item in value:  # reviews, statements: objects of their own
@@ -82,7 +84,7 @@ class Interner:
                 if not value or not all(type(v) is str for v in value):
                     key = None
             elif kind is date:
-                key = (value,)
+                key = value
             elif kind is not str:
                 if value is not None and slotted_fields(cast(Hashable, kind)) is not None:
                     self.fact(value)  # a Src, or a fact held by an intermediate fact
@@ -95,7 +97,8 @@ class Interner:
             elif known is not value:
                 setter(obj, name, known)
                 trial[1] += 1
-            if trial[0] < TRIAL:
-                trial[0] += 1
-                if trial[0] == TRIAL and trial[1] < MIN_SHARED:  # seldom a copy (or shared already): left alone
+            trial[0] += 1
+            if trial[0] == TRIAL:  # judged again every TRIAL values, so that a field that stops repeating stops
+                if trial[1] < MIN_SHARED:  # seldom a copy (or shared already): left alone from now on
                     self._drop(cls, name)
+                trial[0] = trial[1] = 0

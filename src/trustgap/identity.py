@@ -316,8 +316,7 @@ class IdentityGraph:
         self._by_email: dict[str, PersonRecord] = {}
         self._by_login: dict[str, list[PersonRecord]] = defaultdict(list)
         self._by_local: dict[str, list[PersonRecord]] = defaultdict(list)
-        self._by_name: dict[frozenset[str], list[PersonRecord]] = defaultdict(list)
-        self._by_pattern: dict[str, list[PersonRecord]] = defaultdict(list)
+        self._names: tuple[dict[frozenset[str], Any], dict[str, Any]] | None = None
         for rec in self.people:
             for e in rec.emails | ({rec.email} if rec.email else set()):
                 self._by_email[e] = rec
@@ -328,11 +327,22 @@ class IdentityGraph:
                     self._by_local[_id_key(alias)].append(rec)
             for login in rec.logins:
                 self._by_login[login].append(rec)
-            tokens = name_tokens(rec.name)
-            if tokens:
-                self._by_name[tokens].append(rec)
-            for pat in name_patterns(rec.name):
-                self._by_pattern[pat].append(rec)
+
+    def _name_indexes(self) -> tuple[dict[frozenset[str], Any], dict[str, Any]]:
+        """People by the words of their name, and by the user names derived from it: the last joins tried, built
+        when an account first needs them. A key names one person (most do) or a list of them: a large roster's
+        eight name patterns a person cost no list each."""
+        if self._names is None:
+            by_name: dict[frozenset[str], Any] = {}
+            by_pattern: dict[str, Any] = {}
+            for rec in self.people:
+                tokens = name_tokens(rec.name)
+                if tokens:
+                    _add(by_name, tokens, rec)
+                for pat in name_patterns(rec.name):
+                    _add(by_pattern, pat, rec)
+            self._names = (by_name, by_pattern)
+        return self._names
 
     # ------------------------------------------------------------------ resolving
 
@@ -413,13 +423,13 @@ class IdentityGraph:
         # 6. display name
         tokens = name_tokens(display_name)
         if len(tokens) >= 2:
-            cands = _unique(self._by_name.get(tokens, []))
+            cands = _unique(_listed(self._name_indexes()[0].get(tokens)))
             if len(cands) == 1:
                 return Resolution(cands[0], "display name", "resolved", f"display name {display_name!r}")
             if len(cands) > 1:
                 return _ambiguous(display_name or name, cands, "display name")
         # 7. a user name derived from the name
-        cands = _unique(self._by_pattern.get(ident, []))
+        cands = _unique(_listed(self._name_indexes()[1].get(ident)))
         if len(cands) == 1:
             return Resolution(cands[0], "name pattern", "resolved", f"{name} from the name {cands[0].name!r}")
         if len(cands) > 1:
@@ -466,6 +476,20 @@ class IdentityGraph:
 
 
 _SUCCESS = frozenset({"success", "succeeded", "ok", "allow", "allowed"})
+
+
+def _add(index: dict[Any, Any], key: Any, rec: PersonRecord) -> None:
+    known = index.get(key)
+    if known is None:
+        index[key] = rec
+    elif isinstance(known, list):
+        known.append(rec)
+    else:
+        index[key] = [known, rec]
+
+
+def _listed(found: PersonRecord | list[PersonRecord] | None) -> list[PersonRecord]:
+    return [] if found is None else found if isinstance(found, list) else [found]
 
 
 def _unique(recs: Iterable[PersonRecord]) -> list[PersonRecord]:

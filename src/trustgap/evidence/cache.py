@@ -15,7 +15,6 @@ store with ``root=None`` (tests) keeps no cache.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import json
@@ -25,13 +24,14 @@ import tempfile
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from trustgap import __version__
 from trustgap.evidence import limits
+from trustgap.evidence.compact import slotted_fields
 from trustgap.evidence.detect import ParseContext
 from trustgap.evidence.store import _private_dir
 
@@ -94,13 +94,9 @@ def parsers_fingerprint(parsers: dict[str, Parser]) -> str:
     return _parsers_fingerprint(_ParserSet(parsers))
 
 
-@cache
 def _field_names(cls: Any) -> tuple[str, ...] | None:
     """The fields of a slotted dataclass (facts, their ``Src``), or None for any other class."""
-    if not dataclasses.is_dataclass(cls) or "__slots__" not in cls.__dict__:
-        return None
-    names = tuple(f.name for f in dataclasses.fields(cls))
-    return names if set(names) == set(cls.__dict__["__slots__"]) else None
+    return slotted_fields(cls)
 
 
 def _rebuild(cls: type, values: tuple[Any, ...]) -> Any:

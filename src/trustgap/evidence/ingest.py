@@ -17,6 +17,7 @@ from trustgap.answers import Assertion
 from trustgap.errors import InputError
 from trustgap.evidence.archives import archive_item, is_archive
 from trustgap.evidence.cache import DatedContext, FactCache, Parsed
+from trustgap.evidence.compact import Interner
 from trustgap.evidence.detect import Parser, Recognition, explain, load_parsers, parse_with, recognise
 from trustgap.evidence.folder import IGNORED_NAMES, NotRead, display_name, read_file, scan_folder
 from trustgap.evidence.limits import is_office_package, zip_refusal
@@ -64,12 +65,14 @@ def ingest_bytes(
     parser: Parser | None = None,
     media_type: str = "application/octet-stream",
     parsers: dict[str, Parser] | None = None,
+    interner: Interner | None = None,
 ) -> tuple[EvidenceItem, str | None, list[Any], EvidenceRef]:
     """Store one piece of evidence, recognise and parse it.
 
     Returns (item, parser name or None, facts, ref). ``parser`` forces a format (collectors know what
     they fetched); otherwise the content decides. ``options`` maps parser name -> its options; ``parsers``
     is the set of formats to recognise (default: the built-in ones; an organisation's own specs added).
+    ``interner``: values already held by the run's other facts, which this file's facts share.
     """
     from trustgap.evidence.understanding import understanding
 
@@ -84,7 +87,8 @@ def ingest_bytes(
     }
     cache = FactCache(store, pset, as_of=as_of, options=options)  # unchanged bytes are not parsed again
     key = cache.key(ref.sha256, name=name, source=source, forced=parser.name if parser is not None else None)
-    hit = cache.load(key, base["collected_at"])
+    interner = interner if interner is not None else Interner()
+    hit = cache.load(key, base["collected_at"])  # its facts share values as they did when parsed
     if hit is not None:
         return hit.item, hit.parser, hit.facts, ref
     rec = Recognition(chosen=parser) if parser is not None else explain(data, name, pset, options)
@@ -102,6 +106,7 @@ def ingest_bytes(
     else:
         status = "parsed"
     facts = list(res.facts)
+    interner.facts(facts)
     if status == "failed" and chosen.sources:
         first = res.errors[0]
         src = Src(sha256=ref.sha256, locator=f"line {first.line}" if first.line else "")
@@ -141,6 +146,7 @@ def ingest_folder(
     built-in ones)."""
     parsers = parsers if parsers is not None else load_parsers()
     out = SourceOutput(parsers=parsers)
+    interner = Interner()  # equal values of the folder's facts held once
     skipped = {p.resolve() for p in skip}
     scan = scan_folder(folder)
     out.items.extend(_not_read(rel, why) for rel, why in scan.skipped)
@@ -162,12 +168,13 @@ def ingest_folder(
                                          withheld=lambda n, body: find_secret(body, n) is not None)
             out.items.append(item)
         for name, body in members:
-            _ingest_file(out, body, name, mtime, store=store, as_of=as_of, options=options, parsers=parsers)
+            _ingest_file(out, body, name, mtime, store=store, as_of=as_of, options=options, parsers=parsers,
+                         interner=interner)
     return out
 
 
 def _ingest_file(out: SourceOutput, data: bytes, rel: str, mtime: datetime, *, store: EvidenceStore, as_of: date,
-                 options: dict[str, dict[str, Any]] | None, parsers: dict[str, Parser]) -> None:
+                 options: dict[str, dict[str, Any]] | None, parsers: dict[str, Parser], interner: Interner) -> None:
     """One file (or archive member): refused past a limit, withheld when it holds a credential, else stored,
     recognised and parsed."""
     refused = zip_refusal(data) if is_office_package(data) else None
@@ -186,7 +193,7 @@ def _ingest_file(out: SourceOutput, data: bytes, rel: str, mtime: datetime, *, s
     try:
         item, pname, facts, _ = ingest_bytes(
             data, name=rel, source="file", collected_at=mtime, store=store, as_of=as_of, options=options,
-            parsers=parsers,
+            parsers=parsers, interner=interner,
         )
     except MemoryError:  # the other files are still read, and the run is still stored
         out.items.append(_not_read(rel, "not read: reading it ran out of memory", data, mtime))

@@ -73,29 +73,52 @@ def join_changes(changes: list[Change], waiting: list[PullAwaitingReviews],
     for b in batches:
         if b.reviews == ():
             short[(b.repository.lower().rsplit("/", 1)[-1], b.number)] = ()
-    full = {(c.repository.lower(), c.change_id) for c in changes} | {
-        (w.change.repository.lower(), w.change.change_id) for w in waiting}
-    for repo, number in sorted(full):
-        name = (repo.rsplit("/", 1)[-1], number)
-        if (repo, number) not in reviews and name in short:
-            reviews[(repo, number)] = short[name]
-    merged: dict[tuple[str, str], Change] = {}
+    lower: dict[str, str] = {}  # a repository's name -> lower case (one string per repository, not per change)
+
+    def low(repository: str) -> str:
+        found = lower.get(repository)
+        if found is None:
+            found = lower[repository] = repository.lower()
+        return found
+
+    if short:
+        full = {(low(c.repository), c.change_id) for c in changes} | {
+            (low(w.change.repository), w.change.change_id) for w in waiting}
+        for repo, number in sorted(full):
+            name = (repo.rsplit("/", 1)[-1], number)
+            if (repo, number) not in reviews and name in short:
+                reviews[(repo, number)] = short[name]
+    # repository -> number -> the change so far; ``order`` keeps each pull request's first appearance (no key
+    # object per change: a large export has a million of them)
+    merged: dict[str, dict[str, Change]] = {}
+    order: list[Change] = []
     for c in changes:
-        key = (c.repository.lower(), c.change_id)
-        known = merged.get(key)
-        merged[key] = c if known is None else replace(known, reviews=_union(known.reviews, c.reviews))
+        repo = low(c.repository)
+        per = merged.get(repo)
+        if per is None:
+            per = merged[repo] = {}
+        known = per.get(c.change_id)
+        if known is None:
+            order.append(c)
+        per[c.change_id] = c if known is None else replace(known, reviews=_union(known.reviews, c.reviews))
     missing: dict[str, list[PullAwaitingReviews]] = {}
     for w in waiting:
-        key = (w.change.repository.lower(), w.change.change_id)
-        if key in merged:
+        repo = low(w.change.repository)
+        per = merged.get(repo)
+        if per is not None and w.change.change_id in per:
             continue
-        if key in reviews:
-            merged[key] = w.change
+        if (repo, w.change.change_id) in reviews:
+            if per is None:
+                per = merged[repo] = {}
+            per[w.change.change_id] = w.change
+            order.append(w.change)
         else:
             missing.setdefault(w.change.repository, []).append(w)
     out: list[Any] = []
-    for key, c in merged.items():
-        extra = reviews.get(key)
+    for first in order:
+        repo = low(first.repository)
+        c = merged[repo][first.change_id]
+        extra = reviews.get((repo, first.change_id)) if reviews else None
         out.append(replace(c, reviews=_union(c.reviews, extra)) if extra else c)
     for repo, items in sorted(missing.items()):
         numbers = sorted({w.change.change_id for w in items}, key=lambda n: (len(n), n))

@@ -69,6 +69,7 @@ from trustgap.evidence.parsers._github_join import (
     merge_members,
 )
 from trustgap.evidence.parsers._json_input import as_dict, as_list, head_text, load_json, text_or_none
+from trustgap.evidence.parsers._json_items import object_items
 from trustgap.facts import Account, BranchProtection, Change, CollectionIssue, Resource, Review, Setting, norm_email
 
 SYSTEM = "github"
@@ -404,7 +405,27 @@ def _list_kind(items: list[Any]) -> str | None:
     return None
 
 
+def _streamed_pulls(data: bytes, ctx: ParseContext) -> list[Any] | None:
+    """The facts of a ``pulls_with_reviews`` wrapper read one pull request at a time (a large export is never
+    held whole as objects), or None when the file is not of that simple shape (it is then read whole)."""
+    if f'"{WRAPPER}"' not in head_text(data, 4096):
+        return None
+    errors = len(ctx.errors)
+    try:
+        head, pulls = object_items(data, ctx.path, "pulls")
+        repo = text_or_none(head.get("repository"))
+        if head.get(WRAPPER) != "pulls_with_reviews" or repo is None or not _REPO_NAME.match(repo):
+            return None
+        return [f for i, p in enumerate(pulls) for f in _pull(p, ctx, f"$.pulls[{i}]", repo)]
+    except Exception:  # noqa: BLE001 - any surprise: read whole, which gives the facts and errors it always gave
+        del ctx.errors[errors:]
+        return None
+
+
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    streamed = _streamed_pulls(data, ctx)
+    if streamed is not None:
+        return ParseResult(facts=streamed)
     doc = load_json(data, ctx.path)
     if isinstance(doc, dict):
         if WRAPPER in doc:

@@ -48,6 +48,7 @@ from trustgap.evidence.parsers._json_input import (
     looks_like_json,
     text_or_none,
 )
+from trustgap.evidence.parsers._json_items import object_items
 from trustgap.facts import Account, norm_email
 
 SYSTEM = "google"
@@ -219,9 +220,28 @@ _CSV_FIELDS = {"primaryEmail": "Email Address / primaryEmail", "lastLoginTime": 
                "isEnforcedIn2Sv": "2sv Enforcement Status / isEnforcedIn2Sv", "suspended": "Status / suspended"}
 
 
+def _streamed_users(data: bytes, ctx: ParseContext) -> list[Any] | None:
+    """The accounts of one users.list page whose ``users`` come last, read one user at a time, or None when the file
+    is not of that shape (it is then read whole, with the facts and errors it always gave)."""
+    if not head_text(data, 4096).lstrip().startswith("{"):
+        return None
+    errors = len(ctx.errors)
+    try:
+        head, users = object_items(data, ctx.path, "users")
+        if "pages" in head:
+            return None
+        return [a for i, obj in enumerate(users) if (a := _account(obj, f"$.users[{i}]", ctx)) is not None]
+    except Exception:  # noqa: BLE001 - any surprise: read whole
+        del ctx.errors[errors:]
+        return None
+
+
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
     if not looks_like_json(head_text(data, 16384)):
         return _parse_csv(data, ctx)
+    streamed = _streamed_users(data, ctx)
+    if streamed is not None:
+        return ParseResult(facts=streamed)
     doc = load_json(data, ctx.path)
     facts: list[Any] = []
     for list_path, users in _user_lists(doc, ctx.path):

@@ -52,6 +52,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from trustgap.dates import DateParseError, parse_datetime
@@ -59,6 +60,7 @@ from trustgap.errors import InputError
 from trustgap.evidence.detect import ParseContext, Parser, ParseResult, register
 from trustgap.evidence.parsers import _api_paths as api_paths
 from trustgap.evidence.parsers._json_input import as_dict, head_text, load_json, looks_like_json, text_or_none
+from trustgap.evidence.parsers._json_items import array_items
 from trustgap.facts import Account, Src, norm_email
 
 SYSTEM = "okta"
@@ -362,7 +364,28 @@ def _from_dict(doc: dict[str, Any], ctx: ParseContext) -> list[Any]:
                      line=1)
 
 
+def _streamed_users(data: bytes, ctx: ParseContext) -> list[Any] | None:
+    """The accounts of a users listing (a top-level array of users) read one user at a time, or None when the file
+    is not of that shape (it is then read whole, with the facts and errors it always gave)."""
+    if not head_text(data, 4096).lstrip().startswith("["):
+        return None
+    errors = len(ctx.errors)
+    try:
+        items = array_items(data, ctx.path)
+        first = next(items, None)
+        if not _is_user(first):
+            return None
+        users = chain([first], items)
+        return [a for i, o in enumerate(users) if (a := _account(o, f"$[{i}]", ctx)) is not None]
+    except Exception:  # noqa: BLE001 - any surprise: read whole
+        del ctx.errors[errors:]
+        return None
+
+
 def parse(data: bytes, ctx: ParseContext) -> ParseResult:
+    streamed = _streamed_users(data, ctx)
+    if streamed is not None:
+        return ParseResult(facts=streamed)
     doc = load_json(data, ctx.path)
     if isinstance(doc, list):
         facts = _from_list(doc, "$", ctx)

@@ -25,6 +25,13 @@ from trustgap.thresholds import ResolvedThresholds
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
+@pytest.fixture(autouse=True)
+def keep_every_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The organisations here are small: every result is kept, however few entities it judged, so that what is
+    proven holds for the large organisations whose results are kept."""
+    monkeypatch.setattr(check_cache, "MIN_KEPT_ENTITIES", 0)
+
+
 @pytest.fixture
 def ran(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[list[str]]]:
     """The ids of the checks each run ran (the others were given from the cache)."""
@@ -234,3 +241,21 @@ def test_a_result_kept_as_columns_reads_back_equal() -> None:
     assert back == res and type(back.entities[0].evidence[0]) is Src
     assert check_cache._unpack(check_cache._pack(CheckResult("x", "not_assessed", "none"))) == CheckResult(
         "x", "not_assessed", "none")
+
+
+def test_a_result_of_few_entities_is_judged_again_not_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(check_cache, "MIN_KEPT_ENTITIES", 2)  # the check below judges one vendor
+    store = EvidenceStore(tmp_path / "store")
+    chk = _vendors_check()
+    first = _session(store, _facts())
+    res = run_checks(_ctx(_facts()), [chk], runner=first)
+    first.close()
+    assert not list((tmp_path / "store" / check_cache.FOLDER).glob("??/*"))  # nothing kept
+    second = _session(store, _facts())
+    assert run_checks(_ctx(_facts()), [chk], runner=second) == res and second.ran == [chk.meta.id]
+    monkeypatch.setattr(check_cache, "MIN_KEPT_ENTITIES", 1)  # one entity is enough now: kept, then given
+    third = _session(store, _facts())
+    run_checks(_ctx(_facts()), [chk], runner=third)
+    third.close()
+    fourth = _session(store, _facts())
+    assert run_checks(_ctx(_facts()), [chk], runner=fourth) == res and fourth.ran == []

@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 CACHE_FORMAT = 1
 FOLDER = "checks"
 KEPT_RUNS = 4
+# a check that judged fewer entities than this is judged again next time rather than kept: running it costs less
+# than writing its entry and reading it back (a small organisation's run keeps almost nothing; a large one keeps
+# the checks over its people, pull requests and vulnerabilities, where the time goes)
+MIN_KEPT_ENTITIES = 200
 
 RunOne = Callable[["CheckContext", "Check"], "CheckResult"]
 
@@ -308,6 +312,8 @@ class CheckSession:
 
             res = compact(res, self.passing_kept)
         self.ran.append(chk.meta.id)
+        if res.total < MIN_KEPT_ENTITIES:
+            return res
         read = tuple(sorted(seen.tokens))
         self.cache.save(inputs_key, read)
         self.used.add(inputs_key)

@@ -177,3 +177,19 @@ def test_access_request_tickets_and_plain_job_logs_are_not_privacy_records() -> 
     jobs = b"Job,Run ID,Run Date,Status\nnightly-etl,101,2026-01-02,success\nnightly-etl,102,2026-01-03,failed\n"
     parser = recognise(jobs, "runs.csv")
     assert parser is None or parser.name != "deletion_job_runs"
+
+
+def test_rows_missing_a_required_field_are_skipped_naming_line_and_column() -> None:
+    dsr = b"Request ID,Type,Received,Completed\nR-1,Access,2026-01-02,\n,Access,2026-01-03,\nR-3,Erasure,,\n"
+    res = run("dsr_log", dsr, "privacy/dsr.csv")
+    assert [f.request_id for f in res.facts if isinstance(f, Request)] == ["R-1"]  # the rest of the file is read
+    said = [(e.line, e.field, e.message) for e in res.errors]
+    assert (3, "Request ID", "Request ID is empty: the row is skipped") in said
+    assert (4, "Received", "Received is empty: the row is skipped") in said
+    jobs = (b"Job,Run Date,Status,Records Deleted,Data Class\npurge-tickets,2026-03-01,success,4,Tickets\n"
+            b",2026-04-01,success,3,Tickets\npurge-tickets,,failed,0,Tickets\n")
+    res = run("deletion_job_runs", jobs, "privacy/deletion-job-runs.csv")
+    assert [f.ref for f in res.facts if isinstance(f, ProcessingEvent)] == ["purge-tickets@2026-03-01"]
+    said = [(e.line, e.field, e.message) for e in res.errors]
+    assert (3, "Job", "Job is empty: the row is skipped") in said
+    assert (4, "Run Date", "Run Date is empty: the row is skipped") in said

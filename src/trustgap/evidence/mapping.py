@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -307,6 +307,16 @@ class HookContext:
         self.reading.skipped.append((row.line, reason))
         if count_as_lost:
             self.dropped.append(row.line if row.line is not None else row.locator)
+
+    def require(self, row: MappedRow, *fields: str, values: Mapping[str, Any] | None = None) -> bool:
+        """True when every one of ``fields`` has a value (in ``values``, default the row's own); else the row is
+        skipped, naming the file's column of the first empty one."""
+        got = row.values if values is None else values
+        for f in fields:
+            if got.get(f) in (None, ""):
+                self.skip(row, f"{row.header(f)} is empty: the row is skipped", f)
+                return False
+        return True
 
     def fact(self, row: MappedRow, **overrides: Any) -> Any:
         """The spec's fact from a row (constants, mapped fields, ``details.*``), with ``overrides``."""

@@ -60,9 +60,7 @@ def generic(rows: list[MappedRow], hc: HookContext) -> list[Any]:
         if hc.spec.fact == "Change":
             extra["repository"] = row.get("repository") or system
         values = {**row.values, **extra}
-        lacking = [n for n in needed if values.get(n) in (None, "")]
-        if lacking:
-            hc.skip(row, f"{row.header(lacking[0])} is empty: the row is skipped", lacking[0])
+        if not hc.require(row, *needed, values=values):
             continue
         for key in ("change_id", "incident_id", "device_id", "vuln_id"):
             if key in values and values[key] is not None:

@@ -163,11 +163,9 @@ def deletion_job_runs(rows: list[MappedRow], hc: HookContext) -> list[Any]:
     fallback = system_from_name(hc.ctx.path)
     out: list[Any] = []
     for row in rows:
-        name, when = row.get("name"), row.get("occurred_at")
-        if not name or when is None:
-            missing = "name" if not name else "occurred_at"
-            hc.skip(row, f"{row.header(missing)} is empty: the row is skipped", missing)
+        if not hc.require(row, "name", "occurred_at"):
             continue
+        name, when = row.get("name"), row.get("occurred_at")
         when = _start(when) or when
         ref = row.get("ref") or f"{name}@{when.date().isoformat()}"
         system = str(row.get("_system") or fallback).strip().lower() or fallback
@@ -201,11 +199,9 @@ def dsr_log(rows: list[MappedRow], hc: HookContext) -> list[Any]:
     fallback = system_from_name(hc.ctx.path)
     out: list[Any] = []
     for row in rows:
-        rid, received = row.get("request_id"), row.get("received_at")
-        if not rid or received is None:
-            missing = "request_id" if not rid else "received_at"
-            hc.skip(row, f"{row.header(missing)} is empty: the row is skipped", missing)
+        if not hc.require(row, "request_id", "received_at"):
             continue
+        rid, received = row.get("request_id"), row.get("received_at")
         notice = _start(row.get("extension_notified_at"))
         extended = _flag(row.get("extended"))
         if notice is not None:

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from trustgap.engine.models import Finding
-    from trustgap.store.fastdb import Light
 
 Rows = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]  # SQL with ? for parameters -> rows
 
@@ -93,36 +92,17 @@ def stored_drift(conn: Connection, older: Any, newer: Any) -> Drift | None:
 # -- trustgap diff, straight through the driver ----------------------------------------------------------------
 
 
-def _find(conn: Light, ref: str) -> Any | None:
-    """The run named by ``ref`` as :meth:`RunStore._resolve` finds it; None when that would be an error (the full
-    store then says which)."""
-    from trustgap.store.listing import HEADLINE, _record
-
-    ref = ref.strip()
-    cols = ", ".join(HEADLINE)
-    if not ref:
-        return None
-    if ref == "latest":
-        found = conn.rows(f"SELECT {cols} FROM runs ORDER BY created_at DESC, id DESC LIMIT 1")  # noqa: S608
-    else:
-        found = conn.rows(f"SELECT {cols} FROM runs WHERE id = ?", [ref])  # noqa: S608
-        if not found:  # a unique prefix, matched as the store matches it (LIKE, with / escaping)
-            pattern = ref.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-            found = conn.rows(f"SELECT {cols} FROM runs WHERE id LIKE ? ESCAPE '/' ORDER BY id LIMIT 2",  # noqa: S608
-                              [pattern])
-    return _record(found[0]) if len(found) == 1 else None
-
-
 def fast_drift(url: str, older_ref: str | None, newer_ref: str) -> Drift | None:
     """The drift ``trustgap diff`` shows (``older_ref`` None: the run stored just before the newer one), read through
     the driver; None when this path cannot serve (see :mod:`trustgap.store.fastdb`): the full store then does."""
     from trustgap.store.fastdb import open_current
+    from trustgap.store.listing import find_run
 
     conn = open_current(url)
     if conn is None:
         return None
     try:
-        newer = _find(conn, newer_ref)
+        newer = find_run(conn, newer_ref)
         if newer is None:
             return None
         if older_ref is None:  # as RunStore.previous: same organisation, stored just before, in `runs` order
@@ -131,7 +111,7 @@ def fast_drift(url: str, older_ref: str | None, newer_ref: str) -> Drift | None:
                 "(r.created_at < t.created_at OR (r.created_at = t.created_at AND r.id < t.id)) "
                 "ORDER BY r.created_at DESC, r.id DESC LIMIT 1", [newer.id])
             older_ref = before[0][0] if before else None
-        older = None if older_ref is None else _find(conn, older_ref)
+        older = None if older_ref is None else find_run(conn, older_ref)
         if older is None:
             return None
         return drift_from_rows(conn.rows, older, newer)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from trustgap.store.fastdb import VERSION_TABLE, open_current, schema_heads
+from trustgap.store.fastdb import VERSION_TABLE, Light, open_current, schema_heads
 from trustgap.store.records import STATUSES, RunRecord
 
-__all__ = ["HEADLINE", "VERSION_TABLE", "list_fast", "schema_heads", "stored_runs"]
+__all__ = ["HEADLINE", "VERSION_TABLE", "find_run", "list_fast", "schema_heads", "stored_runs"]
 
 HEADLINE = ("id", "organisation", "as_of", "report_type", "period_start", "period_end", "created_at", "tool_version",
             "catalog_version", "readiness_score", "readiness_assessed_score", *STATUSES, "source", "result_sha256")
@@ -43,6 +43,24 @@ def _record(row: tuple[Any, ...]) -> RunRecord:
         assessed_readiness=_number(m["readiness_assessed_score"]), period_start=_day(m["period_start"]),
         period_end=_day(m["period_end"]), tool_version=m["tool_version"], catalog_version=m["catalog_version"],
     )
+
+
+def find_run(conn: Light, ref: str) -> RunRecord | None:
+    """The run named by ``ref`` (an id, a unique prefix of one, or ``latest``) as :meth:`RunStore._resolve` finds
+    it; None when that would be an error (the full store then words which)."""
+    ref = ref.strip()
+    cols = ", ".join(HEADLINE)
+    if not ref:
+        return None
+    if ref == "latest":
+        found = conn.rows(f"SELECT {cols} FROM runs ORDER BY created_at DESC, id DESC LIMIT 1")  # noqa: S608
+    else:
+        found = conn.rows(f"SELECT {cols} FROM runs WHERE id = ?", [ref])  # noqa: S608
+        if not found:  # a unique prefix, matched as the store matches it (LIKE, with / escaping)
+            pattern = ref.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+            found = conn.rows(f"SELECT {cols} FROM runs WHERE id LIKE ? ESCAPE '/' ORDER BY id LIMIT 2",  # noqa: S608
+                              [pattern])
+    return _record(found[0]) if len(found) == 1 else None
 
 
 def list_fast(url: str, limit: int = 50, organisation: str | None = None) -> list[RunRecord] | None:

@@ -46,10 +46,6 @@ class EngineLight(Light):
         self._raw.close()
 
 
-def _like_prefix(text: str) -> str:
-    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-
-
 class ReportReader:
     """The reads of a report over one light connection (closed with :meth:`close`)."""
 
@@ -63,20 +59,9 @@ class ReportReader:
     def resolve(self, ref: str) -> RunRecord | None:
         """The run named by an id, a unique prefix of one or 'latest'; None when that is not exactly one run (the
         full store then words the error)."""
-        from trustgap.store.listing import HEADLINE, _record
+        from trustgap.store.listing import find_run
 
-        cols = ", ".join(HEADLINE)
-        ref = ref.strip()
-        if not ref:
-            return None
-        if ref == "latest":
-            rows = self.conn.rows(f"SELECT {cols} FROM runs ORDER BY created_at DESC, id DESC LIMIT 1")  # noqa: S608
-        else:
-            rows = self.conn.rows(f"SELECT {cols} FROM runs WHERE id = ?", [ref])  # noqa: S608
-            if not rows:
-                rows = self.conn.rows(f"SELECT {cols} FROM runs WHERE id LIKE ? ESCAPE '!' ORDER BY id "  # noqa: S608
-                                      "LIMIT 2", [_like_prefix(ref)])
-        return _record(rows[0]) if len(rows) == 1 else None
+        return find_run(self.conn, ref)
 
     def outline(self, run: RunRecord) -> str | None:
         """The run's outline JSON (verified), or None when it has none for its result."""
